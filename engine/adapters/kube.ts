@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, makeInformer, VersionApi, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
+
+export interface KubeCluster {
+  server: string;
+  'certificate-authority-data'?: string;
+  'certificate-authority'?: string;
+  'insecure-skip-tls-verify'?: boolean;
+  'proxy-url'?: string;
+  'tls-server-name'?: string;
+}
+
+export interface KubeUser {
+  token?: string;
+  'client-certificate-data'?: string;
+  'client-key-data'?: string;
+  'client-certificate'?: string;
+  'client-key'?: string;
+  exec?: unknown;
+  'auth-provider'?: unknown;
+  username?: string;
+  password?: string;
+}
+
+/** The verified Kubernetes endpoint, as the guard resolved it from the kubeconfig. */
+export interface KubeEndpoint {
+  kubeconfigFile: string;
+  context: string;
+  server: string;
+  clusterName: string;
+  cluster: KubeCluster;
+  userName: string;
+  user: KubeUser;
+  namespace?: string;
+}
+
+export interface KubeAdapter {
+  readonly server: string;
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly custom: CustomObjectsApi;
+  readonly version: VersionApi;
+  informer<T extends KubernetesObject>(apiPath: string, list: ListPromise<T>): ReturnType<typeof makeInformer<T>>;
+  /** Mutations re-check the target's identity at call time. */
+  scaleDeployment(namespace: string, name: string, replicas: number): Promise<void>;
+  /** A kubeconfig holding only the sandbox context, for child processes such as kubectl. */
+  exportSandboxOnly(): string;
+}
+
+function abs(dir: string, file: unknown): string | undefined {
+  return typeof file === 'string' ? path.resolve(dir, file) : undefined;
+}
+
+/** Builds a KubeConfig that knows nothing but the sandbox: no other context can be reached through it. */
+function sandboxKubeConfig(ep: KubeEndpoint): KubeConfig {
+  const dir = path.dirname(ep.kubeconfigFile);
+  const c = ep.cluster;
+  const u = ep.user;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: ep.clusterName, server: ep.server, caData: c['certificate-authority-data'], caFile: abs(dir, c['certificate-authority']), skipTLSVerify: c['insecure-skip-tls-verify'] === true, tlsServerName: c['tls-server-name'] }],
+    users: [{ name: ep.userName, token: u.token, certData: u['client-certificate-data'], keyData: u['client-key-data'], certFile: abs(dir, u['client-certificate']), keyFile: abs(dir, u['client-key']), exec: u.exec, username: u.username, password: u.password }],
+    contexts: [{ name: ep.context, cluster: ep.clusterName, user: ep.userName, namespace: ep.namespace }],
+    currentContext: ep.context,
+  });
+  return kc;
+}
+
+export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void): KubeAdapter {
+  const kc = sandboxKubeConfig(ep);
+  const apps = kc.makeApiClient(AppsV1Api);
+  return {
+    server: ep.server,
+    core: kc.makeApiClient(CoreV1Api),
+    apps,
+    custom: kc.makeApiClient(CustomObjectsApi),
+    version: kc.makeApiClient(VersionApi),
+    informer: (apiPath, list) => makeInformer(kc, apiPath, list),
+    async scaleDeployment(namespace, name, replicas) {
+      recheck();
+      const scale = await apps.readNamespacedDeploymentScale({ namespace, name });
+      await apps.replaceNamespacedDeploymentScale({ namespace, name, body: { ...scale, spec: { replicas } } });
+    },
+    exportSandboxOnly: () => kc.exportConfig(),
+  };
+}

@@ -1,0 +1,42 @@
+import { render } from 'ink';
+import React from 'react';
+import { App } from './App.tsx';
+import type { AppModel } from './model.ts';
+import type { Store } from './store.ts';
+
+const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
+const ALT_SCREEN_OFF_SHOW_CURSOR = '\x1b[?25h\x1b[?1049l';
+
+/**
+ * Runs the Ink app until the operator quits or a signal arrives. The one exit
+ * point: raw mode, cursor and the alternate screen are restored on every path.
+ */
+export async function runTui(model: Store<AppModel>): Promise<void> {
+  const { stdout, stdin } = process;
+  const useAltScreen = stdout.isTTY === true;
+  if (useAltScreen) stdout.write(ALT_SCREEN_ON);
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
+    if (useAltScreen) stdout.write(ALT_SCREEN_OFF_SHOW_CURSOR);
+  };
+  const instance = render(<App model={model} onQuit={() => instance.unmount()} />, { exitOnCtrlC: false, patchConsole: false });
+  const onSignal = () => instance.unmount();
+  const onCrash = (e: unknown) => {
+    instance.unmount();
+    restore();
+    process.stderr.write(`lab-tui crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  };
+  process.on('SIGTERM', onSignal).on('SIGHUP', onSignal).on('SIGINT', onSignal);
+  process.on('uncaughtException', onCrash).on('unhandledRejection', onCrash);
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    process.off('SIGTERM', onSignal).off('SIGHUP', onSignal).off('SIGINT', onSignal);
+    process.off('uncaughtException', onCrash).off('unhandledRejection', onCrash);
+    restore();
+  }
+}

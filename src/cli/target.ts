@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import { startLabSim } from '../../engine/sim/index.ts';
+import { findConfigFile, loadConfigFile } from '../config/load.ts';
+import type { Env } from '../config/paths.ts';
+import type { LabConfig } from '../config/types.ts';
+import { UsageError } from './exit-codes.ts';
+
+export interface GlobalOptions {
+  config?: string;
+  sim?: boolean;
+}
+
+/** The configuration a command runs against, and how to release what starting it took. */
+export interface Target {
+  config: LabConfig;
+  /** Human description: the file, or the embedded lab-sim and its state dir. */
+  origin: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `--sim`, or no configuration at all, starts lab-sim in-process and uses the
+ * configuration it writes: the guard then checks it like any other sandbox.
+ */
+export async function resolveTarget(g: GlobalOptions, env: Env): Promise<Target> {
+  if (g.sim && (g.config || env.LAB_TUI_CONFIG)) throw new UsageError('--sim starts the embedded simulated sandbox; it cannot be combined with --config or LAB_TUI_CONFIG');
+  const found = findConfigFile(g.config, env);
+  if (!g.sim && (found.explicit || fs.existsSync(found.file))) {
+    return { config: loadConfigFile(found.file, env), origin: found.file, stop: async () => {} };
+  }
+  const sim = await startLabSim({ clock: 'real' });
+  try {
+    return { config: loadConfigFile(sim.files.config, env), origin: `embedded lab-sim (${sim.stateDir})`, stop: () => sim.stop() };
+  } catch (e) {
+    await sim.stop();
+    throw e;
+  }
+}

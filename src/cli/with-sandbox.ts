@@ -1,0 +1,13 @@
+import { openSandbox, type Sandbox } from '../guard/sandbox.ts';
+import type { CommandContext } from './commands.ts';
+import { resolveTarget, type Target } from './target.ts';
+
+/** Resolves the target, passes it through the guard, and always releases it. */
+export async function withSandbox<T>(ctx: CommandContext, fn: (sandbox: Sandbox, target: Target) => Promise<T>): Promise<T> {
+  const target = await resolveTarget(ctx.global, ctx.io.env);
+  try {
+    return await fn(openSandbox(target.config, ctx.io.env), target);
+  } finally {
+    await target.stop();
+  }
+}

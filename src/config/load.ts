@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LocatedError, LocatedErrors } from '../../engine/common/located-error.ts';
+import { parseYaml } from '../../engine/common/located-yaml.ts';
+import { resolvePath, xdgConfigHome, xdgDataHome, type Env } from './paths.ts';
+import { configSchema } from './schema.ts';
+import { DEFAULT_KUBE_MARKER, DEFAULT_VAULT_MARKER, type LabConfig } from './types.ts';
+
+const HINT = 'see README#configuration';
+
+/** Where the configuration comes from: --config, then LAB_TUI_CONFIG, then the XDG location. */
+export function findConfigFile(explicit: string | undefined, env: Env): { file: string; explicit: boolean } {
+  if (explicit) return { file: path.resolve(explicit), explicit: true };
+  if (env.LAB_TUI_CONFIG) return { file: path.resolve(env.LAB_TUI_CONFIG), explicit: true };
+  return { file: path.join(xdgConfigHome(env), 'lab-tui', 'config.yaml'), explicit: false };
+}
+
+export function loadConfigFile(file: string, env: Env): LabConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message;
+    throw new LocatedErrors([new LocatedError({ file, line: 1 }, reason, HINT)]);
+  }
+  return parseConfig(text, file, env);
+}
+
+export function parseConfig(text: string, file: string, env: Env): LabConfig {
+  const raw = parseYaml(text, file, configSchema, HINT);
+  const dir = path.dirname(file);
+  const s = raw.sandbox;
+  const p = raw.prod;
+  return {
+    file,
+    sandbox: {
+      name: s.name,
+      kubernetes: {
+        ...s.kubernetes,
+        kubeconfig: s.kubernetes.kubeconfig && resolvePath(s.kubernetes.kubeconfig, dir, env),
+        marker: s.kubernetes.marker ?? DEFAULT_KUBE_MARKER,
+      },
+      vault: s.vault && { ...s.vault, keyFile: resolvePath(s.vault.keyFile, dir, env), marker: s.vault.marker ?? DEFAULT_VAULT_MARKER },
+      postgres: s.postgres && { port: 5432, user: 'postgres', database: 'postgres', ...s.postgres },
+      gitea: s.gitea,
+      stepca: s.stepca,
+      dns: s.dns,
+      power: s.power,
+      evidenceDir: resolvePath(s.evidenceDir ?? path.join(xdgDataHome(env), 'lab-tui', 'evidence'), dir, env),
+      runbooks: s.runbooks && { ...s.runbooks, path: s.runbooks.path && resolvePath(s.runbooks.path, dir, env) },
+      simulator: s.simulator,
+    },
+    prod: {
+      contexts: p.contexts ?? [],
+      servers: p.servers ?? [],
+      vault: p.vault ?? [],
+      keyFiles: (p.keyFiles ?? []).map((k) => resolvePath(k, dir, env)),
+      dnsZones: p.dnsZones ?? [],
+      postgres: p.postgres ?? [],
+      gitea: p.gitea ?? [],
+      gitRemotes: p.gitRemotes ?? [],
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import { bool, dict, int, list, obj, opt, req, str } from '../../engine/common/located-yaml.ts';
+
+const url = str({ pattern: /^https?:\/\/[^\s/]+/i, what: 'an http(s) URL' });
+const markerKube = obj({ namespace: req(str()), name: req(str()), key: req(str()), value: req(str()) });
+const markerVault = obj({ mount: req(str()), path: req(str()), key: req(str()), value: req(str()) });
+
+/** The configuration file's schema; README#configuration documents each field. */
+export const configSchema = obj({
+  sandbox: req(
+    obj({
+      name: req(str()),
+      kubernetes: req(
+        obj({
+          kubeconfig: opt(str()),
+          context: req(str()),
+          server: req(url),
+          marker: opt(markerKube),
+        }),
+      ),
+      vault: opt(obj({ address: req(url), keyFile: req(str()), marker: opt(markerVault) })),
+      postgres: opt(obj({ host: req(str()), port: opt(int({ min: 1, max: 65535 })), user: opt(str()), database: opt(str()), passwordEnv: opt(str()) })),
+      gitea: opt(obj({ url: req(url), owner: opt(str()) })),
+      stepca: opt(obj({ url: req(url) })),
+      dns: opt(obj({ zone: req(str()) })),
+      power: opt(obj({ stop: req(str()), start: req(str()) })),
+      evidenceDir: opt(str()),
+      runbooks: opt(obj({ path: opt(str()), remote: opt(str()), branchPrefix: opt(str()) })),
+      simulator: opt(obj({ control: req(url) })),
+      env: opt(dict(str())),
+      insecureSkipTlsVerify: opt(bool()),
+    }),
+  ),
+  prod: req(
+    obj({
+      contexts: opt(list(str())),
+      servers: opt(list(str())),
+      vault: opt(list(str())),
+      keyFiles: opt(list(str())),
+      dnsZones: opt(list(str())),
+      postgres: opt(list(str())),
+      gitea: opt(list(str())),
+      gitRemotes: opt(list(str())),
+    }),
+  ),
+});

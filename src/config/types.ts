@@ -1,0 +1,49 @@
+/** The validated configuration, with paths resolved and defaults applied. */
+export interface KubeMarker {
+  namespace: string;
+  name: string;
+  key: string;
+  value: string;
+}
+
+export interface VaultMarker {
+  mount: string;
+  path: string;
+  key: string;
+  value: string;
+}
+
+export interface SandboxConfig {
+  name: string;
+  kubernetes: { kubeconfig?: string; context: string; server: string; marker: KubeMarker };
+  vault?: { address: string; keyFile: string; marker: VaultMarker };
+  postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string };
+  gitea?: { url: string; owner?: string };
+  stepca?: { url: string };
+  dns?: { zone: string };
+  power?: { stop: string; start: string };
+  evidenceDir: string;
+  runbooks?: { path?: string; remote?: string; branchPrefix?: string };
+  simulator?: { control: string };
+}
+
+export interface ProdDenyList {
+  contexts: string[];
+  servers: string[];
+  vault: string[];
+  keyFiles: string[];
+  dnsZones: string[];
+  postgres: string[];
+  gitea: string[];
+  gitRemotes: string[];
+}
+
+export interface LabConfig {
+  /** Absolute path of the file this configuration came from. */
+  file: string;
+  sandbox: SandboxConfig;
+  prod: ProdDenyList;
+}
+
+export const DEFAULT_KUBE_MARKER: KubeMarker = { namespace: 'kube-system', name: 'lab-sandbox-identity', key: 'env', value: 'sandbox' };
+export const DEFAULT_VAULT_MARKER: VaultMarker = { mount: 'secret', path: 'lab/identity', key: 'env', value: 'sandbox' };

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createKubeAdapter, type KubeAdapter } from '../../engine/adapters/kube.ts';
+import { createProcessRunner, type ProcessRunner } from '../../engine/adapters/process.ts';
+import { createVaultAdapter, type VaultAdapter } from '../../engine/adapters/vault.ts';
+import type { Env } from '../config/paths.ts';
+import type { LabConfig } from '../config/types.ts';
+import { verifyKubeMarker, verifyVaultMarker } from './markers.ts';
+import { normalizeUrl } from './normalize.ts';
+import { refuse } from './refusal.ts';
+import { identifySandbox, type StaticIdentity } from './static-rules.ts';
+
+/** What the header shows about the target. */
+export interface SandboxIdentity {
+  name: string;
+  context: string;
+  server: string;
+  vault?: string;
+  simulated: boolean;
+}
+
+/**
+ * The only door to the sandbox: every adapter is built here, after the static rules
+ * identified the target, and Kubernetes/Vault adapters are handed out only once the
+ * live marker has been read from the target itself.
+ */
+export interface Sandbox {
+  readonly identity: SandboxIdentity;
+  readonly config: LabConfig;
+  readonly resolved: StaticIdentity;
+  /** Connects and verifies the marker; rejects with GuardRefusal (wrong target) or a connection error. */
+  kube(): Promise<KubeAdapter>;
+  vault(): VaultAdapter | undefined;
+  processes(): ProcessRunner;
+  /** Re-runs the static rules now; mutations call this so a swapped kubeconfig or env is caught. */
+  recheck(): void;
+}
+
+const PASSTHROUGH_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TZ', 'TMPDIR', 'NO_COLOR'];
+
+function childEnv(env: Env, id: StaticIdentity, kubeconfigFile: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of PASSTHROUGH_ENV) if (env[k] !== undefined) out[k] = env[k]!;
+  out.KUBECONFIG = kubeconfigFile;
+  out.LAB_SANDBOX = id.name;
+  if (id.vault) out.VAULT_ADDR = id.vault.address;
+  if (id.postgres) Object.assign(out, { PGHOST: id.postgres.host, PGPORT: String(id.postgres.port), PGUSER: id.postgres.user, PGDATABASE: id.postgres.database });
+  return out;
+}
+
+export function openSandbox(config: LabConfig, env: Env): Sandbox {
+  const id = identifySandbox(config, env);
+  const recheck = () => {
+    const now = identifySandbox(config, env);
+    if (normalizeUrl(now.kube.server) !== normalizeUrl(id.kube.server) || now.kube.context !== id.kube.context)
+      refuse(`kubernetes context "${now.kube.context}" → ${now.kube.server}`, 'recheck.changed', 'the target changed since lab-tui started', 'restart lab-tui');
+  };
+  let kube: Promise<KubeAdapter> | undefined;
+  let vault: VaultAdapter | undefined;
+  let runner: ProcessRunner | undefined;
+  const sandbox: Sandbox = {
+    config,
+    resolved: id,
+    identity: { name: id.name, context: id.kube.context, server: id.kube.server, vault: id.vault?.address, simulated: !!id.simulatorControl },
+    recheck,
+    kube() {
+      kube ??= (async () => {
+        const adapter = createKubeAdapter(id.kube, recheck);
+        await verifyKubeMarker(adapter, id.kube.marker, `kubernetes context "${id.kube.context}" → ${id.kube.server}`);
+        return adapter;
+      })();
+      // A failed connection must not be cached: the next call reconnects and re-verifies.
+      kube.catch(() => (kube = undefined));
+      return kube;
+    },
+    vault() {
+      if (!id.vault || vault) return vault;
+      let verified = false;
+      const ep = id.vault;
+      const adapter = createVaultAdapter(ep, {
+        recheck,
+        async verify() {
+          if (verified) return;
+          await verifyVaultMarker(adapter, ep.marker, `Vault ${ep.address}`);
+          verified = true;
+        },
+      });
+      vault = adapter;
+      return vault;
+    },
+    processes() {
+      if (runner) return runner;
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-tui-'));
+      const file = path.join(dir, 'kubeconfig');
+      const adapter = createKubeAdapter(id.kube, recheck);
+      fs.writeFileSync(file, adapter.exportSandboxOnly(), { mode: 0o600 });
+      runner = createProcessRunner(childEnv(env, id, file), recheck);
+      return runner;
+    },
+  };
+  return sandbox;
+}

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { homeDir, type Env } from '../config/paths.ts';
+import type { KubeMarker, LabConfig, VaultMarker } from '../config/types.ts';
+import { readKubeconfig, type KubeCluster, type KubeUser } from './kubeconfig-file.ts';
+import { gitRemoteHost, normalizeHostPort, normalizeUrl, normalizeZone, realFile } from './normalize.ts';
+import { refuse } from './refusal.ts';
+
+/** What the guard positively identified as the sandbox, before any request is sent. */
+export interface StaticIdentity {
+  name: string;
+  kube: {
+    kubeconfigFile: string;
+    context: string;
+    server: string;
+    clusterName: string;
+    cluster: KubeCluster;
+    userName: string;
+    user: KubeUser;
+    namespace?: string;
+    marker: KubeMarker;
+  };
+  vault?: { address: string; keyFile: string; marker: VaultMarker };
+  postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string };
+  gitea?: { url: string; owner?: string };
+  stepca?: { url: string };
+  dnsZone?: string;
+  simulatorControl?: string;
+}
+
+/** The prod key location named in the seeds is refused even when the deny-list forgets it. */
+const BUILTIN_PROD_KEY = '.arcodange/cluster-keys.json';
+const CONFIG_FIX = 'edit the configuration (lab-tui config check) — see README#isolation-guard';
+
+function has(list: string[], value: string | undefined, norm: (s: string) => string | undefined): boolean {
+  return value !== undefined && list.some((entry) => norm(entry) === value);
+}
+
+function kubeconfigPath(config: LabConfig, env: Env): string {
+  if (config.sandbox.kubernetes.kubeconfig) return config.sandbox.kubernetes.kubeconfig;
+  const fromEnv = env.KUBECONFIG?.split(path.delimiter).find(Boolean);
+  return fromEnv ?? path.join(homeDir(env), '.kube', 'config');
+}
+
+function proxyCovers(noProxy: string | undefined, hosts: string[]): boolean {
+  const entries = (noProxy ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  if (entries.includes('*')) return true;
+  return hosts.every((h) => entries.some((e) => h === e.replace(/^\./, '') || h.endsWith(e.startsWith('.') ? e : `.${e}`)));
+}
+
+function checkEnvironment(config: LabConfig, env: Env): void {
+  const s = config.sandbox;
+  if (env.KUBECONFIG) {
+    for (const file of env.KUBECONFIG.split(path.delimiter).filter(Boolean)) {
+      if (!fs.existsSync(file)) continue;
+      const current = readKubeconfig(file).currentContext;
+      if (current && current !== s.kubernetes.context)
+        refuse(`KUBECONFIG=${file} (current context "${current}")`, 'env.KUBECONFIG', `its current context is not the sandbox context "${s.kubernetes.context}"`, `unset KUBECONFIG, or switch it to the sandbox context (kubectl config use-context ${s.kubernetes.context})`);
+    }
+  }
+  if (env.VAULT_ADDR && normalizeUrl(env.VAULT_ADDR) !== (s.vault && normalizeUrl(s.vault.address)))
+    refuse(`VAULT_ADDR=${env.VAULT_ADDR}`, 'env.VAULT_ADDR', `it disagrees with the sandbox Vault ${s.vault?.address ?? '(none configured)'}`, 'unset VAULT_ADDR or set it to sandbox.vault.address');
+  for (const name of ['VAULT_NAMESPACE', 'VAULT_PREFIX'])
+    if (env[name]) refuse(`${name}=${env[name]}`, `env.${name}`, 'it would redirect Vault requests away from the configured sandbox paths', `unset ${name}`);
+  if (env.VAULT_TOKEN) {
+    const root = s.vault && readRootToken(s.vault.keyFile);
+    if (!root || root !== env.VAULT_TOKEN)
+      refuse('VAULT_TOKEN from the environment', 'env.VAULT_TOKEN', 'it is not the sandbox token from the sandbox key file', 'unset VAULT_TOKEN: lab-tui reads the sandbox token from sandbox.vault.keyFile');
+  }
+  const pg = s.postgres;
+  for (const name of ['PGHOST', 'PGHOSTADDR']) {
+    const v = env[name];
+    if (v && (!pg || normalizeHostPort(v, pg.port) !== normalizeHostPort(`${pg.host}:${pg.port}`)))
+      refuse(`${name}=${v}`, `env.${name}`, `it disagrees with the sandbox PostgreSQL ${pg ? `${pg.host}:${pg.port}` : '(none configured)'}`, `unset ${name} or set it to sandbox.postgres.host`);
+  }
+  if (env.PGPORT && (!pg || Number(env.PGPORT) !== pg.port))
+    refuse(`PGPORT=${env.PGPORT}`, 'env.PGPORT', `it disagrees with the sandbox PostgreSQL port ${pg?.port ?? '(none configured)'}`, 'unset PGPORT or set it to sandbox.postgres.port');
+  const proxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy || env.ALL_PROXY || env.all_proxy;
+  if (proxy) {
+    const hosts = [s.kubernetes.server, s.vault?.address, s.gitea?.url, s.stepca?.url].filter((u): u is string => !!u).map((u) => new URL(u).hostname.toLowerCase());
+    if (!proxyCovers(env.NO_PROXY ?? env.no_proxy, hosts))
+      refuse(`proxy ${proxy}`, 'env.HTTPS_PROXY', 'sandbox requests would go through a proxy that lab-tui cannot identify', `add ${hosts.join(',')} to NO_PROXY or unset the proxy variables`);
+  }
+}
+
+export function readRootToken(keyFile: string): string | undefined {
+  try {
+    const json = JSON.parse(fs.readFileSync(keyFile, 'utf8')) as { root_token?: unknown };
+    return typeof json.root_token === 'string' ? json.root_token : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function resolveKube(config: LabConfig, env: Env): StaticIdentity['kube'] {
+  const k = config.sandbox.kubernetes;
+  const file = kubeconfigPath(config, env);
+  const kc = readKubeconfig(file);
+  const target = `kubernetes context "${k.context}" in ${file}`;
+  const contexts = kc.contexts.filter((c) => c.name === k.context);
+  if (contexts.length === 0) refuse(target, 'kubeconfig.context', 'the context does not exist in the kubeconfig', `create the context or fix sandbox.kubernetes.context`);
+  if (contexts.length > 1) refuse(target, 'kubeconfig.ambiguous', `the context is defined ${contexts.length} times`, 'keep exactly one definition of the sandbox context');
+  const ctx = contexts[0]!;
+  const clusters = kc.clusters.filter((c) => c.name === ctx.cluster);
+  const users = kc.users.filter((u) => u.name === ctx.user);
+  if (clusters.length !== 1) refuse(target, 'kubeconfig.ambiguous', `cluster "${ctx.cluster}" is defined ${clusters.length} times`, 'keep exactly one definition of the sandbox cluster');
+  if (users.length !== 1) refuse(target, 'kubeconfig.ambiguous', `user "${ctx.user}" is defined ${users.length} times`, 'keep exactly one definition of the sandbox user');
+  const cluster = clusters[0]!.cluster;
+  const server = normalizeUrl(cluster.server ?? '');
+  const serverTarget = `${target} → ${cluster.server}`;
+  if (has(config.prod.servers, server, normalizeUrl))
+    refuse(serverTarget, 'prod.servers', 'the context points at a server on the prod deny-list', 'point the sandbox context at the sandbox API server');
+  if (!server || server !== normalizeUrl(k.server))
+    refuse(serverTarget, 'kubeconfig.server', `the context's server is not the configured sandbox server ${k.server}`, 'fix sandbox.kubernetes.server or the kubeconfig context');
+  if (cluster['proxy-url'])
+    refuse(serverTarget, 'kubeconfig.proxy-url', `requests would go through proxy ${cluster['proxy-url']}`, 'remove proxy-url from the sandbox cluster entry');
+  return { kubeconfigFile: file, context: k.context, server: cluster.server, clusterName: ctx.cluster, cluster, userName: ctx.user, user: users[0]!.user, namespace: ctx.namespace, marker: k.marker };
+}
+
+/**
+ * Static half of the isolation guard: everything decidable from the configuration,
+ * the files it names and the environment, before a single packet is sent. Throws
+ * GuardRefusal on the first rule that does not positively identify the sandbox.
+ */
+export function identifySandbox(config: LabConfig, env: Env): StaticIdentity {
+  const s = config.sandbox;
+  const p = config.prod;
+  const denyEntries = Object.values(p).reduce((n, list) => n + list.length, 0);
+  if (denyEntries === 0)
+    refuse(`sandbox "${s.name}"`, 'prod.empty', 'the prod deny-list is empty, so lab-tui cannot tell prod from the sandbox', `list prod's contexts, servers, Vault addresses and key files under prod: in ${config.file}`);
+  if (p.contexts.includes(s.kubernetes.context))
+    refuse(`kubernetes context "${s.kubernetes.context}"`, 'prod.contexts', 'the sandbox context is on the prod deny-list', CONFIG_FIX);
+  const server = normalizeUrl(s.kubernetes.server);
+  if (!server) refuse(`kubernetes server ${s.kubernetes.server}`, 'config.server', 'not an http(s) URL', CONFIG_FIX);
+  if (has(p.servers, server, normalizeUrl))
+    refuse(`kubernetes server ${s.kubernetes.server}`, 'prod.servers', 'the sandbox server is on the prod deny-list', CONFIG_FIX);
+
+  let vault: StaticIdentity['vault'];
+  if (s.vault) {
+    if (has(p.vault, normalizeUrl(s.vault.address), normalizeUrl))
+      refuse(`Vault ${s.vault.address}`, 'prod.vault', 'the sandbox Vault address is on the prod deny-list', CONFIG_FIX);
+    const real = realFile(s.vault.keyFile);
+    const prodKeys = [...p.keyFiles, path.join(homeDir(env), BUILTIN_PROD_KEY)].map(realFile);
+    if (prodKeys.includes(real) || prodKeys.includes(path.resolve(s.vault.keyFile)))
+      refuse(`key file ${s.vault.keyFile}${real !== s.vault.keyFile ? ` (→ ${real})` : ''}`, 'prod.keyFiles', 'the sandbox key file is, or links to, a prod key file', 'point sandbox.vault.keyFile at the sandbox key (~/.arcodange/sandbox/cluster-keys.json)');
+    vault = { address: s.vault.address, keyFile: real, marker: s.vault.marker };
+  }
+  if (s.postgres && has(p.postgres, normalizeHostPort(`${s.postgres.host}:${s.postgres.port}`), (e) => normalizeHostPort(e)))
+    refuse(`PostgreSQL ${s.postgres.host}:${s.postgres.port}`, 'prod.postgres', 'the sandbox PostgreSQL is on the prod deny-list', CONFIG_FIX);
+  if (s.gitea) {
+    if (has(p.gitea, normalizeUrl(s.gitea.url), normalizeUrl))
+      refuse(`Gitea ${s.gitea.url}`, 'prod.gitea', 'the sandbox Gitea is on the prod deny-list', CONFIG_FIX);
+    const host = gitRemoteHost(s.gitea.url);
+    if (host && p.gitRemotes.some((r) => (gitRemoteHost(r) ?? r.toLowerCase()) === host))
+      refuse(`Gitea ${s.gitea.url}`, 'prod.gitRemotes', 'the sandbox Gitea host is a prod git remote', CONFIG_FIX);
+  }
+  if (s.dns && p.dnsZones.some((z) => normalizeZone(z) === normalizeZone(s.dns!.zone)))
+    refuse(`DNS zone ${s.dns.zone}`, 'prod.dnsZones', 'the throwaway zone is a prod zone', 'set sandbox.dns.zone to the throwaway sandbox zone');
+
+  checkEnvironment(config, env);
+  return {
+    name: s.name,
+    kube: resolveKube(config, env),
+    vault,
+    postgres: s.postgres,
+    gitea: s.gitea,
+    stepca: s.stepca,
+    dnsZone: s.dns?.zone,
+    simulatorControl: s.simulator?.control,
+  };
+}
