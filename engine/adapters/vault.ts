@@ -26,6 +26,8 @@ export interface VaultAdapter {
   seal(): Promise<void>;
   /** Raw marker read, used by the guard to verify the sandbox before anything else. */
   readMarkerValue(): Promise<string | undefined>;
+  /** Verifies the marker once per connection; rejects with GuardRefusal for a foreign Vault. */
+  verify(): Promise<void>;
   read(path: string): Promise<unknown>;
 }
 
@@ -84,6 +86,7 @@ export function createVaultAdapter(ep: VaultEndpoint, hooks: { recheck: () => vo
       const v = res.data?.data?.[ep.marker.key];
       return typeof v === 'string' ? v : undefined;
     },
+    verify: () => hooks.verify(),
     async read(path) {
       await hooks.verify();
       return authed().read(path);

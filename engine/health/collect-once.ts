@@ -33,9 +33,11 @@ export async function collectOnce(sandbox: SandboxView, kube: () => Promise<Kube
   if (vault) {
     try {
       const s = await vault.sealStatus();
+      if (!s.sealed) await vault.verify();
       components.push(deriveVault(s.sealed, s.version));
       sources.push({ id: 'vault', status: 'live', since: at, lastOk: at });
     } catch (e) {
+      if ((e as Error).name === 'GuardRefusal') throw e;
       components.push(deriveVault(undefined));
       sources.push({ id: 'vault', status: 'stale', since: at, error: (e as Error).message });
     }
