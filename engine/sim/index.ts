@@ -1,0 +1,122 @@
+import { randomInt } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createManualClock, createRealClock } from './clock.ts';
+import { createControlHandler } from './control/control-server.ts';
+import { createGiteaHandler } from './gitea/gitea-server.ts';
+import { createKubeHandler } from './kube/kube-server.ts';
+import { ServiceListener } from './net/service-listener.ts';
+import { createPrng } from './prng.ts';
+import { ServiceExposure, type ServiceListeners } from './service-exposure.ts';
+import { stateFilePaths, writeStateFiles } from './state-files.ts';
+import { createStepCaHandler } from './stepca/stepca-server.ts';
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from './topology/load-topology.ts';
+import { createVaultHandler } from './vault/vault-server.ts';
+import { populate, scaledNodes } from './world/bootstrap.ts';
+import { Faults, type FaultKind } from './world/faults.ts';
+import { Lab } from './world/lab.ts';
+import { RecoveryActions } from './world/recovery-actions.ts';
+import { dumpState, type SimStateDump } from './world/state-dump.ts';
+
+export type { FaultKind } from './world/faults.ts';
+export { FAULT_KINDS } from './world/faults.ts';
+export type { SimStateDump } from './world/state-dump.ts';
+export { TopologyError } from './topology/yaml-cursor.ts';
+
+export interface LabSimOptions {
+  stateDir?: string;
+  topologyFile?: string;
+  clock?: 'real' | 'manual';
+  speed?: number;
+  seed?: number;
+  scale?: { nodes?: number; podsPerNode?: number };
+  ports?: { kube?: number; vault?: number; control?: number; gitea?: number; stepca?: number };
+  /** Watch events kept per resource for resumption; older resourceVersions get 410 Expired. */
+  watchHistory?: number;
+  /** Sim time at start (ms since epoch); defaults to the current second. */
+  epochMs?: number;
+}
+
+export interface LabSim {
+  urls: { kube: string; vault: string; control: string; gitea: string; stepca: string };
+  stateDir: string;
+  files: { kubeconfig: string; env: string; config: string; keyFile: string };
+  advance(ms: number): Promise<void>;
+  now(): number;
+  fault(kind: FaultKind, target?: string): Promise<void>;
+  state(): SimStateDump;
+  stop(): Promise<void>;
+}
+
+const DEFAULT_WATCH_HISTORY = 5000;
+
+export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
+  const topology = loadTopology(opts.topologyFile ?? DEFAULT_TOPOLOGY_FILE);
+  const stateDir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'lab-sim-'));
+  mkdirSync(stateDir, { recursive: true });
+  const epoch = opts.epochMs ?? Math.floor(Date.now() / 1000) * 1000;
+  const clock = opts.clock === 'manual' ? createManualClock(epoch) : createRealClock(opts.speed ?? 1);
+  const prng = createPrng(opts.seed ?? randomInt(2 ** 31));
+  const bearerToken = `lab-sim.${prng.hex(40)}`;
+  const lab = new Lab(topology, scaledNodes(topology, opts.scale), clock, prng, opts.watchHistory ?? DEFAULT_WATCH_HISTORY);
+  const { world } = lab;
+  populate(lab, opts.scale);
+
+  const faults = new Faults(lab);
+  const recovery = new RecoveryActions(lab);
+  const settle = () => world.settle();
+  const ports = opts.ports ?? {};
+  const listeners: ServiceListeners = {
+    kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, bearerToken, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
+    vault: new ServiceListener('vault', createVaultHandler({ vault: lab.vault, now: () => clock.now(), afterWrite: settle }), ports.vault),
+    gitea: new ServiceListener('gitea', createGiteaHandler(lab.gitea, () => listeners.gitea.url, () => clock.now()), ports.gitea),
+    stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version, () => clock.now()), ports.stepca),
+  };
+  const exposure = new ServiceExposure(lab, listeners);
+  const servicesSettled = async () => {
+    await Promise.all(Object.values(listeners).map((l) => l.setUp(l.isUp)));
+  };
+  const state = () => dumpState(lab, faults, exposure.desired());
+
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => {
+    const run = queue.then(task, task);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  const advance = (ms: number) => serial(async () => {
+    await clock.advance(ms);
+    await servicesSettled();
+  });
+  const fault = (kind: string, target?: string) => serial(async () => {
+    const record = faults.inject(kind, target);
+    await servicesSettled();
+    return record;
+  });
+
+  const control = new ServiceListener('control', createControlHandler({ fault, advance, state, recovery, settled: servicesSettled }), ports.control);
+  await Promise.all([...Object.values(listeners), control].map((l) => l.start()));
+  world.register(exposure);
+  world.settle();
+
+  const urls = { kube: listeners.kube.url, vault: listeners.vault.url, control: control.url, gitea: listeners.gitea.url, stepca: listeners.stepca.url };
+  const files = writeStateFiles({ stateDir, urls, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
+
+  return {
+    urls,
+    stateDir,
+    files: { kubeconfig: files.kubeconfig, env: files.env, config: files.config, keyFile: files.keyFile },
+    advance,
+    now: () => clock.now(),
+    fault: async (kind, target) => {
+      await fault(kind, target);
+    },
+    state,
+    async stop() {
+      clock.stop();
+      await Promise.all([...Object.values(listeners), control].map((l) => l.stop()));
+      rmSync(stateFilePaths(stateDir).control, { force: true });
+    },
+  };
+}

@@ -1,0 +1,240 @@
+import { isoTime, type KubeObject } from './kube-object.ts';
+import { resourceKey, type ResourceDef } from './resources.ts';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoredEntry {
+  readonly obj: KubeObject;
+  /** Serialised once per write: lists and watch streams only concatenate strings. */
+  readonly json: string;
+}
+
+export interface StoreEvent {
+  readonly type: WatchEventType;
+  readonly rv: number;
+  readonly entry: StoredEntry;
+  /** Previous state for MODIFIED, so filtered watches can turn it into ADDED/DELETED. */
+  readonly previous?: StoredEntry;
+}
+
+export interface WatchSink {
+  deliver(event: StoreEvent): void;
+}
+
+export class Collection {
+  readonly byNamespace = new Map<string, Map<string, StoredEntry>>();
+  readonly watchers = new Set<WatchSink>();
+  private history: StoreEvent[] = [];
+  private historyStart = 0;
+  /** Highest resourceVersion dropped from the history: watching from below it answers 410. */
+  compactedRv = 0;
+  private listCache = new Map<string, string>();
+
+  constructor(
+    readonly def: ResourceDef,
+    private readonly historyLimit: number,
+  ) {}
+
+  get size(): number {
+    let n = 0;
+    for (const m of this.byNamespace.values()) n += m.size;
+    return n;
+  }
+
+  *entries(namespace?: string): Iterable<StoredEntry> {
+    if (namespace !== undefined) {
+      const m = this.byNamespace.get(namespace);
+      if (m) yield* m.values();
+      return;
+    }
+    for (const m of this.byNamespace.values()) yield* m.values();
+  }
+
+  get(namespace: string | undefined, name: string): StoredEntry | undefined {
+    return this.byNamespace.get(namespace ?? '')?.get(name);
+  }
+
+  eventsSince(rv: number): StoreEvent[] {
+    const out: StoreEvent[] = [];
+    for (let i = this.historyStart; i < this.history.length; i++) {
+      const e = this.history[i] as StoreEvent;
+      if (e.rv > rv) out.push(e);
+    }
+    return out;
+  }
+
+  /** Items of an unfiltered list, joined with commas, sorted like etcd keys; cached until a write. */
+  joinedItems(namespace?: string): string {
+    const cacheKey = namespace ?? '*';
+    let joined = this.listCache.get(cacheKey);
+    if (joined === undefined) {
+      const sorted = [...this.entries(namespace)].sort((a, b) => compareKeys(a.obj, b.obj));
+      joined = sorted.map((e) => e.json).join(',');
+      this.listCache.set(cacheKey, joined);
+    }
+    return joined;
+  }
+
+  record(event: StoreEvent, namespace: string, name: string): void {
+    const m = this.byNamespace.get(namespace) ?? new Map<string, StoredEntry>();
+    this.byNamespace.set(namespace, m);
+    if (event.type === 'DELETED') {
+      m.delete(name);
+      if (m.size === 0) this.byNamespace.delete(namespace);
+    } else {
+      m.set(name, event.entry);
+    }
+    this.listCache.clear();
+    this.history.push(event);
+    if (this.history.length - this.historyStart > this.historyLimit) {
+      this.compactedRv = (this.history[this.historyStart] as StoreEvent).rv;
+      this.historyStart++;
+      // Reclaim the array lazily so compaction stays O(1) amortised.
+      if (this.historyStart > this.historyLimit) {
+        this.history = this.history.slice(this.historyStart);
+        this.historyStart = 0;
+      }
+    }
+    for (const w of this.watchers) w.deliver(event);
+  }
+}
+
+function compareKeys(a: KubeObject, b: KubeObject): number {
+  const an = a.metadata.namespace ?? '';
+  const bn = b.metadata.namespace ?? '';
+  if (an !== bn) return an < bn ? -1 : 1;
+  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+}
+
+export class StoreConflict extends Error {
+  constructor(
+    readonly reason: 'AlreadyExists' | 'NotFound' | 'Conflict',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type ChangeListener = (def: ResourceDef, event: StoreEvent) => void;
+
+/**
+ * The cluster's object store: one global, monotonically increasing resourceVersion (like etcd's
+ * revision), a bounded per-resource event history for watch resumption, and change listeners
+ * for the in-process controllers.
+ */
+export class KubeStore {
+  private rv = 1;
+  private readonly collections = new Map<string, Collection>();
+  private readonly listeners: ChangeListener[] = [];
+
+  constructor(
+    private readonly opts: { historyLimit: number; now: () => number; uid: () => string },
+  ) {}
+
+  get resourceVersion(): number {
+    return this.rv;
+  }
+
+  collection(def: ResourceDef): Collection {
+    const key = resourceKey(def);
+    let c = this.collections.get(key);
+    if (!c) {
+      c = new Collection(def, this.opts.historyLimit);
+      this.collections.set(key, c);
+    }
+    return c;
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  get<T extends KubeObject = KubeObject>(def: ResourceDef, namespace: string | undefined, name: string): T | undefined {
+    return this.collection(def).get(def.namespaced ? namespace : undefined, name)?.obj as T | undefined;
+  }
+
+  list<T extends KubeObject = KubeObject>(def: ResourceDef, namespace?: string): T[] {
+    return [...this.collection(def).entries(namespace)].map((e) => e.obj as T);
+  }
+
+  create<T extends KubeObject>(def: ResourceDef, obj: T): T {
+    const ns = def.namespaced ? (obj.metadata.namespace ?? 'default') : undefined;
+    const c = this.collection(def);
+    if (c.get(ns, obj.metadata.name)) {
+      throw new StoreConflict('AlreadyExists', `${def.plural} "${obj.metadata.name}" already exists`);
+    }
+    const draft = structuredClone(obj);
+    draft.metadata.namespace = ns;
+    if (!ns) delete draft.metadata.namespace;
+    draft.metadata.uid ??= this.opts.uid();
+    draft.metadata.creationTimestamp ??= isoTime(this.opts.now());
+    if (def.hasStatus && draft.spec !== undefined) draft.metadata.generation ??= 1;
+    return this.commit(def, 'ADDED', draft, undefined) as T;
+  }
+
+  /**
+   * Applies `mutate` to a copy of the stored object and commits it only if something changed,
+   * so level-triggered controllers can rewrite status freely without flooding watches.
+   */
+  update<T extends KubeObject>(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    mutate: (draft: T) => void,
+  ): T | undefined {
+    const c = this.collection(def);
+    const ns = def.namespaced ? namespace : undefined;
+    const current = c.get(ns, name);
+    if (!current) return undefined;
+    const draft = structuredClone(current.obj) as T;
+    mutate(draft);
+    return this.replaceEntry(def, current, draft);
+  }
+
+  /** Full replacement (HTTP PUT): keeps identity fields the client may not change. */
+  replace<T extends KubeObject>(def: ResourceDef, obj: T): T {
+    const ns = def.namespaced ? obj.metadata.namespace : undefined;
+    const current = this.collection(def).get(ns, obj.metadata.name);
+    if (!current) throw new StoreConflict('NotFound', `${def.plural} "${obj.metadata.name}" not found`);
+    const sent = obj.metadata.resourceVersion;
+    if (sent && sent !== current.obj.metadata.resourceVersion) {
+      throw new StoreConflict(
+        'Conflict',
+        `Operation cannot be fulfilled on ${def.plural} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+    const draft = structuredClone(obj);
+    const keep = current.obj.metadata;
+    draft.metadata = { ...draft.metadata, uid: keep.uid, creationTimestamp: keep.creationTimestamp, generation: keep.generation };
+    if (ns) draft.metadata.namespace = ns;
+    if (keep.deletionTimestamp) draft.metadata.deletionTimestamp = keep.deletionTimestamp;
+    return this.replaceEntry(def, current, draft);
+  }
+
+  remove(def: ResourceDef, namespace: string | undefined, name: string): KubeObject | undefined {
+    const ns = def.namespaced ? namespace : undefined;
+    const current = this.collection(def).get(ns, name);
+    if (!current) return undefined;
+    const draft = structuredClone(current.obj);
+    return this.commit(def, 'DELETED', draft, current);
+  }
+
+  private replaceEntry<T extends KubeObject>(def: ResourceDef, current: StoredEntry, draft: T): T {
+    draft.metadata.resourceVersion = current.obj.metadata.resourceVersion;
+    if (def.hasStatus && JSON.stringify(draft.spec) !== JSON.stringify(current.obj.spec)) {
+      draft.metadata.generation = (current.obj.metadata.generation ?? 1) + 1;
+    }
+    if (JSON.stringify(draft) === current.json) return current.obj as T;
+    return this.commit(def, 'MODIFIED', draft, current) as T;
+  }
+
+  private commit(def: ResourceDef, type: WatchEventType, draft: KubeObject, previous: StoredEntry | undefined): KubeObject {
+    this.rv += 1;
+    draft.metadata.resourceVersion = String(this.rv);
+    const entry: StoredEntry = { obj: draft, json: JSON.stringify(draft) };
+    const event: StoreEvent = { type, rv: this.rv, entry, previous };
+    this.collection(def).record(event, draft.metadata.namespace ?? '', draft.metadata.name);
+    for (const listener of this.listeners) listener(def, event);
+    return draft;
+  }
+}

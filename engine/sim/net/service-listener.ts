@@ -1,0 +1,92 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * An HTTP listener on 127.0.0.1 that can be taken down and brought back on the same port, so a
+ * powered-off service refuses connections and every open stream (watches) is cut, like a real
+ * machine losing power.
+ */
+export class ServiceListener {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private port: number;
+  private wantedUp = false;
+  private transitions: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    private readonly handler: Handler,
+    port = 0,
+  ) {
+    this.port = port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get isUp(): boolean {
+    return this.wantedUp;
+  }
+
+  /** Binds once (resolving port 0 to a real port) and stays up. */
+  async start(): Promise<void> {
+    this.wantedUp = true;
+    await this.listen();
+  }
+
+  /** Idempotent; transitions are serialised so down/up bursts land in order. */
+  setUp(up: boolean): Promise<void> {
+    if (up === this.wantedUp) return this.transitions;
+    this.wantedUp = up;
+    this.transitions = this.transitions.then(() => (up ? this.listen() : this.close()));
+    return this.transitions;
+  }
+
+  async stop(): Promise<void> {
+    this.wantedUp = false;
+    await this.transitions;
+    await this.close();
+  }
+
+  private listen(): Promise<void> {
+    if (this.server) return Promise.resolve();
+    const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
+      Promise.resolve(this.handler(req, res)).catch((err: unknown) => {
+        if (!res.headersSent) {
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end(String(err));
+        } else {
+          res.destroy();
+        }
+      });
+    });
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        const address = server.address();
+        if (address && typeof address === 'object') this.port = address.port;
+        resolve();
+      });
+    });
+  }
+
+  private close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = undefined;
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const socket of this.sockets) socket.destroy();
+      this.sockets.clear();
+    });
+  }
+}

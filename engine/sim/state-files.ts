@@ -1,0 +1,106 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Document, isMap, isSeq, stringify } from 'yaml';
+
+export interface StateFiles {
+  kubeconfig: string;
+  env: string;
+  config: string;
+  keyFile: string;
+  control: string;
+}
+
+export interface StateFileInput {
+  stateDir: string;
+  urls: { kube: string; vault: string; control: string; gitea: string; stepca: string };
+  bearerToken: string;
+  unsealKey: Buffer;
+  rootToken: string;
+  dnsZone: string;
+}
+
+export function stateFilePaths(stateDir: string): StateFiles {
+  return {
+    kubeconfig: join(stateDir, 'kubeconfig'),
+    env: join(stateDir, 'env'),
+    config: join(stateDir, 'config.yaml'),
+    keyFile: join(stateDir, 'cluster-keys.json'),
+    control: join(stateDir, 'control.json'),
+  };
+}
+
+/** The files a real sandbox bootstrap leaves behind, pointing at lab-sim's listeners. */
+export function writeStateFiles(input: StateFileInput): StateFiles {
+  const files = stateFilePaths(input.stateDir);
+  const { stateDir, urls } = input;
+  mkdirSync(join(stateDir, 'evidence'), { recursive: true });
+
+  const kubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: 'lab-sim', cluster: { server: urls.kube } }],
+    users: [{ name: 'lab-sim-operator', user: { token: input.bearerToken } }],
+    contexts: [{ name: 'lab-sim', context: { cluster: 'lab-sim', user: 'lab-sim-operator' } }],
+    'current-context': 'lab-sim',
+    preferences: {},
+  };
+  writeFileSync(files.kubeconfig, stringify(kubeconfig), { mode: 0o600 });
+
+  // Same shape as `vault operator init -format=json` with one share and threshold 1.
+  const keys = {
+    unseal_keys_b64: [input.unsealKey.toString('base64')],
+    unseal_keys_hex: [input.unsealKey.toString('hex')],
+    unseal_shares: 1,
+    unseal_threshold: 1,
+    recovery_keys_b64: [],
+    recovery_keys_hex: [],
+    recovery_keys_shares: 0,
+    recovery_keys_threshold: 0,
+    root_token: input.rootToken,
+  };
+  writeFileSync(files.keyFile, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
+
+  writeFileSync(files.env, `export KUBECONFIG=${files.kubeconfig}\nexport VAULT_ADDR=${urls.vault}\nexport LAB_SANDBOX_KEY_FILE=${files.keyFile}\n`);
+  writeFileSync(files.config, labTuiConfig(input, files));
+  writeFileSync(files.control, JSON.stringify({ url: urls.control, pid: process.pid }) + '\n');
+  return files;
+}
+
+function labTuiConfig(input: StateFileInput, files: StateFiles): string {
+  const { stateDir, urls } = input;
+  const config = {
+    sandbox: {
+      name: 'lab-sim',
+      kubernetes: { kubeconfig: files.kubeconfig, context: 'lab-sim', server: urls.kube, marker: { namespace: 'kube-system', name: 'lab-sandbox-identity', key: 'env', value: 'sandbox' } },
+      vault: { address: urls.vault, keyFile: files.keyFile, marker: { mount: 'secret', path: 'lab/identity', key: 'env', value: 'sandbox' } },
+      postgres: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' },
+      gitea: { url: urls.gitea },
+      stepca: { url: urls.stepca },
+      dns: { zone: input.dnsZone },
+      power: { stop: `lab-tui sim fault node-stop {node} --state-dir ${stateDir}`, start: `lab-tui sim fault node-start {node} --state-dir ${stateDir}` },
+      evidenceDir: join(stateDir, 'evidence'),
+      simulator: { control: urls.control },
+    },
+    prod: {
+      contexts: ['arcodange-prod', 'default'],
+      servers: ['https://192.168.1.10:6443'],
+      vault: ['https://vault.arcodange.lab', 'http://192.168.1.10:8200'],
+      keyFiles: ['~/.arcodange/cluster-keys.json'],
+      dnsZones: ['arcodange.lab'],
+      postgres: ['192.168.1.12:5432'],
+      gitea: ['https://gitea.arcodange.lab'],
+      gitRemotes: ['gitea.arcodange.lab'],
+    },
+  };
+  const doc = new Document(config);
+  doc.commentBefore = ` lab-tui configuration for the lab-sim sandbox in ${stateDir}`;
+  const flow = (...path: string[]) => {
+    const node = doc.getIn(path, true);
+    if (isMap(node) || isSeq(node)) node.flow = true;
+  };
+  flow('sandbox', 'kubernetes', 'marker');
+  flow('sandbox', 'vault', 'marker');
+  for (const key of ['postgres', 'gitea', 'stepca', 'dns', 'power', 'simulator']) flow('sandbox', key);
+  for (const key of Object.keys(config.prod)) flow('prod', key);
+  return doc.toString({ lineWidth: 0 });
+}

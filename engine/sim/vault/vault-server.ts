@@ -1,0 +1,170 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BadRequest, readJson, sendJson } from '../net/http-util.ts';
+import { VaultError, type VaultCore, type VaultToken } from '../world/vault-core.ts';
+import { health, logical, parseUnsealKey, sealStatus, serviceAccountFromJwt } from './vault-responses.ts';
+
+export interface VaultServerContext {
+  vault: VaultCore;
+  now(): number;
+  afterWrite(): void;
+}
+
+type Body = Record<string, unknown>;
+
+class Reply extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`vault ${status}`);
+  }
+}
+const errors = (status: number, ...messages: string[]) => new Reply(status, { errors: messages });
+
+// Endpoints that answer while sealed, as in Vault.
+const SEALED_OK = new Set(['sys/health', 'sys/seal-status', 'sys/unseal', 'sys/init', 'sys/leader']);
+
+/** The slice of Vault's HTTP API that lab-tui (via node-vault) and the runbooks use. */
+export function createVaultHandler(ctx: VaultServerContext) {
+  let unsealProgress = 0;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://vault');
+    const path = url.pathname.replace(/^\/v1\//, '').replace(/\/+$/, '');
+    const method = req.method === 'GET' && ['true', '1'].includes(url.searchParams.get('list') ?? '') ? 'LIST' : (req.method ?? 'GET');
+    const { vault } = ctx;
+    try {
+      if (!url.pathname.startsWith('/v1/')) throw errors(404);
+      if (vault.sealed && !SEALED_OK.has(path)) throw errors(503, 'Vault is sealed');
+      const body = method === 'GET' || method === 'LIST' ? {} : ((await readJson(req)) as Body);
+      if (path === 'sys/health') {
+        const code = vault.sealed ? Number(url.searchParams.get('sealedcode') ?? 503) : Number(url.searchParams.get('activecode') ?? 200);
+        return sendJson(res, code, health(vault, ctx.now()));
+      }
+      if (path === 'sys/seal-status') return sendJson(res, 200, sealStatus(vault, unsealProgress));
+      if (path === 'sys/init') return sendJson(res, 200, { initialized: true });
+      if (path === 'sys/unseal' && (method === 'PUT' || method === 'POST')) {
+        if (body.reset === true) {
+          unsealProgress = 0;
+          return sendJson(res, 200, sealStatus(vault, 0));
+        }
+        const key = parseUnsealKey(body.key);
+        if (!key) throw errors(400, "'key' must be a valid hex or base64 string");
+        if (vault.sealed && !vault.tryUnseal(key)) throw errors(400, 'Error unsealing: cipher: message authentication failed');
+        unsealProgress = 0;
+        ctx.afterWrite();
+        return sendJson(res, 200, sealStatus(vault, 0));
+      }
+      if (path === 'auth/kubernetes/login' && (method === 'POST' || method === 'PUT')) return sendJson(res, 200, login(ctx, body));
+
+      const token = vault.lookupToken(header(req, 'x-vault-token') ?? bearer(req));
+      if (!token) throw errors(403, 'permission denied');
+      const result = route(ctx, token, method, path, body);
+      ctx.afterWrite();
+      if (result === undefined) {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      return sendJson(res, 200, result);
+    } catch (err) {
+      if (err instanceof Reply) return sendJson(res, err.status, err.body);
+      if (err instanceof VaultError) return sendJson(res, err.code || 503, { errors: [err.message] });
+      if (err instanceof BadRequest) return sendJson(res, 400, { errors: [err.message] });
+      throw err;
+    }
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  return /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+}
+
+function login(ctx: VaultServerContext, body: Body): unknown {
+  if (typeof body.role !== 'string' || !body.role) throw errors(400, 'missing role');
+  const sa = serviceAccountFromJwt(body.jwt);
+  if (!sa) throw errors(403, 'permission denied');
+  const t = ctx.vault.loginKubernetes(body.role, sa);
+  const ttl = Math.round((t.expiresAt - ctx.now()) / 1000);
+  return logical(null, {
+    auth: {
+      client_token: t.id,
+      accessor: t.accessor,
+      policies: t.policies,
+      token_policies: t.policies,
+      metadata: { ...t.meta, service_account_secret_name: '', service_account_uid: '' },
+      lease_duration: ttl,
+      renewable: true,
+      entity_id: '',
+      token_type: 'service',
+      orphan: true,
+      mfa_requirement: null,
+      num_uses: 0,
+    },
+  });
+}
+
+function route(ctx: VaultServerContext, token: VaultToken, method: string, path: string, body: Body): unknown {
+  const { vault } = ctx;
+  const deny = (p: string) => {
+    if (!vault.allowed(token, p)) throw errors(403, '1 error occurred:\n\t* permission denied\n');
+  };
+  const policies = ['default', 'root', ...vault.spec.policies.map((p) => p.name)];
+  const rulesOf = (name: string) => vault.spec.policies.find((p) => p.name === name)?.rules ?? (name === 'default' || name === 'root' ? '' : undefined);
+  let m: RegExpExecArray | null;
+
+  if (path === 'sys/seal' && (method === 'PUT' || method === 'POST')) {
+    deny('sys/seal');
+    vault.seal();
+    return undefined;
+  }
+  if ((path === 'sys/policies/acl' && method === 'LIST') || (path === 'sys/policy' && method === 'GET')) {
+    deny('sys/policies/acl');
+    return path === 'sys/policy' ? { policies: policies, keys: policies, ...logical({ policies, keys: policies }) } : { keys: policies, ...logical({ keys: policies }) };
+  }
+  if ((m = /^sys\/(?:policies\/acl|policy)\/([^/]+)$/.exec(path)) && method === 'GET') {
+    deny(`sys/policies/acl/${m[1]}`);
+    const rules = rulesOf(m[1] as string);
+    if (rules === undefined) throw errors(404);
+    return path.startsWith('sys/policy/') ? { name: m[1], rules, ...logical({ name: m[1], rules }) } : { name: m[1], policy: rules, ...logical({ name: m[1], policy: rules }) };
+  }
+  if (path === 'auth/token/lookup-self') {
+    return logical({ accessor: token.accessor, display_name: token.meta.role ? `kubernetes-${token.meta.service_account_namespace}-${token.meta.service_account_name}` : 'root', id: token.id, policies: token.policies, meta: token.meta, renewable: token.expiresAt !== Infinity, ttl: token.expiresAt === Infinity ? 0 : Math.round((token.expiresAt - ctx.now()) / 1000), type: 'service' });
+  }
+  if ((m = /^database\/creds\/([^/]+)$/.exec(path)) && (method === 'GET' || method === 'POST')) {
+    deny(path);
+    const lease = vault.issueCredentials(m[1] as string);
+    return logical({ username: lease.username, password: lease.password }, { lease_id: lease.id, renewable: true, lease_duration: Math.round((lease.expiresAt - ctx.now()) / 1000) });
+  }
+  if (path === 'database/roles' && method === 'LIST') {
+    deny('database/roles');
+    return logical({ keys: vault.spec.databaseRoles.map((r) => r.name) });
+  }
+  if ((m = /^database\/roles\/([^/]+)$/.exec(path)) && method === 'GET') {
+    deny(path);
+    const role = vault.spec.databaseRoles.find((r) => r.name === m?.[1]);
+    if (!role) throw errors(404);
+    return logical({ db_name: 'postgres', default_ttl: role.defaultTtl / 1000, max_ttl: role.maxTtl / 1000, creation_statements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT ALL PRIVILEGES ON DATABASE ${role.database} TO "{{name}}";`], revocation_statements: [], renew_statements: [], rollback_statements: [], credential_type: 'password', credential_config: {} });
+  }
+  if ((path === 'sys/leases/renew' || path === 'sys/renew') && (method === 'PUT' || method === 'POST')) {
+    const lease = vault.renew(String(body.lease_id ?? ''));
+    return logical(null, { lease_id: lease.id, renewable: true, lease_duration: Math.round((lease.expiresAt - ctx.now()) / 1000) });
+  }
+  if (path === 'sys/leases/lookup' && (method === 'PUT' || method === 'POST')) {
+    const lease = vault.lease(String(body.lease_id ?? ''));
+    if (!lease || ctx.now() >= lease.expiresAt) throw errors(400, 'invalid lease');
+    return logical({ id: lease.id, issue_time: new Date(lease.issuedAt).toISOString(), expire_time: new Date(lease.expiresAt).toISOString(), renewable: true, ttl: Math.round((lease.expiresAt - ctx.now()) / 1000) });
+  }
+  if ((m = /^([^/]+)\/(data|metadata)\/(.+)$/.exec(path)) && method === 'GET') {
+    deny(path);
+    const data = vault.readKv(m[1] as string, m[3] as string);
+    if (!data) throw errors(404);
+    const metadata = { created_time: '2026-05-11T09:12:44.000000000Z', custom_metadata: null, deletion_time: '', destroyed: false, version: 1 };
+    return logical(m[2] === 'data' ? { data, metadata } : { current_version: 1, oldest_version: 0, max_versions: 0, versions: { 1: metadata } });
+  }
+  throw errors(404);
+}

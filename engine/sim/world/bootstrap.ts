@@ -1,0 +1,138 @@
+import { isoTime, type ObjectMeta } from '../kube/kube-object.ts';
+import { resourceForKind } from '../kube/resources.ts';
+import type { NodeSpec, Topology } from '../topology/topology-types.ts';
+import { APPLICATION, configMap } from './argocd.ts';
+import { LOAD_IMAGE, type Lab } from './lab.ts';
+import { NODE } from './node-lifecycle.ts';
+import { nodeObject } from './node-objects.ts';
+import { POD } from './pod-index.ts';
+import { VDS, VSS } from './vso.ts';
+import { DAEMONSET, DEPLOYMENT, STATEFULSET } from './workload-controller.ts';
+import { workloadObject } from './workload-objects.ts';
+
+const r = (kind: string, apiVersion = 'v1') => resourceForKind(apiVersion, kind);
+const DAY = 86_400_000;
+
+export interface Scale {
+  nodes?: number;
+  podsPerNode?: number;
+}
+
+/** Generated agents for benchmarks; they carry no Longhorn disk, so no lab pods land there. */
+export function scaledNodes(topology: Topology, scale: Scale | undefined): NodeSpec[] {
+  const template = topology.nodes.find((n) => !n.roles.includes('control-plane')) ?? topology.nodes[0];
+  if (!template) return topology.nodes;
+  const extra = Array.from({ length: scale?.nodes ?? 0 }, (_, i) => ({
+    ...template,
+    name: `agent-${String(i + 1).padStart(4, '0')}`,
+    internalIP: `10.78.${Math.floor((i + 1) / 250)}.${((i + 1) % 250) + 2}`,
+    generated: true,
+  }));
+  return [...topology.nodes, ...extra];
+}
+
+/** Creates the objects of a lab that has been running for weeks, then lets it settle. */
+export function populate(lab: Lab, scale: Scale | undefined): void {
+  const { world } = lab;
+  const t = world.topology;
+  const clusterBorn = isoTime(world.now() - 41 * DAY);
+  const create = (kind: string, obj: { metadata: ObjectMeta; [field: string]: unknown }, apiVersion = 'v1') =>
+    world.store.create(r(kind, apiVersion), { apiVersion, kind, ...obj, metadata: { creationTimestamp: clusterBorn, ...obj.metadata } });
+
+  const namespaces = [...t.namespaces, ...(scale?.podsPerNode ? ['load'] : [])];
+  for (const ns of namespaces) create('Namespace', { metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+  create('ConfigMap', { metadata: { name: t.cluster.marker.name, namespace: t.cluster.marker.namespace }, data: t.cluster.marker.data });
+  create('Service', { metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } }, spec: { type: 'ClusterIP', clusterIP: '10.43.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] }, status: { loadBalancer: {} } });
+
+  lab.power.specs().forEach((spec, index) => {
+    world.store.create(NODE, nodeObject(spec, { index, kubeletVersion: t.cluster.kubernetesVersion, bootId: lab.power.bootId(spec.name), machineId: world.prng.hex(32), createdAt: clusterBorn, readyAt: clusterBorn }));
+  });
+
+  for (const v of t.longhorn.volumes) {
+    const accessModes = [v.accessMode === 'rwx' ? 'ReadWriteMany' : 'ReadWriteOnce'];
+    const storage = `${Math.round(v.size / 1024 ** 2)}Mi`;
+    create('PersistentVolume', { metadata: { name: v.name }, spec: { capacity: { storage }, accessModes, persistentVolumeReclaimPolicy: 'Retain', storageClassName: 'longhorn', csi: { driver: 'driver.longhorn.io', volumeHandle: v.name, fsType: 'ext4' }, claimRef: { kind: 'PersistentVolumeClaim', namespace: v.pvc.namespace, name: v.pvc.name } }, status: { phase: 'Bound' } });
+    create('PersistentVolumeClaim', { metadata: { name: v.pvc.name, namespace: v.pvc.namespace }, spec: { accessModes, storageClassName: 'longhorn', volumeName: v.name, resources: { requests: { storage } } }, status: { phase: 'Bound', accessModes, capacity: { storage } } });
+  }
+
+  let clusterIp = 10;
+  for (const w of t.workloads) {
+    const claim = t.longhorn.volumes.find((v) => v.name === w.needs.volume)?.pvc.name;
+    const def = w.kind === 'Deployment' ? DEPLOYMENT : w.kind === 'StatefulSet' ? STATEFULSET : DAEMONSET;
+    world.store.create(def, workloadObject(w, claim, clusterBorn, t.timings.progressDeadline));
+    create('ServiceAccount', { metadata: { name: w.name, namespace: w.namespace } });
+    if (w.kind !== 'DaemonSet') {
+      create('Service', { metadata: { name: w.name, namespace: w.namespace, labels: { app: w.name } }, spec: { type: 'ClusterIP', clusterIP: `10.43.${Math.floor(clusterIp / 250)}.${clusterIp++ % 250}`, selector: { app: w.name }, ports: [{ port: 80, protocol: 'TCP', targetPort: 8080 }] }, status: { loadBalancer: {} } });
+    }
+  }
+
+  for (const role of t.vault.kubernetesRoles) {
+    for (const ns of role.namespaces) {
+      create('VaultAuth', { metadata: { name: role.name, namespace: ns }, spec: { method: 'kubernetes', mount: 'kubernetes', kubernetes: { role: role.name, serviceAccount: role.serviceAccounts[0], audiences: ['vault'] } }, status: { valid: true, error: '' } }, 'secrets.hashicorp.com/v1beta1');
+    }
+  }
+  for (const s of t.vso.dynamicSecrets) {
+    world.store.create(VDS, { apiVersion: 'secrets.hashicorp.com/v1beta1', kind: 'VaultDynamicSecret', metadata: { name: s.name, namespace: s.namespace, creationTimestamp: clusterBorn }, spec: { vaultAuthRef: s.role, mount: s.mount, path: s.path, renewalPercent: s.renewalPercent, destination: { name: s.destination, create: true }, rolloutRestartTargets: s.rolloutRestartTargets }, status: {} });
+  }
+  for (const s of t.vso.staticSecrets) {
+    world.store.create(VSS, { apiVersion: 'secrets.hashicorp.com/v1beta1', kind: 'VaultStaticSecret', metadata: { name: s.name, namespace: s.namespace, creationTimestamp: clusterBorn }, spec: { vaultAuthRef: s.role, mount: s.mount, type: 'kv-v2', path: s.path, refreshAfter: `${Math.round(s.refreshAfter / 1000)}s`, destination: { name: s.destination, create: true } }, status: {} });
+  }
+
+  const head = lab.gitea.head(lab.gitea.gitopsRepo()).sha;
+  const source = (path: string) => ({ repoURL: `https://gitea.${t.cluster.dnsZone}/${t.argocd.repo}.git`, path, targetRevision: t.argocd.targetRevision });
+  const application = (name: string, path: string, namespace: string) =>
+    world.store.create(APPLICATION, {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name, namespace: 'argocd', creationTimestamp: clusterBorn, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
+      spec: {
+        project: 'default',
+        source: source(path),
+        destination: { server: 'https://kubernetes.default.svc', namespace },
+        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
+        ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }, { group: 'apps', kind: 'StatefulSet', jsonPointers: ['/spec/replicas'] }],
+      },
+      status: { sync: { status: 'Synced', revision: head }, health: { status: 'Healthy' } },
+    });
+  application(t.argocd.root, 'apps', 'argocd');
+  for (const app of t.argocd.apps) {
+    application(app.name, `apps/${app.name}`, app.namespace);
+    for (const cm of app.configMaps) world.store.create(r('ConfigMap'), configMap(app, cm));
+  }
+
+  createLoadPods(lab, scale);
+  world.settle();
+  world.bootstrapping = false;
+  world.settle();
+}
+
+/** Steady Running pods on the generated agents: static load for list and watch benchmarks. */
+function createLoadPods(lab: Lab, scale: Scale | undefined): void {
+  const perNode = scale?.podsPerNode ?? 0;
+  if (!perNode) return;
+  const { world } = lab;
+  const started = isoTime(world.now() - 3600_000);
+  const generated = lab.power.specs().map((s, index) => ({ s, index })).filter(({ s }) => s.generated);
+  for (const { s, index } of generated) {
+    for (let i = 0; i < perNode; i++) {
+      const name = `load-${s.name}-${i}`;
+      const podIP = `10.${42 + Math.floor(index / 256)}.${index % 256}.${i + 2}`;
+      world.store.create(POD, {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'load', labels: { app: 'load', shard: String(i % 10) }, creationTimestamp: started },
+        spec: { nodeName: s.name, containers: [{ name: 'pause', image: LOAD_IMAGE }], restartPolicy: 'Always', schedulerName: 'default-scheduler' },
+        status: {
+          phase: 'Running',
+          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: started }, { type: 'ContainersReady', status: 'True', lastTransitionTime: started }, { type: 'PodScheduled', status: 'True', lastTransitionTime: started }],
+          hostIP: s.internalIP,
+          podIP,
+          podIPs: [{ ip: podIP }],
+          startTime: started,
+          qosClass: 'BestEffort',
+          containerStatuses: [{ name: 'pause', image: LOAD_IMAGE, imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: started } } }],
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { isoTime, type KubeObject } from '../kube/kube-object.ts';
+import { resourceForKind } from '../kube/resources.ts';
+import type { LiveReplica, Longhorn, LonghornVolume, ReplicaDir } from './longhorn.ts';
+import type { Controller, World } from './world.ts';
+
+const VOLUME = resourceForKind('longhorn.io/v1beta2', 'Volume');
+const ENGINE = resourceForKind('longhorn.io/v1beta2', 'Engine');
+const REPLICA = resourceForKind('longhorn.io/v1beta2', 'Replica');
+export const ORPHAN = resourceForKind('longhorn.io/v1beta2', 'Orphan');
+const NS = 'longhorn-system';
+
+export function orphanName(d: Pick<ReplicaDir, 'node' | 'dir'>): string {
+  return `orphan-${createHash('sha256').update(`${d.node}/${d.dir}`).digest('hex')}`;
+}
+
+/**
+ * longhorn-manager's view of the model, written as longhorn.io/v1beta2 Volume, Engine, Replica
+ * and Orphan objects. Deleting an Orphan through the API deletes its directory, as in Longhorn.
+ */
+export class LonghornSync implements Controller {
+  readonly name = 'longhorn';
+
+  constructor(
+    private readonly world: World,
+    private readonly longhorn: Longhorn,
+    private readonly controlPlaneUp: () => boolean,
+  ) {
+    world.store.onChange((def, event) => {
+      if (def !== ORPHAN || event.type !== 'DELETED') return;
+      const spec = event.entry.obj.spec as { nodeID: string; parameters: { DataName: string } };
+      longhorn.deleteDir(spec.nodeID, spec.parameters.DataName);
+    });
+  }
+
+  reconcile(): void {
+    this.longhorn.tick();
+    if (!this.controlPlaneUp()) return;
+    const { store } = this.world;
+    const wanted = { engines: new Set<string>(), replicas: new Set<string>() };
+    for (const v of this.longhorn.volumes.values()) {
+      if (v.recreate) {
+        store.remove(VOLUME, NS, v.spec.name);
+        v.recreate = false;
+      }
+      const engine = `${v.spec.name}-e-${v.engineId}`;
+      wanted.engines.add(engine);
+      this.put(VOLUME, this.volumeObject(v, engine));
+      this.put(ENGINE, this.engineObject(v, engine));
+      for (const r of v.replicas) {
+        wanted.replicas.add(r.name);
+        this.put(REPLICA, this.replicaObject(v, r, engine));
+      }
+    }
+    for (const e of store.list(ENGINE, NS)) if (!wanted.engines.has(e.metadata.name)) store.remove(ENGINE, NS, e.metadata.name);
+    for (const r of store.list(REPLICA, NS)) if (!wanted.replicas.has(r.metadata.name)) store.remove(REPLICA, NS, r.metadata.name);
+    if (this.longhorn.reinstallAt !== undefined) return;
+    const orphans = new Map(this.longhorn.orphans().map((d) => [orphanName(d), d]));
+    for (const [name, d] of orphans) this.put(ORPHAN, this.orphanObject(name, d));
+    for (const o of store.list(ORPHAN, NS)) if (!orphans.has(o.metadata.name)) store.remove(ORPHAN, NS, o.metadata.name);
+  }
+
+  private put(def: typeof VOLUME, obj: KubeObject): void {
+    const { store } = this.world;
+    if (!store.get(def, NS, obj.metadata.name)) {
+      store.create(def, obj);
+      return;
+    }
+    store.update(def, NS, obj.metadata.name, (draft) => {
+      draft.spec = obj.spec;
+      draft.status = obj.status;
+      draft.metadata.labels = obj.metadata.labels;
+    });
+  }
+
+  private base(kind: string, name: string, labels: Record<string, string>): KubeObject {
+    return { apiVersion: 'longhorn.io/v1beta2', kind, metadata: { name, namespace: NS, labels, finalizers: ['longhorn.io'] } };
+  }
+
+  private get image(): string {
+    return `longhornio/longhorn-engine:${this.world.topology.longhorn.version}`;
+  }
+
+  private volumeObject(v: LonghornVolume, engine: string): KubeObject {
+    const maintenance = v.attachedBy === 'maintenance';
+    const pod = v.attachedBy && !maintenance ? v.attachedBy.split('/') : undefined;
+    return {
+      ...this.base('Volume', v.spec.name, { longhornvolume: v.spec.name, 'recurring-job-group.longhorn.io/default': 'enabled' }),
+      spec: {
+        size: String(v.spec.size),
+        numberOfReplicas: v.replicas.length,
+        frontend: 'blockdev',
+        dataEngine: 'v1',
+        accessMode: v.spec.accessMode,
+        dataLocality: 'disabled',
+        disableFrontend: maintenance,
+        staleReplicaTimeout: 30,
+        migratable: false,
+        encrypted: false,
+        image: this.image,
+      },
+      status: {
+        state: v.attachedNode ? 'attached' : 'detached',
+        robustness: this.longhorn.robustness(v),
+        currentNodeID: v.attachedNode ?? '',
+        frontendDisabled: maintenance,
+        currentImage: this.image,
+        ownerID: v.attachedNode ?? v.replicas.find((r) => !r.failed)?.node ?? '',
+        actualSize: this.longhorn.content(v) ? Math.round(v.spec.size * 0.37) : 0,
+        kubernetesStatus: {
+          pvName: v.spec.name,
+          pvStatus: 'Bound',
+          namespace: v.spec.pvc.namespace,
+          pvcName: v.spec.pvc.name,
+          workloadsStatus: pod ? [{ podName: pod[1], podStatus: 'Running', workloadName: pod[1]?.replace(/-[a-z0-9]+-[a-z0-9]+$/, ''), workloadType: 'ReplicaSet' }] : null,
+        },
+        conditions: [
+          { type: 'Scheduled', status: 'True', reason: '', message: '' },
+          { type: 'Restore', status: 'False', reason: '', message: '' },
+        ],
+      },
+    };
+  }
+
+  private engineObject(v: LonghornVolume, engine: string): KubeObject {
+    const running = !!v.attachedNode;
+    const modes: Record<string, string> = {};
+    if (running) for (const r of v.replicas) modes[r.name] = r.failed ? 'ERR' : r.rebuildDoneAt !== undefined ? 'WO' : 'RW';
+    return {
+      ...this.base('Engine', engine, { longhornvolume: v.spec.name, longhornnode: v.attachedNode ?? '' }),
+      spec: { volumeName: v.spec.name, nodeID: v.attachedNode ?? '', dataEngine: 'v1', image: this.image, active: true, desireState: running ? 'running' : 'stopped', frontend: 'blockdev', disableFrontend: v.attachedBy === 'maintenance' },
+      status: {
+        currentState: running ? 'running' : 'stopped',
+        replicaModeMap: running ? modes : null,
+        endpoint: running && v.attachedBy !== 'maintenance' ? `/dev/longhorn/${v.spec.name}` : '',
+        instanceManagerName: running ? `instance-manager-${v.attachedNode}` : '',
+        ownerID: v.attachedNode ?? '',
+      },
+    };
+  }
+
+  private replicaObject(v: LonghornVolume, r: LiveReplica, engine: string): KubeObject {
+    const state = r.failed ? 'error' : v.attachedNode ? 'running' : 'stopped';
+    return {
+      ...this.base('Replica', r.name, { longhornvolume: v.spec.name, longhornnode: r.node }),
+      spec: {
+        nodeID: r.node,
+        volumeName: v.spec.name,
+        engineName: engine,
+        dataDirectoryName: r.dir,
+        diskPath: this.world.topology.longhorn.dataPath,
+        diskID: `default-disk-${r.node}`,
+        dataEngine: 'v1',
+        image: this.image,
+        active: true,
+        desireState: v.attachedNode ? 'running' : 'stopped',
+        failedAt: r.failedAt !== undefined ? isoTime(r.failedAt) : '',
+        volumeSize: String(v.spec.size),
+      },
+      status: { currentState: state, instanceManagerName: `instance-manager-${r.node}`, ownerID: r.node },
+    };
+  }
+
+  private orphanObject(name: string, d: ReplicaDir): KubeObject {
+    return {
+      ...this.base('Orphan', name, { 'longhorn.io/component': 'orphan', 'longhorn.io/managed-by': 'longhorn-manager', 'longhorn.io/orphan-type': 'replica', longhornnode: d.node }),
+      spec: {
+        nodeID: d.node,
+        type: 'replica',
+        parameters: { DataName: d.dir, DiskName: `default-disk-${d.node}`, DiskPath: this.world.topology.longhorn.dataPath, DiskUUID: `disk-${d.node}` },
+      },
+      status: {
+        ownerID: d.node,
+        conditions: [{ type: 'DataCleanable', status: 'True', reason: '', message: '' }],
+      },
+    };
+  }
+}

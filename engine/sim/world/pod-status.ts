@@ -1,0 +1,90 @@
+import { isoTime } from '../kube/kube-object.ts';
+import type { PodObject } from './pod-index.ts';
+
+export interface Termination {
+  reason: string;
+  exitCode: number;
+  message?: string;
+  startedAt: number;
+  finishedAt: number;
+}
+
+/** The kubelet's memory of one pod's single container. */
+export interface PodRuntime {
+  key: string;
+  node: string;
+  bootId: string;
+  state: 'creating' | 'running' | 'backoff';
+  createdAt: number;
+  startAt: number;
+  startedAt?: number;
+  crashAt?: number;
+  crashMessage?: string;
+  backoffUntil?: number;
+  restartCount: number;
+  lastTermination?: Termination;
+  waiting?: { reason: string; message?: string };
+  ready: boolean;
+  readyProblem?: string;
+  dbUser?: string;
+  containerId?: string;
+  podIP: string;
+  hostIP: string;
+  stopAt?: number;
+}
+
+/** Pod status as the kubelet would post it for this runtime. */
+export function podStatus(pod: PodObject, rt: PodRuntime): Record<string, unknown> {
+  const container = pod.spec.containers[0] as { name: string; image: string };
+  const started = rt.state === 'running';
+  const everStarted = rt.startedAt !== undefined;
+  const state = started
+    ? { running: { startedAt: isoTime(rt.startedAt as number) } }
+    : { waiting: { reason: rt.waiting?.reason ?? 'ContainerCreating', ...(rt.waiting?.message ? { message: rt.waiting.message } : {}) } };
+  const last = rt.lastTermination;
+  const since = (ms: number | undefined) => isoTime(ms ?? rt.createdAt);
+  const condition = (type: string, ok: boolean, at: number | undefined) => ({
+    type,
+    status: ok ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: since(at),
+    ...(ok || type === 'PodReadyToStartContainers' ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${container.name}]` }),
+  });
+  return {
+    phase: everStarted || started ? 'Running' : 'Pending',
+    conditions: [
+      condition('PodReadyToStartContainers', rt.state !== 'creating' || everStarted, rt.createdAt),
+      condition('Initialized', true, rt.createdAt),
+      condition('Ready', rt.ready, rt.startedAt),
+      condition('ContainersReady', rt.ready, rt.startedAt),
+      condition('PodScheduled', true, rt.createdAt),
+    ],
+    hostIP: rt.hostIP,
+    hostIPs: [{ ip: rt.hostIP }],
+    podIP: rt.podIP,
+    podIPs: [{ ip: rt.podIP }],
+    startTime: isoTime(rt.createdAt),
+    qosClass: 'BestEffort',
+    containerStatuses: [
+      {
+        name: container.name,
+        image: container.image,
+        imageID: `${container.image.split(':')[0]}@sha256:${hashHex(container.image)}`,
+        ...(rt.containerId ? { containerID: `containerd://${rt.containerId}` } : {}),
+        ready: rt.ready,
+        started,
+        restartCount: rt.restartCount,
+        state,
+        lastState: last
+          ? { terminated: { exitCode: last.exitCode, reason: last.reason, ...(last.message ? { message: last.message } : {}), startedAt: isoTime(last.startedAt), finishedAt: isoTime(last.finishedAt), containerID: `containerd://${rt.containerId ?? ''}` } }
+          : {},
+      },
+    ],
+  };
+}
+
+function hashHex(text: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0').repeat(8);
+}

@@ -1,0 +1,113 @@
+import type { Power } from './power.ts';
+import type { World } from './world.ts';
+
+export interface Database {
+  name: string;
+  owner: string;
+  rows: number;
+  dataToken: string;
+}
+
+export interface Backup extends Database {
+  takenAt: number;
+  location: string;
+}
+
+/**
+ * PostgreSQL in docker-compose on pi2, outside k3s: up when pi2 has booted and the container
+ * has started, with the databases, the dynamic roles Vault creates (VALID UNTIL = lease expiry)
+ * and the nightly dumps in the sandbox backup bucket.
+ */
+export class Postgres {
+  private readonly databases = new Map<string, Database>();
+  private readonly roles = new Map<string, { validUntil: number }>();
+  readonly backups: Backup[] = [];
+
+  constructor(
+    private readonly world: World,
+    private readonly power: Power,
+  ) {
+    const spec = world.topology.postgres;
+    for (const db of spec.databases) {
+      this.databases.set(db.name, { ...db });
+      this.backups.push({ ...db, takenAt: world.now() - spec.backupAge, location: `${spec.backupBucket}/${db.name}.dump` });
+    }
+  }
+
+  get node(): string {
+    return this.world.topology.postgres.node;
+  }
+
+  get address(): string {
+    const node = this.power.specs().find((n) => n.name === this.node);
+    return `${node?.internalIP ?? this.node}:${this.world.topology.postgres.port}`;
+  }
+
+  upAt(): number | undefined {
+    if (!this.power.isPowered(this.node)) return undefined;
+    return this.power.bootDoneAt(this.node) + this.world.topology.timings.postgresStart;
+  }
+
+  isUp(): boolean {
+    const at = this.upAt();
+    if (at === undefined) return false;
+    if (this.world.now() < at) {
+      this.world.wakeAt(at);
+      return false;
+    }
+    return true;
+  }
+
+  database(name: string): Database | undefined {
+    return this.databases.get(name);
+  }
+
+  databaseNames(): string[] {
+    return [...this.databases.keys()];
+  }
+
+  /** Why a client cannot use `database` (as `user`, if given), or null when it can. */
+  connectionProblem(database: string, user?: string): string | null {
+    if (!this.isUp()) return `connection to server at "${this.address}" failed: Connection refused`;
+    if (user !== undefined && !this.roleValid(user)) return `FATAL: password authentication failed for user "${user}"`;
+    if (!this.databases.has(database)) return `FATAL: database "${database}" does not exist`;
+    return null;
+  }
+
+  drop(name: string): void {
+    this.databases.delete(name);
+    this.world.touch();
+  }
+
+  /** pg_restore of the newest dump of `name` from the backup bucket. */
+  restore(name: string): Backup {
+    const backup = [...this.backups].reverse().find((b) => b.name === name);
+    if (!backup) throw new Error(`no backup of database "${name}" in ${this.world.topology.postgres.backupBucket}`);
+    this.databases.set(name, { name: backup.name, owner: backup.owner, rows: backup.rows, dataToken: backup.dataToken });
+    this.world.touch();
+    return backup;
+  }
+
+  createRole(user: string, validUntil: number): void {
+    this.roles.set(user, { validUntil });
+  }
+
+  extendRole(user: string, validUntil: number): void {
+    const role = this.roles.get(user);
+    if (role) role.validUntil = validUntil;
+  }
+
+  roleValid(user: string): boolean {
+    const role = this.roles.get(user);
+    if (!role) return false;
+    if (this.world.now() >= role.validUntil) return false;
+    this.world.wakeAt(role.validUntil);
+    return true;
+  }
+
+  intact(name: string): boolean {
+    const spec = this.world.topology.postgres.databases.find((d) => d.name === name);
+    const db = this.databases.get(name);
+    return !!spec && !!db && db.dataToken === spec.dataToken && db.rows === spec.rows;
+  }
+}
