@@ -12,6 +12,7 @@ import { ServiceExposure, type ServiceListeners } from './service-exposure.ts';
 import { stateFilePaths, writeStateFiles } from './state-files.ts';
 import { createStepCaHandler } from './stepca/stepca-server.ts';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from './topology/load-topology.ts';
+import { relayListVerb } from './vault/list-verb.ts';
 import { createVaultHandler } from './vault/vault-server.ts';
 import { populate, scaledNodes } from './world/bootstrap.ts';
 import { Faults, type FaultKind } from './world/faults.ts';
@@ -69,7 +70,7 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const ports = opts.ports ?? {};
   const listeners: ServiceListeners = {
     kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, bearerToken, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
-    vault: new ServiceListener('vault', createVaultHandler({ vault: lab.vault, now: () => clock.now(), afterWrite: settle }), ports.vault),
+    vault: new ServiceListener('vault', createVaultHandler({ vault: lab.vault, now: () => clock.now(), afterWrite: settle }), ports.vault, relayListVerb),
     gitea: new ServiceListener('gitea', createGiteaHandler(lab.gitea, () => listeners.gitea.url, () => clock.now()), ports.gitea),
     stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version, () => clock.now()), ports.stepca),
   };

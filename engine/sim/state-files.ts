@@ -38,7 +38,8 @@ export function writeStateFiles(input: StateFileInput): StateFiles {
   const kubeconfig = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'lab-sim', cluster: { server: urls.kube } }],
+    // client-node 1.x refuses an http:// server unless TLS verification is explicitly off.
+    clusters: [{ name: 'lab-sim', cluster: { server: urls.kube, 'insecure-skip-tls-verify': true } }],
     users: [{ name: 'lab-sim-operator', user: { token: input.bearerToken } }],
     contexts: [{ name: 'lab-sim', context: { cluster: 'lab-sim', user: 'lab-sim-operator' } }],
     'current-context': 'lab-sim',

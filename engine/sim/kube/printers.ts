@@ -141,6 +141,14 @@ const printers: Record<string, Printer> = {
     columns: [NAME, { name: 'Type', type: 'string' }, { name: 'Data', type: 'integer' }, AGE],
     cells: (s: Any, now) => [s.metadata.name, s.type ?? 'Opaque', Object.keys(s.data ?? {}).length, age(s, now)],
   },
+  persistentvolumeclaims: {
+    columns: [NAME, { name: 'Status', type: 'string' }, { name: 'Volume', type: 'string' }, { name: 'Capacity', type: 'string' }, { name: 'Access Modes', type: 'string' }, { name: 'StorageClass', type: 'string' }, { name: 'VolumeAttributesClass', type: 'string' }, AGE],
+    cells: (c: Any, now) => [c.metadata.name, c.status?.phase ?? 'Pending', c.spec?.volumeName ?? '', c.status?.capacity?.storage ?? '', (c.status?.accessModes ?? []).map((m: string) => ({ ReadWriteOnce: 'RWO', ReadWriteMany: 'RWX' })[m] ?? m).join(','), c.spec?.storageClassName ?? '', '<unset>', age(c, now)],
+  },
+  services: {
+    columns: [NAME, { name: 'Type', type: 'string' }, { name: 'Cluster-IP', type: 'string' }, { name: 'External-IP', type: 'string' }, { name: 'Port(s)', type: 'string' }, AGE],
+    cells: (s: Any, now) => [s.metadata.name, s.spec?.type ?? 'ClusterIP', s.spec?.clusterIP ?? '', '<none>', (s.spec?.ports ?? []).map((p: Any) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','), age(s, now)],
+  },
   'volumes.longhorn.io': {
     columns: [NAME, { name: 'Data Engine', type: 'string' }, { name: 'State', type: 'string' }, { name: 'Robustness', type: 'string' }, { name: 'Scheduled', type: 'string' }, { name: 'Size', type: 'string' }, { name: 'Node', type: 'string' }, AGE],
     cells: (v: Any, now) => [v.metadata.name, v.spec?.dataEngine ?? 'v1', v.status?.state ?? '', v.status?.robustness ?? '', 'True', v.spec?.size ?? '', v.status?.currentNodeID ?? '', age(v, now)],

@@ -1,7 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+/** Called for requests node's HTTP parser cannot parse (see vault/list-verb.ts). */
+export type ClientErrorHandler = (err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex, port: number) => void;
 
 /**
  * An HTTP listener on 127.0.0.1 that can be taken down and brought back on the same port, so a
@@ -19,6 +22,7 @@ export class ServiceListener {
     readonly name: string,
     private readonly handler: Handler,
     port = 0,
+    private readonly onClientError?: ClientErrorHandler,
   ) {
     this.port = port;
   }
@@ -63,6 +67,10 @@ export class ServiceListener {
         }
       });
     });
+    if (this.onClientError) {
+      const onClientError = this.onClientError;
+      server.on('clientError', (err, socket) => onClientError(err, socket, this.port));
+    }
     server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));

@@ -11,7 +11,6 @@ import { DAEMONSET, DEPLOYMENT, STATEFULSET } from './workload-controller.ts';
 import { workloadObject } from './workload-objects.ts';
 
 const r = (kind: string, apiVersion = 'v1') => resourceForKind(apiVersion, kind);
-const DAY = 86_400_000;
 
 export interface Scale {
   nodes?: number;
@@ -35,7 +34,7 @@ export function scaledNodes(topology: Topology, scale: Scale | undefined): NodeS
 export function populate(lab: Lab, scale: Scale | undefined): void {
   const { world } = lab;
   const t = world.topology;
-  const clusterBorn = isoTime(world.now() - 41 * DAY);
+  const clusterBorn = world.creationStamp() as string;
   const create = (kind: string, obj: { metadata: ObjectMeta; [field: string]: unknown }, apiVersion = 'v1') =>
     world.store.create(r(kind, apiVersion), { apiVersion, kind, ...obj, metadata: { creationTimestamp: clusterBorn, ...obj.metadata } });
 

@@ -63,7 +63,7 @@ export class LonghornSync implements Controller {
   private put(def: typeof VOLUME, obj: KubeObject): void {
     const { store } = this.world;
     if (!store.get(def, NS, obj.metadata.name)) {
-      store.create(def, obj);
+      store.create(def, { ...obj, metadata: { ...obj.metadata, creationTimestamp: this.world.creationStamp() } });
       return;
     }
     store.update(def, NS, obj.metadata.name, (draft) => {

@@ -60,6 +60,7 @@ export class WorkloadController implements Controller {
   private create(w: WorkloadObject, ownerKind: string, ownerName: string, name: string, extraLabels: Record<string, string>, nodeName?: string): void {
     const owner = { apiVersion: 'apps/v1', kind: ownerKind, name: ownerName, uid: ownerKind === 'ReplicaSet' ? this.ownerUid(ownerName) : (w.metadata.uid as string), controller: true, blockOwnerDeletion: true };
     const pod = podFromTemplate(w.spec.template, { name, namespace: w.metadata.namespace as string, owner, extraLabels, nodeName });
+    pod.metadata.creationTimestamp = this.world.creationStamp();
     this.world.store.create(POD, pod);
   }
 

@@ -1,5 +1,5 @@
 import type { SimClock } from '../clock.ts';
-import type { KubeObject } from '../kube/kube-object.ts';
+import { isoTime, type KubeObject } from '../kube/kube-object.ts';
 import { KubeStore } from '../kube/store.ts';
 import type { Prng } from '../prng.ts';
 import type { Topology } from '../topology/topology-types.ts';
@@ -13,6 +13,7 @@ export interface Controller {
 }
 
 const MAX_SETTLE_PASSES = 50;
+export const LAB_AGE_MS = 41 * 86_400_000;
 
 /**
  * Shared state and plumbing for every model in lab-sim. Controllers never hold timers of their
@@ -46,6 +47,11 @@ export class World {
 
   now(): number {
     return this.clock.now();
+  }
+
+  /** Objects made while bootstrapping date from when the lab was built, not from sim start. */
+  creationStamp(): string | undefined {
+    return this.bootstrapping ? isoTime(this.now() - LAB_AGE_MS) : undefined;
   }
 
   register(controller: Controller): void {
