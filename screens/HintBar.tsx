@@ -1,26 +1,26 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import React from 'react';
 import type { Binding } from '../src/app/keymap.ts';
 
+/** One line, generated from the key table; a message (e.g. an unknown `:` name) takes precedence. */
 export function HintBar({ bindings, cmdline, message }: { bindings: readonly Binding[]; cmdline?: string; message?: string }) {
   if (cmdline !== undefined)
     return (
-      <Box>
-        <Text color="cyan">:{cmdline}</Text>
+      <Text color="cyan" wrap="truncate">
+        :{cmdline}
         <Text inverse> </Text>
-      </Box>
+      </Text>
     );
+  if (message)
+    return (
+      <Text color="yellow" wrap="truncate">
+        {message}
+      </Text>
+    );
+  const hints = bindings.filter((b) => b.hint).map((b) => `${b.label} ${b.hint}`);
   return (
-    <Box gap={2}>
-      {message ? <Text color="yellow">{message}</Text> : null}
-      <Text dimColor>1-5 screens</Text>
-      {bindings
-        .filter((b) => b.hint)
-        .map((b) => (
-          <Text key={b.label} dimColor>
-            <Text bold>{b.label}</Text> {b.description.split(':')[0]}
-          </Text>
-        ))}
-    </Box>
+    <Text dimColor wrap="truncate">
+      {['1-5 screens', ...hints].join('  ·  ')}
+    </Text>
   );
 }

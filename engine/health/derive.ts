@@ -1,38 +1,58 @@
-import type { V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
-import type { ComponentRow, Health, NodeRow } from './types.ts';
+import type { CoreV1Event, V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { AppRow, ComponentRow, EventRow, Health, NodeRow, OrphanRow, SecretRow, VolumeRow, WorkloadRow } from './types.ts';
 
 /** Pure derivations from raw API objects to rows, shared by one-shot and live collection. */
-export interface LonghornVolume {
-  metadata?: { name?: string };
+interface Meta {
+  metadata?: { name?: string; namespace?: string; creationTimestamp?: string | Date };
+}
+
+export interface LonghornVolume extends Meta {
   status?: { robustness?: string; state?: string };
 }
 
-export interface ArgoApplication {
-  metadata?: { name?: string };
-  status?: { sync?: { status?: string }; health?: { status?: string } };
+export interface LonghornReplica extends Meta {
+  spec?: { nodeID?: string; volumeName?: string; engineName?: string; dataDirectoryName?: string };
+  status?: { currentState?: string };
+}
+
+export interface LonghornOrphan extends Meta {
+  spec?: { nodeID?: string; orphanType?: string; type?: string; parameters?: Record<string, string> };
+}
+
+export interface ArgoApplication extends Meta {
+  spec?: { source?: { targetRevision?: string } };
+  status?: { sync?: { status?: string; revision?: string }; health?: { status?: string } };
+}
+
+export interface VaultSecretResource extends Meta {
+  kind?: string;
+  status?: { lastRenewalTime?: number; secretLease?: { duration?: number }; lastGeneration?: number; secretMAC?: string };
 }
 
 const iso = (d: Date | string | undefined) => (d ? new Date(d).toISOString() : undefined);
+const nameOf = (o: Meta) => o.metadata?.name ?? '?';
 
-export function deriveNodes(nodes: V1Node[], pods: V1Pod[]): NodeRow[] {
+export function deriveNodes(nodes: V1Node[], pods: V1Pod[], replicas: LonghornReplica[] = [], expectedKubelet?: string): NodeRow[] {
   return nodes
     .map((n) => {
-      const name = n.metadata?.name ?? '?';
+      const name = nameOf(n);
       const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
-      const labels = n.metadata?.labels ?? {};
-      const roles = Object.keys(labels)
+      const roles = Object.keys(n.metadata?.labels ?? {})
         .filter((l) => l.startsWith('node-role.kubernetes.io/'))
         .map((l) => l.slice('node-role.kubernetes.io/'.length));
       const onNode = pods.filter((p) => p.spec?.nodeName === name);
+      const kubelet = n.status?.nodeInfo?.kubeletVersion ?? '?';
       return {
         name,
         roles: roles.length ? roles.sort() : ['agent'],
         ready: ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown',
         readySince: iso(ready?.lastTransitionTime),
-        kubelet: n.status?.nodeInfo?.kubeletVersion ?? '?',
+        kubelet,
+        kubeletDrift: expectedKubelet !== undefined && kubelet !== expectedKubelet,
         arch: n.status?.nodeInfo?.architecture ?? '?',
         podsRunning: onNode.filter((p) => p.status?.phase === 'Running').length,
         podsPending: onNode.filter((p) => p.status?.phase === 'Pending').length,
+        replicas: replicas.filter((r) => r.spec?.nodeID === name).length,
       } satisfies NodeRow;
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -43,33 +63,137 @@ function worst(states: Health[]): Health {
   return 'healthy';
 }
 
-export function deriveLonghorn(volumes: LonghornVolume[]): ComponentRow {
+export function deriveVolumes(volumes: LonghornVolume[], replicas: LonghornReplica[], orphans: LonghornOrphan[]): VolumeRow[] {
+  const orphanRows: OrphanRow[] = orphans.map((o) => {
+    const dataDir = o.spec?.parameters?.DataName ?? o.spec?.parameters?.dataName ?? nameOf(o);
+    return { name: nameOf(o), node: o.spec?.nodeID ?? '?', dataDir, volume: volumes.map(nameOf).find((v) => dataDir.startsWith(`${v}-`)) };
+  });
+  return volumes
+    .map((v) => {
+      const name = nameOf(v);
+      return {
+        name,
+        robustness: v.status?.robustness ?? 'unknown',
+        state: v.status?.state ?? 'unknown',
+        replicas: replicas
+          .filter((r) => r.spec?.volumeName === name)
+          .map((r) => {
+            const dataDir = r.spec?.dataDirectoryName ?? '';
+            return { name: nameOf(r), node: r.spec?.nodeID ?? '?', dataDir, engineId: dataDir.startsWith(`${name}-`) ? dataDir.slice(name.length + 1) : undefined, state: r.status?.currentState };
+          })
+          .sort((a, b) => a.node.localeCompare(b.node)),
+        orphans: orphanRows.filter((o) => o.volume === name),
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function deriveLonghorn(volumes: VolumeRow[]): ComponentRow {
   if (volumes.length === 0) return { id: 'longhorn', status: 'unknown', reason: 'no Longhorn volumes found' };
-  const by = (r: string) => volumes.filter((v) => v.status?.robustness === r).map((v) => v.metadata?.name ?? '?');
+  const by = (r: string) => volumes.filter((v) => v.robustness === r).map((v) => v.name);
   const faulted = by('faulted');
   const degraded = by('degraded');
-  const status: Health = faulted.length ? 'down' : degraded.length ? 'degraded' : by('healthy').length === volumes.length ? 'healthy' : 'unknown';
-  const parts = [faulted.length && `faulted: ${faulted.join(', ')}`, degraded.length && `degraded: ${degraded.join(', ')}`].filter(Boolean);
+  const orphaned = volumes.filter((v) => v.orphans.length).map((v) => v.name);
+  const status: Health = faulted.length ? 'down' : degraded.length || orphaned.length ? 'degraded' : by('healthy').length === volumes.length ? 'healthy' : 'unknown';
+  const parts = [
+    faulted.length && `faulted: ${faulted.join(', ')}`,
+    degraded.length && `degraded: ${degraded.join(', ')}`,
+    orphaned.length && `orphaned data: ${orphaned.join(', ')}`,
+  ].filter(Boolean);
   return { id: 'longhorn', status, reason: parts.length ? parts.join('; ') : `${volumes.length} volumes ${status}` };
 }
 
-export function deriveArgo(apps: ArgoApplication[]): ComponentRow {
+export function deriveApps(apps: ArgoApplication[]): AppRow[] {
+  return apps
+    .map((a) => ({ name: nameOf(a), sync: a.status?.sync?.status ?? 'Unknown', health: a.status?.health?.status ?? 'Unknown', revision: a.status?.sync?.revision ?? a.spec?.source?.targetRevision }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function deriveArgo(apps: AppRow[]): ComponentRow {
   if (apps.length === 0) return { id: 'argocd', status: 'unknown', reason: 'no Applications found' };
-  const bad = apps.filter((a) => a.status?.sync?.status !== 'Synced' || a.status?.health?.status !== 'Healthy');
-  const status = worst(bad.map((a) => (a.status?.health?.status === 'Missing' || a.status?.health?.status === 'Degraded' ? 'down' : 'degraded')));
-  const reason = bad.length ? bad.map((a) => `${a.metadata?.name}: ${a.status?.sync?.status ?? '?'}/${a.status?.health?.status ?? '?'}`).join(', ') : `${apps.length} Applications Synced/Healthy`;
+  const bad = apps.filter((a) => a.sync !== 'Synced' || a.health !== 'Healthy');
+  const status = worst(bad.map((a) => (a.health === 'Missing' || a.health === 'Degraded' ? 'down' : 'degraded')));
+  const reason = bad.length ? bad.map((a) => `${a.name}: ${a.sync}/${a.health}`).join(', ') : `${apps.length} Applications Synced/Healthy`;
   return { id: 'argocd', status, reason };
 }
 
-export function deriveWorkloads(deployments: V1Deployment[], pods: V1Pod[]): ComponentRow {
-  const crashing = pods.filter((p) => p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff')).map((p) => p.metadata?.name ?? '?');
-  const short = deployments.filter((d) => (d.status?.readyReplicas ?? 0) < (d.spec?.replicas ?? 0)).map((d) => `${d.metadata?.name} ${d.status?.readyReplicas ?? 0}/${d.spec?.replicas}`);
+export function deriveWorkloads(deployments: V1Deployment[], pods: V1Pod[]): WorkloadRow[] {
+  return deployments
+    .map((d) => {
+      const ns = d.metadata?.namespace ?? '';
+      const selector = d.spec?.selector?.matchLabels ?? {};
+      const own = pods.filter((p) => p.metadata?.namespace === ns && Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v));
+      return {
+        namespace: ns,
+        name: nameOf(d),
+        ready: d.status?.readyReplicas ?? 0,
+        desired: d.spec?.replicas ?? 0,
+        restarts: own.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m, c) => m + (c.restartCount ?? 0), 0), 0),
+        crashLooping: own.filter((p) => p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff')).map(nameOf),
+      };
+    })
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+}
+
+export function deriveWorkloadHealth(rows: WorkloadRow[]): ComponentRow {
+  const crashing = rows.filter((r) => r.crashLooping.length);
+  const short = rows.filter((r) => r.ready < r.desired);
   const status: Health = crashing.length ? 'down' : short.length ? 'degraded' : 'healthy';
-  const reason = [crashing.length && `crash-looping: ${crashing.join(', ')}`, short.length && `not ready: ${short.join(', ')}`].filter(Boolean).join('; ');
-  return { id: 'workloads', status, reason: reason || `${deployments.length} deployments ready` };
+  const reason = [
+    crashing.length && `crash-looping: ${crashing.map((r) => `${r.name} (${r.restarts} restarts)`).join(', ')}`,
+    short.length && `not ready: ${short.map((r) => `${r.name} ${r.ready}/${r.desired}`).join(', ')}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  return { id: 'workloads', status, reason: reason || `${rows.length} deployments ready` };
+}
+
+/**
+ * Lease freshness is judged against the cluster's own clock (`clusterNowSec`, the newest
+ * timestamp it reported), not this workstation's: VM clocks drift after a power cut.
+ */
+export function deriveSecrets(resources: VaultSecretResource[], clusterNowSec: number): SecretRow[] {
+  return resources
+    .map((r) => {
+      const dynamic = r.kind !== 'VaultStaticSecret';
+      const last = r.status?.lastRenewalTime;
+      const duration = r.status?.secretLease?.duration;
+      const fresh = dynamic ? last !== undefined && last > 0 && duration !== undefined && last + duration > clusterNowSec : (r.status?.lastGeneration ?? 0) > 0;
+      const reason = !last ? 'never synced' : fresh ? undefined : 'lease expired: VSO has not re-authenticated';
+      return { namespace: r.metadata?.namespace ?? '', name: nameOf(r), kind: dynamic ? 'dynamic' : 'static', lastSync: last ? new Date(last * 1000).toISOString() : undefined, fresh, reason } satisfies SecretRow;
+    })
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
+}
+
+export function deriveVso(rows: SecretRow[]): ComponentRow {
+  const stale = rows.filter((r) => r.kind === 'dynamic' && !r.fresh);
+  if (rows.length === 0) return { id: 'vso', status: 'unknown', reason: 'no VSO secrets found' };
+  return stale.length ? { id: 'vso', status: 'degraded', reason: `stale: ${stale.map((r) => r.name).join(', ')}` } : { id: 'vso', status: 'healthy', reason: `${rows.length} secrets fresh` };
 }
 
 export function deriveVault(sealed: boolean | undefined, version?: string): ComponentRow {
   if (sealed === undefined) return { id: 'vault', status: 'unknown', reason: 'Vault not reachable' };
   return sealed ? { id: 'vault', status: 'down', reason: 'sealed: unseal with the sandbox key' } : { id: 'vault', status: 'healthy', reason: `unsealed${version ? `, ${version}` : ''}` };
+}
+
+export function deriveClusterEvents(events: CoreV1Event[], limit: number): EventRow[] {
+  return events
+    .map((e) => ({
+      at: iso(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp) ?? '',
+      origin: 'cluster' as const,
+      type: e.type === 'Warning' ? ('Warning' as const) : ('Normal' as const),
+      object: `${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? '?'}`,
+      reason: e.reason ?? '',
+      message: e.message ?? '',
+    }))
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, limit);
+}
+
+/** The newest timestamp the cluster reported, in seconds: its notion of "now". */
+export function clusterNow(events: CoreV1Event[], nodes: V1Node[]): number | undefined {
+  let newest = 0;
+  for (const e of events) newest = Math.max(newest, new Date(e.lastTimestamp ?? e.eventTime ?? 0).getTime());
+  for (const n of nodes) for (const c of n.status?.conditions ?? []) newest = Math.max(newest, new Date(c.lastHeartbeatTime ?? 0).getTime());
+  return newest ? newest / 1000 : undefined;
 }

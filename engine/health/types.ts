@@ -1,14 +1,16 @@
 /** Domain types of the health view, shared by the engine and the screens. */
-export type SourceId = 'kubernetes' | 'vault';
-export type SourceStatus = 'connecting' | 'live' | 'stale' | 'refused';
+export type SourceId = 'kubernetes' | 'vault' | 'postgres' | 'gitea' | 'stepca';
+/** `down`: never reached since start; `stale`: reached before, lost now (last data kept). */
+export type SourceStatus = 'connecting' | 'live' | 'stale' | 'down' | 'refused';
 
 export interface SourceState {
   id: SourceId;
   status: SourceStatus;
-  /** ISO time the status last changed (outage start when stale). */
+  /** ISO time the status last changed: the outage start while stale. */
   since: string;
   lastOk?: string;
   error?: string;
+  latencyMs?: number;
 }
 
 export type Health = 'healthy' | 'degraded' | 'down' | 'unknown';
@@ -19,18 +21,88 @@ export interface NodeRow {
   ready: 'Ready' | 'NotReady' | 'Unknown';
   readySince?: string;
   kubelet: string;
+  /** The kubelet differs from the parity manifest's Kubernetes version. */
+  kubeletDrift: boolean;
   arch: string;
   podsRunning: number;
   podsPending: number;
+  /** Longhorn replicas hosted on the node. */
+  replicas: number;
 }
 
-export type ComponentId = 'longhorn' | 'vault' | 'argocd' | 'workloads';
+export type ComponentId = 'longhorn' | 'vault' | 'vso' | 'argocd' | 'postgres' | 'gitea' | 'stepca' | 'workloads';
 
 export interface ComponentRow {
   id: ComponentId;
   status: Health;
   reason: string;
+  /** ISO time the status last changed, as observed by lab-tui. */
   since?: string;
+}
+
+export interface ReplicaRow {
+  name: string;
+  node: string;
+  engineId?: string;
+  dataDir: string;
+  state?: string;
+}
+
+/** A data-bearing replica directory whose engine id no longer matches (never rename it). */
+export interface OrphanRow {
+  name: string;
+  node: string;
+  dataDir: string;
+  volume?: string;
+}
+
+export interface VolumeRow {
+  name: string;
+  robustness: string;
+  state: string;
+  replicas: ReplicaRow[];
+  orphans: OrphanRow[];
+}
+
+export interface AppRow {
+  name: string;
+  sync: string;
+  health: string;
+  revision?: string;
+}
+
+export interface SecretRow {
+  namespace: string;
+  name: string;
+  kind: 'dynamic' | 'static';
+  lastSync?: string;
+  fresh: boolean;
+  reason?: string;
+}
+
+export interface WorkloadRow {
+  namespace: string;
+  name: string;
+  ready: number;
+  desired: number;
+  restarts: number;
+  crashLooping: string[];
+}
+
+export interface CertRow {
+  name: string;
+  notAfter: string;
+  daysToExpiry: number;
+  chainValid: boolean;
+}
+
+export interface EventRow {
+  at: string;
+  origin: 'cluster' | 'lab-tui';
+  type: 'Normal' | 'Warning';
+  object: string;
+  reason: string;
+  message: string;
 }
 
 export interface SandboxView {
@@ -49,4 +121,12 @@ export interface Snapshot {
   sources: SourceState[];
   nodes: NodeRow[];
   components: ComponentRow[];
+  volumes: VolumeRow[];
+  apps: AppRow[];
+  secrets: SecretRow[];
+  workloads: WorkloadRow[];
+  certificates: CertRow[];
+  vault?: { sealed: boolean; version?: string; clusterName?: string };
+  databases?: { names: string[]; latencyMs: number };
+  events: EventRow[];
 }

@@ -1,47 +1,78 @@
 import { Box, useInput, useStdin } from 'ink';
-import React, { useCallback, useEffect, useReducer } from 'react';
+import React, { useCallback, useReducer, useEffect, useRef } from 'react';
+import type { Snapshot } from '../../engine/health/types.ts';
+import { DashboardScreen } from '../../screens/dashboard/DashboardScreen.tsx';
 import { Header } from '../../screens/Header.tsx';
 import { HelpOverlay } from '../../screens/HelpOverlay.tsx';
 import { HintBar } from '../../screens/HintBar.tsx';
 import { PlaceholderScreen } from '../../screens/PlaceholderScreen.tsx';
 import { RefusalBanner } from '../../screens/RefusalBanner.tsx';
 import { ScreenTabs } from '../../screens/ScreenTabs.tsx';
-import { GLOBAL_BINDINGS, keyName, type KeyLike } from './keymap.ts';
+import { SourceStrip } from '../../screens/SourceStrip.tsx';
+import { appReducer, initialApp } from './app-reducer.ts';
+import { visibleRowsFor } from './dashboard/dashboard-state.ts';
+import { LISTS } from './dashboard/views.ts';
+import { bindingsFor, keyName, type KeyLike } from './keymap.ts';
 import type { AppModel } from './model.ts';
 import { SCREENS } from './screens.ts';
-import { initialShell, shellReducer } from './shell-reducer.ts';
 import { useStore, type Store } from './store.ts';
+import { useNow } from './use-now.ts';
 import { useTerminalSize } from './use-terminal-size.ts';
 
 export interface AppProps {
   model: Store<AppModel>;
+  snapshots?: Store<Snapshot>;
   /** The single exit point; the caller restores the terminal. */
   onQuit: () => void;
   now?: () => Date;
 }
 
-export function App({ model, onQuit, now = () => new Date() }: AppProps) {
+const systemNow = () => new Date();
+const CHROME_LINES = 6;
+
+export function App({ model, snapshots, onQuit, now = systemNow }: AppProps) {
   const m = useStore(model);
-  const [shell, dispatch] = useReducer(shellReducer, initialShell);
+  const snapshot = useStore<Snapshot | undefined>(snapshots ?? NO_SNAPSHOT);
+  const [state, dispatch] = useReducer(appReducer, initialApp);
   const { rows, columns } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
-  // A stable handler: ink re-subscribes useInput whenever the handler identity changes.
-  const onKey = useCallback((input: string, key: KeyLike) => dispatch({ type: 'key', name: keyName(input, key) }), []);
+  const tick = useNow(now);
+
+  const visible = visibleRowsFor(state.dashboard, (list) => (snapshot ? LISTS[list].rows(snapshot, state.dashboard.target) : []));
+  // The handler must stay stable (ink re-subscribes useInput on every new handler), so it reads the latest rows through a ref.
+  const latest = useRef({ visible, blocked: !!m.refusal });
+  latest.current = { visible, blocked: !!m.refusal };
+  const onKey = useCallback((input: string, key: KeyLike) => dispatch({ type: 'key', name: keyName(input, key), ...latest.current }), []);
   useInput(onKey, { isActive: isRawModeSupported === true });
   useEffect(() => {
-    if (shell.quitting) onQuit();
-  }, [shell.quitting, onQuit]);
+    if (state.shell.quitting) onQuit();
+  }, [state.shell.quitting, onQuit]);
 
+  const { shell } = state;
   const screen = SCREENS.find((s) => s.id === shell.screen)!;
+  const bindings = bindingsFor(shell.screen);
   // The live region stays shorter than the terminal, or Ink flickers and wipes scrollback.
+  const height = Math.max(rows - 1, 10);
+  const body = height - CHROME_LINES;
   return (
-    <Box flexDirection="column" height={Math.max(rows - 1, 8)} width={columns}>
-      <Header model={m} now={now} />
+    <Box flexDirection="column" height={height} width={columns}>
+      <Header model={m} now={tick} />
+      <SourceStrip sources={snapshot?.sources ?? []} now={tick} />
       <ScreenTabs current={shell.screen} />
-      <Box flexGrow={1} flexDirection="column">
-        {m.refusal ? <RefusalBanner refusal={m.refusal} /> : shell.help ? <HelpOverlay bindings={GLOBAL_BINDINGS} /> : <PlaceholderScreen screen={screen} model={m} />}
+      <Box flexDirection="column" height={body} overflow="hidden">
+        {m.refusal ? (
+          <RefusalBanner refusal={m.refusal} />
+        ) : shell.help ? (
+          <HelpOverlay bindings={bindings} height={body} />
+        ) : shell.screen === 'dashboard' && snapshot ? (
+          <DashboardScreen snapshot={snapshot} state={state.dashboard} visible={visible} width={columns} height={body} />
+        ) : (
+          <PlaceholderScreen screen={screen} origin={m.origin} />
+        )}
       </Box>
-      <HintBar bindings={GLOBAL_BINDINGS} cmdline={shell.cmdline} message={shell.message} />
+      <HintBar bindings={bindings} cmdline={shell.cmdline} message={shell.message} />
     </Box>
   );
 }
+
+const NO_SNAPSHOT = { get: () => undefined, subscribe: () => () => {} };

@@ -1,26 +1,27 @@
-import { SCREENS } from './screens.ts';
+import { DASHBOARD_BINDINGS } from './dashboard/dashboard-keys.ts';
+import { SCREENS, type ScreenId } from './screens.ts';
 import type { ShellAction } from './shell-reducer.ts';
 
 /**
  * Key bindings as data: the dispatcher, the hint bar and the `?` overlay all read this
  * table, so the help can never drift from what the keys really do.
  */
-export interface Binding {
+export interface Binding<A = unknown> {
   keys: string[];
   /** How the key is written in the hint bar and help, e.g. `?`, `1-5`, `ctrl+c`. */
   label: string;
   description: string;
-  action: ShellAction;
+  action: A;
   dangerous?: boolean;
-  /** Shown in the always-visible hint bar (the rest only in `?`). */
-  hint?: boolean;
+  /** Short text for the always-visible hint bar; bindings without one appear only in `?`. */
+  hint?: string;
 }
 
-export const GLOBAL_BINDINGS: readonly Binding[] = [
-  { keys: ['?'], label: '?', description: 'help: every key', action: { type: 'help.toggle' }, hint: true },
-  { keys: [':'], label: ':', description: 'go to a screen by name (:dashboard, :runbooks, :drills, :gates, :evidence)', action: { type: 'cmdline.open' }, hint: true },
+export const GLOBAL_BINDINGS: readonly Binding<ShellAction>[] = [
+  { keys: ['?'], label: '?', description: 'help: every key', action: { type: 'help.toggle' }, hint: 'help' },
+  { keys: [':'], label: ':', description: 'go to a screen or view by name', action: { type: 'cmdline.open' }, hint: 'go to' },
   ...SCREENS.map((s) => ({ keys: [s.key], label: s.key, description: `${s.title} screen`, action: { type: 'screen', id: s.id } as ShellAction })),
-  { keys: ['q', 'ctrl+c'], label: 'q', description: 'quit (the terminal is restored)', action: { type: 'quit' }, hint: true },
+  { keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', action: { type: 'quit' }, hint: 'quit' },
 ];
 
 export interface KeyLike {
@@ -56,6 +57,11 @@ export function keyName(input: string, key: KeyLike): string {
   return input;
 }
 
-export function findBinding(bindings: readonly Binding[], name: string): Binding | undefined {
+export function findBinding<A>(bindings: readonly Binding<A>[], name: string): Binding<A> | undefined {
   return bindings.find((b) => b.keys.includes(name));
+}
+
+/** What `?` and the hint bar show on a screen: its own keys first, then the global ones. */
+export function bindingsFor(screen: ScreenId): readonly Binding[] {
+  return [...(screen === 'dashboard' ? DASHBOARD_BINDINGS : []), ...GLOBAL_BINDINGS];
 }

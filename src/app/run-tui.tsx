@@ -1,6 +1,7 @@
 import { render } from 'ink';
 import React from 'react';
 import { App } from './App.tsx';
+import type { Snapshot } from '../../engine/health/types.ts';
 import type { AppModel } from './model.ts';
 import type { Store } from './store.ts';
 
@@ -11,7 +12,7 @@ const ALT_SCREEN_OFF_SHOW_CURSOR = '\x1b[?25h\x1b[?1049l';
  * Runs the Ink app until the operator quits or a signal arrives. The one exit
  * point: raw mode, cursor and the alternate screen are restored on every path.
  */
-export async function runTui(model: Store<AppModel>): Promise<void> {
+export async function runTui(model: Store<AppModel>, snapshots?: Store<Snapshot>): Promise<void> {
   const { stdout, stdin } = process;
   const useAltScreen = stdout.isTTY === true;
   if (useAltScreen) stdout.write(ALT_SCREEN_ON);
@@ -22,7 +23,7 @@ export async function runTui(model: Store<AppModel>): Promise<void> {
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
     if (useAltScreen) stdout.write(ALT_SCREEN_OFF_SHOW_CURSOR);
   };
-  const instance = render(<App model={model} onQuit={() => instance.unmount()} />, { exitOnCtrlC: false, patchConsole: false });
+  const instance = render(<App model={model} snapshots={snapshots} onQuit={() => instance.unmount()} />, { exitOnCtrlC: false, patchConsole: false });
   const onSignal = () => instance.unmount();
   const onCrash = (e: unknown) => {
     instance.unmount();

@@ -1,28 +1,9 @@
 import { useSyncExternalStore } from 'react';
+import type { Store } from '../../engine/common/store.ts';
 
-/** The bridge from engine to screens: the engine sets immutable values, screens subscribe. */
-export interface Store<T> {
-  get(): T;
-  set(next: T | ((prev: T) => T)): void;
-  subscribe(listener: () => void): () => void;
-}
+export { createStore, type Store } from '../../engine/common/store.ts';
 
-export function createStore<T>(initial: T): Store<T> {
-  let value = initial;
-  const listeners = new Set<() => void>();
-  return {
-    get: () => value,
-    set(next) {
-      value = typeof next === 'function' ? (next as (prev: T) => T)(value) : next;
-      for (const l of listeners) l();
-    },
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
-}
-
-export function useStore<T>(store: Store<T>): T {
+/** Subscribes a component to an engine store; only reads, never writes. */
+export function useStore<T>(store: Pick<Store<T>, 'get' | 'subscribe'>): T {
   return useSyncExternalStore(store.subscribe, store.get, store.get);
 }

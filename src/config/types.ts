@@ -19,7 +19,8 @@ export interface SandboxConfig {
   vault?: { address: string; keyFile: string; marker: VaultMarker };
   postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string };
   gitea?: { url: string; owner?: string };
-  stepca?: { url: string };
+  /** `certificates`: path on the CA that lists issued certificates as PEM (see README#step-ca). */
+  stepca?: { url: string; certificates?: string };
   dns?: { zone: string };
   power?: { stop: string; start: string };
   evidenceDir: string;

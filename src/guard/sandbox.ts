@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createHttpService, type HttpService } from '../../engine/adapters/http-service.ts';
 import { createKubeAdapter, type KubeAdapter } from '../../engine/adapters/kube.ts';
+import { createPostgresAdapter, type PostgresAdapter } from '../../engine/adapters/postgres.ts';
 import { createProcessRunner, type ProcessRunner } from '../../engine/adapters/process.ts';
 import { createVaultAdapter, type VaultAdapter } from '../../engine/adapters/vault.ts';
 import type { Env } from '../config/paths.ts';
@@ -29,9 +31,15 @@ export interface Sandbox {
   readonly identity: SandboxIdentity;
   readonly config: LabConfig;
   readonly resolved: StaticIdentity;
-  /** Connects and verifies the marker; rejects with GuardRefusal (wrong target) or a connection error. */
-  kube(): Promise<KubeAdapter>;
+  /**
+   * Connects and verifies the marker; rejects with GuardRefusal (wrong target) or a
+   * connection error. `reconnect` forces a new verification, e.g. after an outage.
+   */
+  kube(opts?: { reconnect?: boolean }): Promise<KubeAdapter>;
   vault(): VaultAdapter | undefined;
+  gitea(): HttpService | undefined;
+  stepca(): HttpService | undefined;
+  postgres(): PostgresAdapter | undefined;
   processes(): ProcessRunner;
   /** Re-runs the static rules now; mutations call this so a swapped kubeconfig or env is caught. */
   recheck(): void;
@@ -59,12 +67,16 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
   let kube: Promise<KubeAdapter> | undefined;
   let vault: VaultAdapter | undefined;
   let runner: ProcessRunner | undefined;
+  let gitea: HttpService | undefined;
+  let stepca: HttpService | undefined;
+  let postgres: PostgresAdapter | undefined;
   const sandbox: Sandbox = {
     config,
     resolved: id,
     identity: { name: id.name, context: id.kube.context, server: id.kube.server, vault: id.vault?.address, simulated: !!id.simulatorControl },
     recheck,
-    kube() {
+    kube(opts) {
+      if (opts?.reconnect) kube = undefined;
       kube ??= (async () => {
         const adapter = createKubeAdapter(id.kube, recheck);
         await verifyKubeMarker(adapter, id.kube.marker, `kubernetes context "${id.kube.context}" → ${id.kube.server}`);
@@ -88,6 +100,14 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
       });
       vault = adapter;
       return vault;
+    },
+    gitea: () => id.gitea && (gitea ??= createHttpService(id.gitea.url, recheck)),
+    stepca: () => id.stepca && (stepca ??= createHttpService(id.stepca.url, recheck)),
+    postgres() {
+      const pg = id.postgres;
+      if (!pg) return undefined;
+      // The password comes from the variable the configuration names, never from the file itself.
+      return (postgres ??= createPostgresAdapter({ host: pg.host, port: pg.port, user: pg.user, database: pg.database, password: pg.passwordEnv ? env[pg.passwordEnv] : undefined }, recheck));
     },
     processes() {
       if (runner) return runner;

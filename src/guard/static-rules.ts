@@ -23,7 +23,7 @@ export interface StaticIdentity {
   vault?: { address: string; keyFile: string; marker: VaultMarker };
   postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string };
   gitea?: { url: string; owner?: string };
-  stepca?: { url: string };
+  stepca?: { url: string; certificates?: string };
   dnsZone?: string;
   simulatorControl?: string;
 }

@@ -1,44 +1,46 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GLOBAL_BINDINGS, keyName } from '../../src/app/keymap.ts';
-import { initialShell, shellReducer, type ShellState } from '../../src/app/shell-reducer.ts';
+import { appReducer, initialApp, type AppState } from '../../src/app/app-reducer.ts';
 
-const press = (state: ShellState, ...names: string[]) => names.reduce((s, name) => shellReducer(s, { type: 'key', name }), state);
+const press = (state: AppState, ...names: string[]) => names.reduce((s, name) => appReducer(s, { type: 'key', name, visible: () => [] }), state);
+const at = (s: AppState) => s.shell;
 
-describe('shell reducer', () => {
+describe('app reducer: shell keys', () => {
   it('switches screens with digits', () => {
-    assert.equal(press(initialShell, '3').screen, 'drills');
-    assert.equal(press(initialShell, '3', '1').screen, 'dashboard');
+    assert.equal(at(press(initialApp, '3')).screen, 'drills');
+    assert.equal(at(press(initialApp, '3', '1')).screen, 'dashboard');
   });
 
   it('jumps by name with the : command line, with prefixes', () => {
-    assert.equal(press(initialShell, ':', 'g', 'a', 't', 'e', 's', 'enter').screen, 'gates');
-    assert.equal(press(initialShell, ':', 'e', 'v', 'enter').screen, 'evidence');
+    assert.equal(at(press(initialApp, ':', 'g', 'a', 't', 'e', 's', 'enter')).screen, 'gates');
+    assert.equal(at(press(initialApp, ':', 'e', 'v', 'i', 'enter')).screen, 'evidence');
+    assert.match(at(press(initialApp, ':', 'e', 'v', 'enter')).message ?? '', /ambiguous: :evidence :events|ambiguous: :events :evidence/);
   });
 
   it('explains an unknown screen name and stays put', () => {
-    const s = press(initialShell, ':', 'x', 'y', 'enter');
-    assert.equal(s.screen, 'dashboard');
-    assert.match(s.message ?? '', /unknown screen ":xy"/);
+    const s = press(initialApp, ':', 'x', 'y', 'enter');
+    assert.equal(s.shell.screen, 'dashboard');
+    assert.match(s.shell.message ?? '', /unknown screen ":xy"/);
   });
 
   it('does not treat typed letters as bindings while the command line is open', () => {
-    const s = press(initialShell, ':', 'q');
-    assert.equal(s.quitting, false);
-    assert.equal(s.cmdline, 'q');
-    assert.equal(press(s, 'backspace', 'escape').cmdline, undefined);
+    const s = press(initialApp, ':', 'q');
+    assert.equal(s.shell.quitting, false);
+    assert.equal(s.shell.cmdline, 'q');
+    assert.equal(at(press(s, 'backspace', 'escape')).cmdline, undefined);
   });
 
   it('toggles help with ? and closes it with esc', () => {
-    assert.equal(press(initialShell, '?').help, true);
-    assert.equal(press(initialShell, '?', '?').help, false);
-    assert.equal(press(initialShell, '?', 'escape').help, false);
+    assert.equal(at(press(initialApp, '?')).help, true);
+    assert.equal(at(press(initialApp, '?', '?')).help, false);
+    assert.equal(at(press(initialApp, '?', 'escape')).help, false);
   });
 
   it('quits with q, ctrl+c and :q', () => {
-    assert.equal(press(initialShell, 'q').quitting, true);
-    assert.equal(press(initialShell, ':', 'ctrl+c').quitting, true);
-    assert.equal(press(initialShell, ':', 'q', 'enter').quitting, true);
+    assert.equal(at(press(initialApp, 'q')).quitting, true);
+    assert.equal(at(press(initialApp, ':', 'ctrl+c')).quitting, true);
+    assert.equal(at(press(initialApp, ':', 'q', 'enter')).quitting, true);
   });
 
   it('names keys the way bindings are written', () => {

@@ -60,7 +60,7 @@ export class TmuxTerminal {
       return await waitFor(() => {
         last = this.screen();
         return test(last) ? last : undefined;
-      }, { timeoutMs, what: `screen text ${pattern}`, intervalMs: 50 });
+      }, { timeoutMs, what: `screen text ${pattern}` });
     } catch (e) {
       throw new Error(`${(e as Error).message}\n--- screen ---\n${last}`);
     }

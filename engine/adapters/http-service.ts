@@ -1,0 +1,26 @@
+/** A JSON-over-HTTP service outside the cluster (Gitea, Step-CA), at the verified base URL only. */
+export interface HttpService {
+  readonly baseUrl: string;
+  getJson<T>(path: string, timeoutMs: number): Promise<{ status: number; body: T; latencyMs: number }>;
+  getText(path: string, timeoutMs: number): Promise<{ status: number; body: string; latencyMs: number }>;
+}
+
+export function createHttpService(baseUrl: string, recheck: () => void, headers: () => Record<string, string> = () => ({})): HttpService {
+  const base = baseUrl.replace(/\/+$/, '');
+  const get = async (path: string, timeoutMs: number) => {
+    recheck();
+    const started = performance.now();
+    // Paths are appended to the verified base, never followed elsewhere: no redirects.
+    const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual', headers: headers() });
+    const body = await res.text();
+    return { status: res.status, body, latencyMs: Math.round(performance.now() - started) };
+  };
+  return {
+    baseUrl: base,
+    async getJson<T>(path: string, timeoutMs: number) {
+      const r = await get(path, timeoutMs);
+      return { ...r, body: (r.body ? JSON.parse(r.body) : undefined) as T };
+    },
+    getText: get,
+  };
+}

@@ -1,0 +1,131 @@
+import type { KubeAdapter } from '../adapters/kube.ts';
+import { createStore, type Store } from '../common/store.ts';
+import { buildSnapshot, type RawState } from './build-snapshot.ts';
+import { KubeSource } from './kube-source.ts';
+import { observe } from './observations.ts';
+import { startPolling } from './poll-source.ts';
+import type { Probe } from './probes.ts';
+import type { ComponentRow, EventRow, SandboxView, Snapshot, SourceId, SourceState } from './types.ts';
+
+export interface HealthDeps {
+  sandbox: SandboxView;
+  connectKube(reconnect: boolean): Promise<KubeAdapter>;
+  probes: Probe[];
+  expectedKubelet?: string;
+  isFatal(e: unknown): boolean;
+  onFatal(e: unknown): void;
+  now?: () => Date;
+  pollMs?: number;
+  probeTimeoutMs?: number;
+  /** Minimum time between two snapshots: bursts of watch events coalesce into one frame. */
+  frameMs?: number;
+}
+
+export interface HealthService {
+  readonly snapshots: Store<Snapshot>;
+  stop(): Promise<void>;
+}
+
+const OBSERVATION_LIMIT = 200;
+
+/**
+ * The one data layer: owns every source, keeps raw state, and publishes one immutable
+ * snapshot per frame (leading edge, so a lone change shows at once; a burst is coalesced).
+ */
+export function startHealth(deps: HealthDeps): HealthService {
+  const now = deps.now ?? (() => new Date());
+  const frameMs = deps.frameMs ?? 100;
+  const raw: RawState = {};
+  const sources = new Map<SourceId, SourceState>();
+  const since = new Map<string, { status: ComponentRow['status']; since: string }>();
+  let observations: EventRow[] = [];
+  const initial = now().toISOString();
+  sources.set('kubernetes', { id: 'kubernetes', status: 'connecting', since: initial });
+  for (const p of deps.probes) sources.set(p.id, { id: p.id, status: 'connecting', since: initial });
+
+  const kube = new KubeSource({
+    connect: (reconnect) => deps.connectKube(reconnect),
+    onChange: () => changed(),
+    onState: (s) => setState('kubernetes', s),
+    isFatal: deps.isFatal,
+    onFatal: (e) => {
+      setState('kubernetes', { status: 'refused', since: now().toISOString(), error: (e as Error).message });
+      deps.onFatal(e);
+    },
+    now,
+  });
+  const kubeRaw = (): RawState['kube'] => ({
+    nodes: kube.list('nodes'),
+    pods: kube.list('pods'),
+    events: kube.list('events'),
+    deployments: kube.list('deployments'),
+    volumes: kube.list('volumes'),
+    replicas: kube.list('replicas'),
+    orphans: kube.list('orphans'),
+    apps: kube.list('apps'),
+    vaultSecrets: [...kube.list('dynamicSecrets').map((o) => ({ ...o, kind: 'VaultDynamicSecret' })), ...kube.list('staticSecrets').map((o) => ({ ...o, kind: 'VaultStaticSecret' }))],
+  });
+  const build = (): Snapshot => {
+    const snap = buildSnapshot(kube.hasData() ? { ...raw, kube: kubeRaw() } : raw, { sandbox: deps.sandbox, sources: [...sources.values()], expectedKubelet: deps.expectedKubelet, observations, now: now() });
+    const components = snap.components.map((c) => {
+      const prev = since.get(c.id);
+      const entry = prev && prev.status === c.status ? prev : { status: c.status, since: snap.takenAt };
+      since.set(c.id, entry);
+      return { ...c, since: entry.since };
+    });
+    return { ...snap, components };
+  };
+  const snapshots = createStore<Snapshot>(build());
+
+  let lastFrame = 0;
+  let pending: NodeJS.Timeout | undefined;
+  const publish = () => {
+    pending = undefined;
+    lastFrame = Date.now();
+    const next = build();
+    const seen = observe(snapshots.get(), next);
+    if (seen.length) {
+      observations = [...seen, ...observations].slice(0, OBSERVATION_LIMIT);
+      next.events = [...seen, ...next.events].sort((a, b) => b.at.localeCompare(a.at)).slice(0, OBSERVATION_LIMIT);
+    }
+    snapshots.set(next);
+  };
+  const changed = () => {
+    if (pending) return;
+    const wait = Math.max(0, lastFrame + frameMs - Date.now());
+    pending = setTimeout(publish, wait);
+  };
+  const setState = (id: SourceId, s: Omit<SourceState, 'id'>) => {
+    sources.set(id, { id, ...s });
+    changed();
+  };
+
+  kube.start();
+
+  const pollers = deps.probes.map((probe) =>
+    startPolling(probe, {
+      intervalMs: deps.pollMs ?? 2000,
+      timeoutMs: deps.probeTimeoutMs ?? 1500,
+      now,
+      onData: (part) => {
+        Object.assign(raw, part);
+        changed();
+      },
+      onState: (s) => setState(probe.id, s),
+      isFatal: deps.isFatal,
+      onFatal: (e) => {
+        setState(probe.id, { status: 'refused', since: now().toISOString(), error: (e as Error).message });
+        deps.onFatal(e);
+      },
+    }),
+  );
+
+  return {
+    snapshots,
+    async stop() {
+      clearTimeout(pending);
+      for (const p of pollers) p.stop();
+      await kube.stop();
+    },
+  };
+}

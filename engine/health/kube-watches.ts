@@ -1,0 +1,28 @@
+import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeAdapter } from '../adapters/kube.ts';
+
+/** What the dashboard watches: every resource is list+watch, never polled. */
+export interface Watched {
+  key: WatchKey;
+  path: string;
+  list(k: KubeAdapter): Promise<KubernetesListObject<KubernetesObject>>;
+}
+
+export type WatchKey = 'nodes' | 'pods' | 'events' | 'deployments' | 'volumes' | 'replicas' | 'orphans' | 'apps' | 'dynamicSecrets' | 'staticSecrets';
+
+function custom(group: string, version: string, plural: string) {
+  return (k: KubeAdapter) => k.custom.listClusterCustomObject({ group, version, plural }) as Promise<KubernetesListObject<KubernetesObject>>;
+}
+
+export const WATCHED: readonly Watched[] = [
+  { key: 'nodes', path: '/api/v1/nodes', list: (k) => k.core.listNode() },
+  { key: 'pods', path: '/api/v1/pods', list: (k) => k.core.listPodForAllNamespaces() },
+  { key: 'events', path: '/api/v1/events', list: (k) => k.core.listEventForAllNamespaces() },
+  { key: 'deployments', path: '/apis/apps/v1/deployments', list: (k) => k.apps.listDeploymentForAllNamespaces() },
+  { key: 'volumes', path: '/apis/longhorn.io/v1beta2/volumes', list: custom('longhorn.io', 'v1beta2', 'volumes') },
+  { key: 'replicas', path: '/apis/longhorn.io/v1beta2/replicas', list: custom('longhorn.io', 'v1beta2', 'replicas') },
+  { key: 'orphans', path: '/apis/longhorn.io/v1beta2/orphans', list: custom('longhorn.io', 'v1beta2', 'orphans') },
+  { key: 'apps', path: '/apis/argoproj.io/v1alpha1/applications', list: custom('argoproj.io', 'v1alpha1', 'applications') },
+  { key: 'dynamicSecrets', path: '/apis/secrets.hashicorp.com/v1beta1/vaultdynamicsecrets', list: custom('secrets.hashicorp.com', 'v1beta1', 'vaultdynamicsecrets') },
+  { key: 'staticSecrets', path: '/apis/secrets.hashicorp.com/v1beta1/vaultstaticsecrets', list: custom('secrets.hashicorp.com', 'v1beta1', 'vaultstaticsecrets') },
+];

@@ -1,0 +1,24 @@
+import { Box, Text } from 'ink';
+import React from 'react';
+import type { SourceState } from '../engine/health/types.ts';
+import { clock, duration } from '../src/app/dashboard/format.ts';
+
+const COLOR = { live: 'green', connecting: 'yellow', stale: 'red', down: 'red', refused: 'red' } as const;
+
+/** Each source says "live" or "stale since HH:MM:SS" with the outage running; never silently old. */
+export function SourceStrip({ sources, now }: { sources: SourceState[]; now: Date }) {
+  return (
+    <Box gap={2}>
+      {sources.map((s) => (
+        <Text key={s.id} color={COLOR[s.status]}>
+          {`● ${s.id} `}
+          {s.status === 'stale'
+            ? `stale since ${clock(s.since)} (outage ${duration(now.getTime() - new Date(s.since).getTime())})`
+            : s.status === 'down'
+              ? `down since ${clock(s.since)} (${(s.error ?? '').slice(0, 40)})`
+              : s.status}
+        </Text>
+      ))}
+    </Box>
+  );
+}

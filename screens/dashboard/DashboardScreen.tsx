@@ -1,0 +1,71 @@
+import { Box, Text } from 'ink';
+import React from 'react';
+import type { Snapshot, SourceId } from '../../engine/health/types.ts';
+import { focusedList, selectedIndex, type DashboardState, type VisibleRows } from '../../src/app/dashboard/dashboard-state.ts';
+import { clock } from '../../src/app/dashboard/format.ts';
+import { LISTS, VIEW_LISTS, type ListId } from '../../src/app/dashboard/views.ts';
+import { Table } from '../Table.tsx';
+
+const LIST_SOURCE: Partial<Record<ListId, SourceId>> = { nodes: 'kubernetes', volumes: 'kubernetes', volume: 'kubernetes', apps: 'kubernetes', workloads: 'kubernetes', vault: 'kubernetes', databases: 'postgres', certificates: 'stepca' };
+
+export interface DashboardProps {
+  snapshot: Snapshot;
+  state: DashboardState;
+  visible: VisibleRows;
+  width: number;
+  height: number;
+}
+
+/** Splits the height between the lists of a view; the last one (events on the overview) takes the rest. */
+function heights(lists: ListId[], visible: VisibleRows, total: number): number[] {
+  if (lists.length === 1) return [total];
+  const fixed = lists.slice(0, -1).map((l) => Math.min(visible(l).length + 2, Math.floor(total / lists.length) + 2));
+  return [...fixed, Math.max(3, total - fixed.reduce((a, b) => a + b, 0))];
+}
+
+function OrphanWarning({ snapshot, target }: { snapshot: Snapshot; target?: string }) {
+  const v = snapshot.volumes.find((x) => x.name === target);
+  if (!v?.orphans.length) return null;
+  return (
+    <Text color="red" bold>
+      {`⚠ ${v.orphans.length} orphaned data-bearing replica dir(s). NEVER rename them to the new engine id: reconciliation may rebuild from the empty replica and destroy the data. Recover with block-device injection (recover/longhorn_data.yml).`}
+    </Text>
+  );
+}
+
+export function DashboardScreen({ snapshot, state, visible, width, height }: DashboardProps) {
+  const lists = VIEW_LISTS[state.view];
+  const focus = focusedList(state);
+  const extra = state.view === 'volume' ? 3 : 0;
+  const hs = heights(lists, visible, height - extra);
+  return (
+    <Box flexDirection="column" height={height}>
+      {state.view === 'volume' ? (
+        <Box flexDirection="column" height={extra}>
+          <Text bold>{`Volume ${state.target ?? '?'} (${snapshot.volumes.find((v) => v.name === state.target)?.robustness ?? 'gone'})`}</Text>
+          <OrphanWarning snapshot={snapshot} target={state.target} />
+        </Box>
+      ) : null}
+      {lists.map((id, i) => {
+        const def = LISTS[id];
+        const rows = visible(id);
+        const source = LIST_SOURCE[id] && snapshot.sources.find((s) => s.id === LIST_SOURCE[id]);
+        return (
+          <Table
+            key={id}
+            title={def.title}
+            columns={def.columns}
+            rows={rows}
+            selected={selectedIndex(state, id, rows.length)}
+            focused={id === focus}
+            height={hs[i]!}
+            width={width}
+            filter={state.filters[id]}
+            filtering={state.filtering === id}
+            stale={source?.status === 'stale' ? clock(source.since) : undefined}
+          />
+        );
+      })}
+    </Box>
+  );
+}
