@@ -94,7 +94,6 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
     },
   };
   const doc = new Document(config);
-  doc.commentBefore = ` lab-tui configuration for the lab-sim sandbox in ${stateDir}`;
   const flow = (...path: string[]) => {
     const node = doc.getIn(path, true);
     if (isMap(node) || isSeq(node)) node.flow = true;
@@ -103,5 +102,7 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
   flow('sandbox', 'vault', 'marker');
   for (const key of ['postgres', 'gitea', 'stepca', 'dns', 'power', 'simulator']) flow('sandbox', key);
   for (const key of Object.keys(config.prod)) flow('prod', key);
-  return doc.toString({ lineWidth: 0 });
+  // Flow maps keep their inner spaces, flow lists lose them: the layout lab-tui's docs show.
+  const body = doc.toString({ lineWidth: 0 }).replace(/\[ (.*) \]$/gm, '[$1]');
+  return `# lab-tui configuration for the lab-sim sandbox in ${stateDir}\n${body}`;
 }

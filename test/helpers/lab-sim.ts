@@ -1,7 +1,8 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { startLabSim, type LabSim, type LabSimOptions } from '../../engine/sim/index.ts';
 
 const execFileAsync = promisify(execFile);
@@ -23,16 +24,6 @@ export async function kubectl(sim: LabSim, ...args: string[]): Promise<string> {
 
 export function spawnKubectl(sim: LabSim, ...args: string[]): ChildProcessWithoutNullStreams {
   return spawn('kubectl', kubectlArgs(sim, args));
-}
-
-export function kubeConfigFor(sim: LabSim): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(sim.files.kubeconfig);
-  return kc;
-}
-
-export function coreApi(sim: LabSim): CoreV1Api {
-  return kubeConfigFor(sim).makeApiClient(CoreV1Api);
 }
 
 // Bodies are loosely typed on purpose: tests assert on the wire format, field by field.
@@ -60,6 +51,8 @@ export async function refused(url: string): Promise<boolean> {
   }
 }
 
+/** The kubeconfig user's bearer token, for raw HTTP requests to the kube listener. */
 export function bearerToken(sim: LabSim): string {
-  return kubeConfigFor(sim).getCurrentUser()?.token ?? '';
+  const config = parse(readFileSync(sim.files.kubeconfig, 'utf8')) as { users: { user: { token: string } }[] };
+  return config.users[0]?.user.token ?? '';
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { LabSim } from '../../engine/sim/index.ts';
-import { bearerToken, getJson, kubeConfigFor, kubectl, startTestSim } from '../helpers/lab-sim.ts';
+import { bearerToken, getJson, kubectl, startTestSim } from '../helpers/lab-sim.ts';
+import { kubeConfigFor } from '../helpers/kube-clients.ts';
 
 describe('lab-sim kube API', () => {
   let sim: LabSim;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, makeInformer, type V1Pod } from '@kubernetes/client-node';
 import type { LabSim } from '../../engine/sim/index.ts';
-import { bearerToken, kubeConfigFor, spawnKubectl, startTestSim } from '../helpers/lab-sim.ts';
+import { bearerToken, spawnKubectl, startTestSim } from '../helpers/lab-sim.ts';
+import { kubeConfigFor } from '../helpers/kube-clients.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 describe('lab-sim watches', () => {
