@@ -1,4 +1,4 @@
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import React from 'react';
 import type { SourceState } from '../engine/health/types.ts';
 import { clock, duration } from '../src/app/dashboard/format.ts';
@@ -8,7 +8,7 @@ const COLOR = { live: 'green', connecting: 'yellow', stale: 'red', down: 'red', 
 /** Each source says "live" or "stale since HH:MM:SS" with the outage running; never silently old. */
 export function SourceStrip({ sources, now }: { sources: SourceState[]; now: Date }) {
   return (
-    <Box gap={2}>
+    <Text wrap="truncate">
       {sources.map((s) => (
         <Text key={s.id} color={COLOR[s.status]}>
           {`● ${s.id} `}
@@ -17,8 +17,9 @@ export function SourceStrip({ sources, now }: { sources: SourceState[]; now: Dat
             : s.status === 'down'
               ? `down since ${clock(s.since)} (${(s.error ?? '').slice(0, 40)})`
               : s.status}
+          {'   '}
         </Text>
       ))}
-    </Box>
+    </Text>
   );
 }

@@ -90,17 +90,22 @@ export function deriveVolumes(volumes: LonghornVolume[], replicas: LonghornRepli
 
 export function deriveLonghorn(volumes: VolumeRow[]): ComponentRow {
   if (volumes.length === 0) return { id: 'longhorn', status: 'unknown', reason: 'no Longhorn volumes found' };
-  const by = (r: string) => volumes.filter((v) => v.robustness === r).map((v) => v.name);
-  const faulted = by('faulted');
-  const degraded = by('degraded');
-  const orphaned = volumes.filter((v) => v.orphans.length).map((v) => v.name);
-  const status: Health = faulted.length ? 'down' : degraded.length || orphaned.length ? 'degraded' : by('healthy').length === volumes.length ? 'healthy' : 'unknown';
+  const names = (pick: (v: VolumeRow) => boolean) => volumes.filter(pick).map((v) => v.name);
+  const faulted = names((v) => v.robustness === 'faulted');
+  const degraded = names((v) => v.robustness === 'degraded');
+  const orphaned = names((v) => v.orphans.length > 0);
+  // Longhorn reports robustness "unknown" for every detached volume: that is normal, not a fault.
+  const detached = names((v) => v.state === 'detached');
+  const unclear = names((v) => v.state !== 'detached' && !['healthy', 'degraded', 'faulted'].includes(v.robustness));
+  const status: Health = faulted.length ? 'down' : degraded.length || orphaned.length ? 'degraded' : unclear.length ? 'unknown' : 'healthy';
   const parts = [
     faulted.length && `faulted: ${faulted.join(', ')}`,
     degraded.length && `degraded: ${degraded.join(', ')}`,
     orphaned.length && `orphaned data: ${orphaned.join(', ')}`,
+    unclear.length && `${unclear.join(', ')} ${unclear.length > 1 ? 'are' : 'is'} ${volumes.find((v) => v.name === unclear[0])?.state}`,
   ].filter(Boolean);
-  return { id: 'longhorn', status, reason: parts.length ? parts.join('; ') : `${volumes.length} volumes ${status}` };
+  const summary = `${volumes.length - detached.length} attached healthy${detached.length ? `, ${detached.length} detached` : ''}`;
+  return { id: 'longhorn', status, reason: parts.length ? parts.join('; ') : summary };
 }
 
 export function deriveApps(apps: ArgoApplication[]): AppRow[] {

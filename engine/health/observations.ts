@@ -36,7 +36,8 @@ export function observe(prev: Snapshot | undefined, next: Snapshot): EventRow[] 
   }
   for (const c of next.components) {
     const before = prev.components.find((p) => p.id === c.id);
-    if (before && before.status !== c.status) add(c.status === 'healthy' ? 'Normal' : 'Warning', `component/${c.id}`, 'Health', `${c.id} ${before.status} → ${c.status}: ${c.reason}`);
+    // Leaving "unknown" is the first data arriving, not a change worth an event.
+    if (before && before.status !== c.status && before.status !== 'unknown') add(c.status === 'healthy' ? 'Normal' : 'Warning', `component/${c.id}`, 'Health', `${c.id} ${before.status} → ${c.status}: ${c.reason}`);
   }
   return out;
 }

@@ -12,7 +12,7 @@ import { SourceStrip } from '../../screens/SourceStrip.tsx';
 import { appReducer, initialApp } from './app-reducer.ts';
 import { visibleRowsFor } from './dashboard/dashboard-state.ts';
 import { LISTS } from './dashboard/views.ts';
-import { bindingsFor, keyName, type KeyLike } from './keymap.ts';
+import { bindingsFor, keyNames, type KeyLike } from './keymap.ts';
 import type { AppModel } from './model.ts';
 import { SCREENS } from './screens.ts';
 import { useStore, type Store } from './store.ts';
@@ -42,7 +42,9 @@ export function App({ model, snapshots, onQuit, now = systemNow }: AppProps) {
   // The handler must stay stable (ink re-subscribes useInput on every new handler), so it reads the latest rows through a ref.
   const latest = useRef({ visible, blocked: !!m.refusal });
   latest.current = { visible, blocked: !!m.refusal };
-  const onKey = useCallback((input: string, key: KeyLike) => dispatch({ type: 'key', name: keyName(input, key), ...latest.current }), []);
+  const onKey = useCallback((input: string, key: KeyLike) => {
+    for (const name of keyNames(input, key)) dispatch({ type: 'key', name, ...latest.current });
+  }, []);
   useInput(onKey, { isActive: isRawModeSupported === true });
   useEffect(() => {
     if (state.shell.quitting) onQuit();

@@ -41,6 +41,17 @@ export interface KeyLike {
   shift?: boolean;
 }
 
+/**
+ * Key names for one stdin chunk. Fast typing and pastes arrive as several characters
+ * in one chunk; each becomes its own key so nothing typed is lost.
+ */
+export function keyNames(input: string, key: KeyLike): string[] {
+  const name = keyName(input, key);
+  return name === input && input.length > 1 ? [...input].map((c) => CONTROL_CHARS[c] ?? c) : [name];
+}
+
+const CONTROL_CHARS: Record<string, string> = { '\r': 'enter', '\n': 'enter', '\t': 'tab', '\x7f': 'backspace', '\b': 'backspace' };
+
 /** One name per keypress, so bindings are plain strings. */
 export function keyName(input: string, key: KeyLike): string {
   if (key.ctrl && input) return `ctrl+${input.toLowerCase()}`;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GLOBAL_BINDINGS, keyName } from '../../src/app/keymap.ts';
+import { GLOBAL_BINDINGS, keyName, keyNames } from '../../src/app/keymap.ts';
 import { appReducer, initialApp, type AppState } from '../../src/app/app-reducer.ts';
 
 const press = (state: AppState, ...names: string[]) => names.reduce((s, name) => appReducer(s, { type: 'key', name, visible: () => [] }), state);
@@ -48,6 +48,9 @@ describe('app reducer: shell keys', () => {
     assert.equal(keyName('', { escape: true }), 'escape');
     assert.equal(keyName('', { return: true }), 'enter');
     assert.equal(keyName('?', {}), '?');
+    assert.deepEqual(keyNames('gates', {}), ['g', 'a', 't', 'e', 's'], 'a pasted or fast-typed chunk is split');
+    assert.deepEqual(keyNames('', { return: true }), ['enter']);
+    assert.deepEqual(keyNames('ev\r', {}), ['e', 'v', 'enter'], 'a chunk ending with Enter still submits');
   });
 
   it('binds every key at most once', () => {

@@ -15,11 +15,11 @@ describe('lab-tui in a real terminal', () => {
   it('starts on the embedded simulated sandbox, navigates, shows help, quits and restores the terminal', async () => {
     term.start({ HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), PATH: process.env.PATH ?? '' });
     term.type('stty -a | grep -o " icanon\\| echo " | tr -d "\\n"; echo " before-launch"');
-    await term.waitForText(/icanon echo before-launch/);
+    await term.waitForText(/icanon echo\s+before-launch/);
 
     term.type(`node ${BIN}`);
     await term.waitForText(/SIMULATED/);
-    await term.waitForText(/k8s: verified/);
+    await term.waitForText(/kubernetes live/);
     assert.equal(term.modes().alternateScreen, true, 'runs on the alternate screen');
 
     term.literal('3');
@@ -38,22 +38,22 @@ describe('lab-tui in a real terminal', () => {
     await term.waitForText(/lab-tui/);
 
     term.literal('q');
-    await term.waitForText(/before-launch[\s\S]*E2E\$ $/m);
+    await term.waitForText(/before-launch[\s\S]*E2E\$\s*$/m);
     const modes = term.modes();
     assert.equal(modes.alternateScreen, false, 'alternate screen left');
     assert.equal(modes.cursorVisible, true, 'cursor shown again');
     term.type('echo "exit=$?"; stty -a | grep -o " icanon\\| echo " | tr -d "\\n"; echo " after-quit"');
-    await term.waitForText(/exit=0\s*\n\s*icanon echo after-quit/);
+    await term.waitForText(/exit=0\s*\n\s*icanon echo\s+after-quit/);
   });
 
   it('Ctrl-C quits just as cleanly', async () => {
     term.type('clear');
     term.type(`node ${BIN} --sim`);
-    await term.waitForText(/k8s: verified/);
+    await term.waitForText(/kubernetes live/);
     term.keys('C-c');
-    await term.waitForText(/E2E\$ $/m);
+    await term.waitForText(/E2E\$\s*$/m);
     assert.equal(term.modes().alternateScreen, false);
     term.type('echo "exit=$?"; stty -a | grep -o " icanon\\| echo " | tr -d "\\n"; echo " after-ctrl-c"');
-    await term.waitForText(/exit=0\s*\n\s*icanon echo after-ctrl-c/);
+    await term.waitForText(/exit=0\s*\n\s*icanon echo\s+after-ctrl-c/);
   });
 });
