@@ -114,9 +114,13 @@ function list(ctx: KubeApiContext, route: ResourceRoute, req: IncomingMessage, r
     objects.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
     return respond(res, 200, toTable(resourceKey(def), objects, { now: ctx.now(), include: table, resourceVersion: rv, withColumns: true }));
   }
-  const items = filtered
-    ? [...collection.entries(namespace)].filter((e) => matches(e.obj)).map((e) => e.json).join(',')
-    : collection.joinedItems(namespace);
+  if (!filtered) {
+    const body = collection.listBody(namespace, ctx.store.resourceVersion);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
+    res.end(body);
+    return;
+  }
+  const items = [...collection.entries(namespace)].filter((e) => matches(e.obj)).map((e) => e.json).join(',');
   const head = `{"kind":"${def.kind}List","apiVersion":"${groupVersion(def)}","metadata":{"resourceVersion":"${rv}"},"items":[`;
   sendRaw(res, 200, head + items + ']}', 'application/json');
 }

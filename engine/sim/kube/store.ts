@@ -28,7 +28,7 @@ export class Collection {
   private historyStart = 0;
   /** Highest resourceVersion dropped from the history: watching from below it answers 410. */
   compactedRv = 0;
-  private listCache = new Map<string, string>();
+  private bodyCache = new Map<string, Buffer>();
 
   constructor(
     readonly def: ResourceDef,
@@ -63,16 +63,24 @@ export class Collection {
     return out;
   }
 
-  /** Items of an unfiltered list, joined with commas, sorted like etcd keys; cached until a write. */
-  joinedItems(namespace?: string): string {
+
+  /**
+   * A complete, encoded List response for this collection (or one namespace), cached until the
+   * next write here. Its resourceVersion is the one at build time: the list is exactly the state
+   * of this collection at that version, so watching from it misses nothing.
+   */
+  listBody(namespace: string | undefined, currentRv: number): Buffer {
     const cacheKey = namespace ?? '*';
-    let joined = this.listCache.get(cacheKey);
-    if (joined === undefined) {
-      const sorted = [...this.entries(namespace)].sort((a, b) => compareKeys(a.obj, b.obj));
-      joined = sorted.map((e) => e.json).join(',');
-      this.listCache.set(cacheKey, joined);
+    let body = this.bodyCache.get(cacheKey);
+    if (!body) {
+      const { kind, group, version } = this.def;
+      const apiVersion = group ? `${group}/${version}` : version;
+      // Sorted like etcd keys; items are pre-serialised, so this is one join per write.
+      const items = [...this.entries(namespace)].sort((a, b) => compareKeys(a.obj, b.obj)).map((e) => e.json);
+      body = Buffer.from(`{"kind":"${kind}List","apiVersion":"${apiVersion}","metadata":{"resourceVersion":"${currentRv}"},"items":[${items.join(',')}]}`);
+      this.bodyCache.set(cacheKey, body);
     }
-    return joined;
+    return body;
   }
 
   record(event: StoreEvent, namespace: string, name: string): void {
@@ -84,7 +92,7 @@ export class Collection {
     } else {
       m.set(name, event.entry);
     }
-    this.listCache.clear();
+    this.bodyCache.clear();
     this.history.push(event);
     if (this.history.length - this.historyStart > this.historyLimit) {
       this.compactedRv = (this.history[this.historyStart] as StoreEvent).rv;

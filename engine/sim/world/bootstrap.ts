@@ -4,11 +4,13 @@ import type { NodeSpec, Topology } from '../topology/topology-types.ts';
 import { APPLICATION, configMap } from './argocd.ts';
 import { LOAD_IMAGE, type Lab } from './lab.ts';
 import { NODE } from './node-lifecycle.ts';
-import { nodeObject } from './node-objects.ts';
+import { BOOTSTRAP_UPTIME_MS } from './kubelet.ts';
+import { nodeObject, podCidr } from './node-objects.ts';
 import { POD } from './pod-index.ts';
 import { VDS, VSS } from './vso.ts';
 import { DAEMONSET, DEPLOYMENT, STATEFULSET } from './workload-controller.ts';
-import { workloadObject } from './workload-objects.ts';
+import { podStatus } from './pod-status.ts';
+import { podFromTemplate, workloadObject, type PodTemplate } from './workload-objects.ts';
 
 const r = (kind: string, apiVersion = 'v1') => resourceForKind(apiVersion, kind);
 
@@ -105,33 +107,34 @@ export function populate(lab: Lab, scale: Scale | undefined): void {
   world.settle();
 }
 
-/** Steady Running pods on the generated agents: static load for list and watch benchmarks. */
+/** Steady Running pods on the generated agents, shaped like the lab's: static list and watch load. */
 function createLoadPods(lab: Lab, scale: Scale | undefined): void {
   const perNode = scale?.podsPerNode ?? 0;
   if (!perNode) return;
   const { world } = lab;
-  const started = isoTime(world.now() - 3600_000);
-  const generated = lab.power.specs().map((s, index) => ({ s, index })).filter(({ s }) => s.generated);
-  for (const { s, index } of generated) {
+  const startedAt = world.now() - BOOTSTRAP_UPTIME_MS;
+  const template: PodTemplate = { metadata: { labels: { app: 'load' } }, spec: { serviceAccountName: 'default', containers: [{ name: 'pause', image: LOAD_IMAGE, imagePullPolicy: 'IfNotPresent' }] } };
+  lab.power.specs().forEach((spec, index) => {
+    if (!spec.generated) return;
+    const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `load-${spec.name}`, uid: world.prng.uid(), controller: true, blockOwnerDeletion: true };
     for (let i = 0; i < perNode; i++) {
-      const name = `load-${s.name}-${i}`;
-      const podIP = `10.${42 + Math.floor(index / 256)}.${index % 256}.${i + 2}`;
-      world.store.create(POD, {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: { name, namespace: 'load', labels: { app: 'load', shard: String(i % 10) }, creationTimestamp: started },
-        spec: { nodeName: s.name, containers: [{ name: 'pause', image: LOAD_IMAGE }], restartPolicy: 'Always', schedulerName: 'default-scheduler' },
-        status: {
-          phase: 'Running',
-          conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: started }, { type: 'ContainersReady', status: 'True', lastTransitionTime: started }, { type: 'PodScheduled', status: 'True', lastTransitionTime: started }],
-          hostIP: s.internalIP,
-          podIP,
-          podIPs: [{ ip: podIP }],
-          startTime: started,
-          qosClass: 'BestEffort',
-          containerStatuses: [{ name: 'pause', image: LOAD_IMAGE, imageID: '', ready: true, started: true, restartCount: 0, state: { running: { startedAt: started } } }],
-        },
+      const pod = podFromTemplate(template, { name: `load-${spec.name}-${i}`, namespace: 'load', owner, extraLabels: { shard: String(i % 10) }, nodeName: spec.name });
+      pod.metadata.creationTimestamp = isoTime(startedAt);
+      pod.status = podStatus(pod, {
+        key: `load/${pod.metadata.name}`,
+        node: spec.name,
+        bootId: lab.power.bootId(spec.name),
+        state: 'running',
+        createdAt: startedAt,
+        startAt: startedAt,
+        startedAt,
+        restartCount: 0,
+        ready: true,
+        containerId: world.prng.hex(64),
+        podIP: podCidr(index).replace(/0\/24$/, String(i + 2)),
+        hostIP: spec.internalIP,
       });
+      world.store.create(POD, pod);
     }
-  }
+  });
 }

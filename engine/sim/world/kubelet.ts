@@ -5,6 +5,10 @@ import { podStatus, type PodRuntime } from './pod-status.ts';
 import type { Power } from './power.ts';
 import { isPodReady } from './workload-objects.ts';
 import type { Controller, World } from './world.ts';
+import { podCidr } from './node-objects.ts';
+
+/** Containers running when the sim starts have been up this long. */
+export const BOOTSTRAP_UPTIME_MS = 2 * 3600_000;
 
 /**
  * The kubelets of every node: container start, crash and CrashLoopBackOff (10 s doubling to
@@ -27,6 +31,8 @@ export class Kubelet implements Controller {
     private readonly deps: PodDependencies,
     private readonly registry: ReadonlySet<string>,
   ) {
+    // Nodes are up when the sim starts: only pods created or changed from now on need a look.
+    for (const node of power.names()) this.seenBoot.set(node, power.bootId(node));
     world.store.onChange((def, event) => {
       if (def !== POD || event.type === 'DELETED') return;
       const pod = event.entry.obj as PodObject;
@@ -37,12 +43,10 @@ export class Kubelet implements Controller {
 
   /** The process of a single-container workload, if one is running: "<pod uid>/<start time>". */
   runningInstance(namespace: string, app: string): string | undefined {
-    for (const rt of this.runtimes.values()) {
-      if (rt.state !== 'running' || rt.crashAt !== undefined || !this.power.isBooted(rt.node)) continue;
-      const pod = this.world.pods.get(rt.key);
-      if (pod?.metadata.namespace === namespace && pod.metadata.labels?.app === app && !pod.metadata.deletionTimestamp) {
-        return `${pod.metadata.uid}/${rt.startedAt}`;
-      }
+    for (const pod of this.world.pods.inNamespace(namespace)) {
+      if (pod.metadata.labels?.app !== app || pod.metadata.deletionTimestamp) continue;
+      const rt = this.runtimes.get(podKey(pod));
+      if (rt && rt.state === 'running' && rt.crashAt === undefined && this.power.isBooted(rt.node)) return `${pod.metadata.uid}/${rt.startedAt}`;
     }
     return undefined;
   }
@@ -116,11 +120,11 @@ export class Kubelet implements Controller {
       node,
       bootId: this.power.bootId(node),
       state: 'creating',
-      createdAt: pod.status?.startTime ? Date.parse(pod.status.startTime as string) : now,
+      createdAt: pod.status?.startTime ? Date.parse(pod.status.startTime as string) : this.world.bootstrapping ? now - BOOTSTRAP_UPTIME_MS : now,
       startAt: this.world.bootstrapping ? now : now + this.world.topology.timings.containerStart,
       restartCount: (before?.restartCount ?? 0) + (ranBefore ? 1 : 0),
       ready: false,
-      podIP: `10.${42 + Math.floor(nodeIndex / 256)}.${nodeIndex % 256}.${(this.ipCounter++ % 250) + 2}`,
+      podIP: podCidr(nodeIndex).replace(/0\/24$/, String((this.ipCounter++ % 250) + 2)),
       hostIP: this.power.specs()[nodeIndex]?.internalIP ?? '',
     };
   }
@@ -195,7 +199,7 @@ export class Kubelet implements Controller {
     const now = this.world.now();
     rt.state = 'running';
     rt.waiting = undefined;
-    rt.startedAt = this.world.bootstrapping ? now - 2 * 3600_000 : now;
+    rt.startedAt = this.world.bootstrapping ? now - BOOTSTRAP_UPTIME_MS : now;
     rt.containerId = this.world.prng.hex(64);
     rt.dbUser = this.deps.databaseUser(pod, needs);
     const fatal = this.deps.startProblem(pod, needs, rt.dbUser);

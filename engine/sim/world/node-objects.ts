@@ -17,6 +17,11 @@ export const HEALTHY_NODE_CONDITIONS: Record<string, { status: string; reason: s
   Ready: { status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
 };
 
+/** 10.42.<n>.0/24 per node, spilling into 10.43+ past 256 nodes. */
+export function podCidr(index: number): string {
+  return `10.${42 + Math.floor(index / 256)}.${index % 256}.0/24`;
+}
+
 export interface NodeInfo {
   index: number;
   kubeletVersion: string;
@@ -55,7 +60,13 @@ export function nodeObject(spec: NodeSpec, info: NodeInfo): KubeObject {
       },
       creationTimestamp: info.createdAt,
     },
-    spec: { podCIDR: `10.42.${info.index}.0/24`, podCIDRs: [`10.42.${info.index}.0/24`], providerID: `k3s://${spec.name}` },
+    spec: {
+      podCIDR: podCidr(info.index),
+      podCIDRs: [podCidr(info.index)],
+      providerID: `k3s://${spec.name}`,
+      // Generated benchmark agents only carry their static load: keep the lab's workloads off them.
+      ...(spec.generated ? { taints: [{ key: 'lab-sim/generated', value: 'load', effect: 'NoSchedule' }] } : {}),
+    },
     status: {
       capacity,
       allocatable: capacity,
