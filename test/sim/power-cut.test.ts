@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import nodeVault from 'node-vault';
 import type { LabSim } from '../../engine/sim/index.ts';
-import { bearerToken, control, refused, startTestSim } from '../helpers/lab-sim.ts';
+import { bearerToken, control, kubectl, refused, startTestSim } from '../helpers/lab-sim.ts';
 import { kubeConfigFor } from '../helpers/kube-clients.ts';
 
 // Custom objects come back untyped; the assertions read their fields directly.
@@ -67,6 +67,7 @@ describe('drill power-cut: cold stop of all three nodes', () => {
     assert.match(state.vso.find((s) => s.name === 'erp-db-creds')?.lastError ?? '', /Vault is sealed/);
     const erp = state.pods.find((p) => p.namespace === 'erp');
     assert.equal(erp?.status, 'CrashLoopBackOff', 'ERP (still scaled to 1) crash-loops against a half-recovered platform');
+    assert.match(await kubectl(sim, 'logs', '-n', 'erp', erp?.name ?? ''), /FATAL filestore check failed: \/var\/lib\/erp\/filestore is empty/);
     const restarts = erp?.restarts ?? 0;
     await sim.advance(2 * 60_000);
     assert.ok((sim.state().pods.find((p) => p.namespace === 'erp')?.restarts ?? 0) > restarts, 'restarts count up');

@@ -58,6 +58,7 @@ function entry(r: ResourceDef): object[] {
   if (r.hasScale) {
     subs.push({ name: `${r.plural}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
   }
+  if (r.kind === 'Pod') subs.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
   return [main, ...subs];
 }
 

@@ -17,6 +17,8 @@ export interface KubeApiContext {
   nameSuffix(): string;
   /** Lets the controllers react before the response is sent (level-triggered settle). */
   afterWrite(): void;
+  /** Container output for pods/log, from the kubelet model. */
+  podLog(namespace: string, name: string, previous: boolean): string[] | undefined;
 }
 
 export class ApiFailure extends Error {
@@ -31,6 +33,7 @@ function fail(code: number, reason: string, message: string): never {
 
 export async function handleResource(ctx: KubeApiContext, route: ResourceRoute, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const { def, name, subresource } = route;
+  if (subresource === 'log' && def.kind === 'Pod' && name !== undefined && req.method === 'GET') return podLog(ctx, route, res, url);
   if (subresource && subresource !== 'status' && !(subresource === 'scale' && def.hasScale)) {
     fail(404, 'NotFound', `the server could not find the requested resource (${def.plural}/${subresource})`);
   }
@@ -70,6 +73,17 @@ export async function handleResource(ctx: KubeApiContext, route: ResourceRoute, 
     default:
       fail(405, 'MethodNotAllowed', `${method} is not supported`);
   }
+}
+
+function podLog(ctx: KubeApiContext, route: ResourceRoute, res: ServerResponse, url: URL): void {
+  const { namespace = '', name = '' } = route;
+  if (!ctx.store.get(route.def, namespace, name)) throw new ApiFailure(notFound('pods', name));
+  const previous = url.searchParams.get('previous') === 'true';
+  const lines = ctx.podLog(namespace, name, previous);
+  if (!lines) fail(400, 'BadRequest', `${previous ? 'previous terminated' : ''} container in pod "${name}" is not available`.trim());
+  const tail = Number(url.searchParams.get('tailLines') ?? lines.length);
+  const text = lines.slice(Math.max(0, lines.length - tail)).map((l) => `${l}\n`).join('');
+  sendRaw(res, 200, text, 'text/plain');
 }
 
 function respond(res: ServerResponse, code: number, body: unknown): void {

@@ -131,6 +131,8 @@ function createLoadPods(lab: Lab, scale: Scale | undefined): void {
         restartCount: 0,
         ready: true,
         containerId: world.prng.hex(64),
+        log: [],
+        previousLog: [],
         podIP: podCidr(index).replace(/0\/24$/, String(i + 2)),
         hostIP: spec.internalIP,
       });

@@ -9,6 +9,7 @@ import { podCidr } from './node-objects.ts';
 
 /** Containers running when the sim starts have been up this long. */
 export const BOOTSTRAP_UPTIME_MS = 2 * 3600_000;
+const MAX_LOG_LINES = 200;
 
 /**
  * The kubelets of every node: container start, crash and CrashLoopBackOff (10 s doubling to
@@ -49,6 +50,12 @@ export class Kubelet implements Controller {
       if (rt && rt.state === 'running' && rt.crashAt === undefined && this.power.isBooted(rt.node)) return `${pod.metadata.uid}/${rt.startedAt}`;
     }
     return undefined;
+  }
+
+  /** What `kubectl logs` shows: the container's own output, or the previous container's. */
+  containerLog(key: string, previous: boolean): string[] | undefined {
+    const rt = this.runtimes.get(key);
+    return rt && (previous ? rt.previousLog : rt.log);
   }
 
   podAlive = (key: string): boolean => {
@@ -124,6 +131,8 @@ export class Kubelet implements Controller {
       startAt: this.world.bootstrapping ? now : now + this.world.topology.timings.containerStart,
       restartCount: (before?.restartCount ?? 0) + (ranBefore ? 1 : 0),
       ready: false,
+      log: [],
+      previousLog: [],
       podIP: podCidr(nodeIndex).replace(/0\/24$/, String((this.ipCounter++ % 250) + 2)),
       hostIP: this.power.specs()[nodeIndex]?.internalIP ?? '',
     };
@@ -155,9 +164,6 @@ export class Kubelet implements Controller {
         this.world.wakeAt(rt.startAt);
         return;
       }
-      this.world.event(pod, 'Normal', 'Pulled', `Container image "${container.image}" already present on machine`, 'kubelet');
-      this.world.event(pod, 'Normal', 'Created', `Created container: ${container.name}`, 'kubelet');
-      this.world.event(pod, 'Normal', 'Started', `Started container ${container.name}`, 'kubelet');
       this.start(pod, rt, needs);
     }
     if (rt.state === 'backoff') {
@@ -173,6 +179,7 @@ export class Kubelet implements Controller {
         return;
       }
       rt.lastTermination = { reason: 'Error', exitCode: 1, message: rt.crashMessage, startedAt: rt.startedAt as number, finishedAt: now };
+      this.logLine(rt, `FATAL ${rt.crashMessage}`);
       rt.restartCount++;
       const backoff = Math.min(t.crashLoopBackoffMax, t.crashLoopBackoffInitial * 2 ** (rt.restartCount - 1));
       rt.state = 'backoff';
@@ -190,17 +197,28 @@ export class Kubelet implements Controller {
       return;
     }
     const problem = this.deps.readinessProblem(pod, needs, rt.dbUser);
-    if (problem && problem !== rt.readyProblem) this.world.event(pod, 'Warning', 'Unhealthy', `Readiness probe failed: ${problem}`, 'kubelet');
+    if (problem && problem !== rt.readyProblem) {
+      this.world.event(pod, 'Warning', 'Unhealthy', `Readiness probe failed: ${problem}`, 'kubelet');
+      this.logLine(rt, `ERROR ${problem}`);
+    }
+    if (!problem && rt.readyProblem) this.logLine(rt, 'INFO dependencies reachable again');
     rt.readyProblem = problem ?? undefined;
     rt.ready = problem === null;
   }
 
   private start(pod: PodObject, rt: PodRuntime, needs: ReturnType<PodDependencies['needsFor']>): void {
     const now = this.world.now();
+    const container = pod.spec.containers[0] as { name: string; image: string };
+    this.world.event(pod, 'Normal', 'Pulled', `Container image "${container.image}" already present on machine`, 'kubelet');
+    this.world.event(pod, 'Normal', 'Created', `Created container: ${container.name}`, 'kubelet');
+    this.world.event(pod, 'Normal', 'Started', `Started container ${container.name}`, 'kubelet');
     rt.state = 'running';
     rt.waiting = undefined;
     rt.startedAt = this.world.bootstrapping ? now - BOOTSTRAP_UPTIME_MS : now;
     rt.containerId = this.world.prng.hex(64);
+    rt.previousLog = rt.log;
+    rt.log = [];
+    this.logLine(rt, `INFO starting ${container.image}`);
     rt.dbUser = this.deps.databaseUser(pod, needs);
     const fatal = this.deps.startProblem(pod, needs, rt.dbUser);
     rt.crashAt = fatal ? now + this.world.topology.timings.crashAfter : undefined;
@@ -208,6 +226,11 @@ export class Kubelet implements Controller {
     rt.ready = false;
     rt.readyProblem = undefined;
     this.world.touch();
+  }
+
+  private logLine(rt: PodRuntime, text: string): void {
+    rt.log.push(`${new Date(this.world.now()).toISOString()} ${text}`);
+    if (rt.log.length > MAX_LOG_LINES) rt.log.shift();
   }
 
   private stop(pod: PodObject, rt: PodRuntime): void {

@@ -31,6 +31,9 @@ export interface PodRuntime {
   podIP: string;
   hostIP: string;
   stopAt?: number;
+  /** Output of the current container and of the one before it (kubectl logs --previous). */
+  log: string[];
+  previousLog: string[];
 }
 
 /** Pod status as the kubelet would post it for this runtime. */

@@ -95,8 +95,12 @@ export class World {
     }
   }
 
-  /** Records a core/v1 Event about `obj`, like the component named in `source` would. */
+  /**
+   * Records a core/v1 Event about `obj`, like the component named in `source` would. Warnings
+   * raised while bootstrapping are start-up ordering artefacts of a lab that is healthy: dropped.
+   */
   event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, source: string): void {
+    if (this.bootstrapping && type === 'Warning') return;
     this.events.record(obj, type, reason, message, source);
   }
 }
