@@ -4,7 +4,7 @@ import { SCREENS, type ScreenId } from '../src/app/screens.ts';
 
 export function ScreenTabs({ current }: { current: ScreenId }) {
   return (
-    <Box gap={2} borderStyle="single" borderTop={false} borderLeft={false} borderRight={false}>
+    <Box gap={2}>
       {SCREENS.map((s) => (
         <Text key={s.id} inverse={s.id === current} bold={s.id === current}>
           {` ${s.key} ${s.title} `}

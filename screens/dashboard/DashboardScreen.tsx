@@ -16,34 +16,44 @@ export interface DashboardProps {
   height: number;
 }
 
-/** Splits the height between the lists of a view; the last one (events on the overview) takes the rest. */
+/**
+ * Splits the height between the lists of a view. On the overview, components (few, all
+ * important) get their full height, events keep a few lines, nodes take the rest.
+ */
 function heights(lists: ListId[], visible: VisibleRows, total: number): number[] {
   if (lists.length === 1) return [total];
-  const fixed = lists.slice(0, -1).map((l) => Math.min(visible(l).length + 2, Math.floor(total / lists.length) + 2));
-  return [...fixed, Math.max(3, total - fixed.reduce((a, b) => a + b, 0))];
+  const [nodes, components] = lists.map((l) => visible(l).length + 2);
+  const remaining = total - components!;
+  const events = Math.max(3, Math.min(Math.floor(remaining / 2), 8));
+  const nodeLines = Math.max(3, Math.min(nodes!, remaining - events));
+  return [nodeLines, components!, Math.max(3, total - nodeLines - components!)];
 }
 
-function OrphanWarning({ snapshot, target }: { snapshot: Snapshot; target?: string }) {
-  const v = snapshot.volumes.find((x) => x.name === target);
-  if (!v?.orphans.length) return null;
-  return (
-    <Text color="red" bold>
-      {`⚠ ${v.orphans.length} orphaned data-bearing replica dir(s). NEVER rename them to the new engine id: reconciliation may rebuild from the empty replica and destroy the data. Recover with block-device injection (recover/longhorn_data.yml).`}
-    </Text>
-  );
+const ORPHAN_WARNING =
+  '⚠ orphaned data-bearing replica dir(s): NEVER rename them to the new engine id, reconciliation may rebuild from the empty replica and destroy the data. Recover with block-device injection (recover/longhorn_data.yml).';
+
+/** Lines the volume header takes: its title, and the warning wrapped to the width when orphans exist. */
+function volumeHeaderLines(snapshot: Snapshot, target: string | undefined, width: number): number {
+  const orphans = snapshot.volumes.find((x) => x.name === target)?.orphans.length ?? 0;
+  return 1 + (orphans ? Math.ceil(ORPHAN_WARNING.length / Math.max(20, width)) : 0);
 }
 
 export function DashboardScreen({ snapshot, state, visible, width, height }: DashboardProps) {
   const lists = VIEW_LISTS[state.view];
   const focus = focusedList(state);
-  const extra = state.view === 'volume' ? 3 : 0;
+  const extra = state.view === 'volume' ? volumeHeaderLines(snapshot, state.target, width) : 0;
+  const hasOrphans = extra > 1;
   const hs = heights(lists, visible, height - extra);
   return (
     <Box flexDirection="column" height={height}>
       {state.view === 'volume' ? (
         <Box flexDirection="column" height={extra}>
           <Text bold>{`Volume ${state.target ?? '?'} (${snapshot.volumes.find((v) => v.name === state.target)?.robustness ?? 'gone'})`}</Text>
-          <OrphanWarning snapshot={snapshot} target={state.target} />
+          {hasOrphans ? (
+            <Text color="red" bold>
+              {ORPHAN_WARNING}
+            </Text>
+          ) : null}
         </Box>
       ) : null}
       {lists.map((id, i) => {

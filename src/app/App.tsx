@@ -28,7 +28,8 @@ export interface AppProps {
 }
 
 const systemNow = () => new Date();
-const CHROME_LINES = 6;
+/** Header, source strip, screen tabs and hint bar. */
+const CHROME_LINES = 4;
 
 export function App({ model, snapshots, onQuit, now = systemNow }: AppProps) {
   const m = useStore(model);

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RawState } from '../../engine/health/build-snapshot.ts';
+import { healthyRaw, liveSources, node, pod, snapshotOf, T0, volume } from '../helpers/raw-state.ts';
+import { renderApp } from '../helpers/render-app.tsx';
+
+function show(edit: (raw: RawState) => void = () => {}, sources = liveSources()) {
+  const raw = healthyRaw();
+  edit(raw);
+  return renderApp({}, snapshotOf(raw, sources));
+}
+
+const componentLine = (frame: string, id: string) => frame.split('\n').find((l) => l.startsWith(`${id} `)) ?? '';
+
+describe('dashboard: what the operator sees for each state', () => {
+  it('a healthy sandbox: three Ready nodes and every component healthy', () => {
+    const r = show();
+    for (const n of ['pi1', 'pi2', 'pi3']) assert.match(r.frame(), new RegExp(`${n}\\s+\\S+\\s+Ready`));
+    for (const id of ['longhorn', 'vault', 'vso', 'argocd', 'postgres', 'gitea', 'stepca', 'workloads']) assert.match(componentLine(r.frame(), id), /healthy/, id);
+    r.unmount();
+  });
+
+  it('a NotReady node is shown NotReady and Longhorn degraded with the volume named', () => {
+    const r = show((raw) => {
+      raw.kube!.nodes[1] = node('pi2', 'Unknown') as never;
+      raw.kube!.volumes[0] = volume('pvc-erp-data', 'degraded');
+    });
+    assert.match(r.frame(), /pi2\s+agent\s+Unknown/);
+    assert.match(componentLine(r.frame(), 'longhorn'), /degraded.*degraded: pvc-erp-data/);
+    r.unmount();
+  });
+
+  it('a faulted volume makes Longhorn down', () => {
+    const r = show((raw) => void (raw.kube!.volumes[1] = volume('backups-rwx', 'faulted')));
+    assert.match(componentLine(r.frame(), 'longhorn'), /down.*faulted: backups-rwx/);
+    r.unmount();
+  });
+
+  it('a sealed Vault is down with the unseal hint', () => {
+    const r = show((raw) => void (raw.vault = { sealed: true, version: '1.17.6' }));
+    assert.match(componentLine(r.frame(), 'vault'), /down.*sealed: unseal with the sandbox key/);
+    r.unmount();
+  });
+
+  it('an expired VSO lease makes VSO degraded', () => {
+    const r = show((raw) => void (raw.kube!.vaultSecrets[0]!.status = { lastRenewalTime: Date.parse(T0) / 1000 - 3600, secretLease: { duration: 600 } }));
+    assert.match(componentLine(r.frame(), 'vso'), /degraded.*stale: erp-db-creds/);
+    r.unmount();
+  });
+
+  it('an OutOfSync/Degraded Application makes ArgoCD down', () => {
+    const r = show((raw) => void (raw.kube!.apps[1]!.status = { sync: { status: 'OutOfSync' }, health: { status: 'Degraded' } }));
+    assert.match(componentLine(r.frame(), 'argocd'), /down.*erp: OutOfSync\/Degraded/);
+    r.unmount();
+  });
+
+  it('a crash-looping ERP makes workloads down with the restarts', () => {
+    const r = show((raw) => {
+      raw.kube!.pods[0] = pod('erp', 'erp-7d9f-abcde', 'pi2', 'erp', true) as never;
+      (raw.kube!.deployments[0] as { status: { readyReplicas: number } }).status.readyReplicas = 0;
+    });
+    assert.match(componentLine(r.frame(), 'workloads'), /down.*crash-looping: erp \(7 restarts\)/);
+    r.unmount();
+  });
+
+  it('an invalid certificate chain makes Step-CA down; one expiring soon, degraded', () => {
+    const broken = show((raw) => void (raw.stepca!.certificates[0]!.chainValid = false));
+    assert.match(componentLine(broken.frame(), 'stepca'), /down.*chain invalid: erp/);
+    broken.unmount();
+    const expiring = show((raw) => void (raw.stepca!.certificates[0]!.daysToExpiry = 5));
+    assert.match(componentLine(expiring.frame(), 'stepca'), /degraded.*expiring: erp 5d/);
+    expiring.unmount();
+  });
+
+  it('PostgreSQL unreachable since start is down, with the error', () => {
+    const sources = liveSources().map((s) => (s.id === 'postgres' ? { ...s, status: 'down' as const, error: 'connect ECONNREFUSED 127.0.0.1:5432' } : s));
+    const r = show((raw) => void delete raw.postgres, sources);
+    assert.match(componentLine(r.frame(), 'postgres'), /down.*ECONNREFUSED/);
+    assert.match(r.frame(), /● postgres down since/);
+    r.unmount();
+  });
+
+  it('a lost API server: last known nodes stay visible, marked STALE, with the outage timer', () => {
+    const sources = liveSources().map((s) => (s.id === 'kubernetes' ? { ...s, status: 'stale' as const, since: '2026-11-23T10:10:00' } : s));
+    const r = show(() => {}, sources);
+    assert.match(r.frame(), /● kubernetes stale since 10:10:00 \(outage 1m12s\)/, 'the header says since when and for how long');
+    assert.match(r.frame(), /Nodes\s+3\s+STALE since 10:10:00/);
+    assert.match(r.frame(), /pi1\s+control-plane,master\s+Ready/, 'last known rows are still there');
+    r.unmount();
+  });
+
+  it('kubelet drift from the parity manifest is flagged on the node row', () => {
+    const r = show((raw) => void (raw.kube!.nodes[2] = node('pi3', 'True', [], 'v1.33.1+k3s1') as never));
+    assert.match(r.frame(), /pi3\s+agent\s+Ready\s+\S+\s+v1\.33\.1\+k3s1 ≠ parity/);
+    r.unmount();
+  });
+
+  it('the volume detail lists replicas with engine ids and warns against renaming orphaned data', async () => {
+    const r = show((raw) => {
+      raw.kube!.orphans = [{ metadata: { name: 'orphan-1' }, spec: { nodeID: 'pi2', orphanType: 'replica', parameters: { DataName: 'pvc-erp-data-0ld1d000' } } }];
+    });
+    assert.match(componentLine(r.frame(), 'longhorn'), /degraded.*orphaned data: pvc-erp-data/);
+    await r.type(':', 'v', 'o', 'l', 'u', 'm', 'e', 's', '\r');
+    await r.until(/Longhorn volumes/);
+    assert.match(r.frame(), /pvc-erp-data.*1 dir\(s\): DO NOT RENAME/);
+    await r.type('j', '\r');
+    await r.until(/Volume pvc-erp-data/);
+    assert.match(r.frame(), /NEVER rename them to the new engine id/);
+    assert.match(r.frame(), /replica\s+pvc-erp-data-r-pi1\s+pi1\s+a1b2c3d0\s+pvc-erp-data-a1b2c3d0/);
+    assert.match(r.frame(), /ORPHAN\s+orphan-1\s+pi2\s+0ld1d000\s+pvc-erp-data-0ld1d000/);
+    await r.type('\x1b');
+    await r.until(/Longhorn volumes/);
+    r.unmount();
+  });
+
+  it('/ filters the focused list', async () => {
+    const r = show();
+    await r.type('/', 'p', 'i', '3', '\r');
+    await r.until(/\/pi3/);
+    assert.doesNotMatch(r.frame(), /^pi1 /m);
+    assert.match(r.frame(), /^pi3 /m);
+    r.unmount();
+  });
+});
