@@ -32,7 +32,22 @@ export interface VaultSecretResource extends Meta {
 const iso = (d: Date | string | undefined) => (d ? new Date(d).toISOString() : undefined);
 const nameOf = (o: Meta) => o.metadata?.name ?? '?';
 
+function groupBy<T>(items: T[], key: (t: T) => string | undefined): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+/** Pods and replicas are indexed by node once, so a 500-node, 20,000-pod sandbox stays linear. */
 export function deriveNodes(nodes: V1Node[], pods: V1Pod[], replicas: LonghornReplica[] = [], expectedKubelet?: string): NodeRow[] {
+  const podsByNode = groupBy(pods, (p) => p.spec?.nodeName);
+  const replicasByNode = groupBy(replicas, (r) => r.spec?.nodeID);
   return nodes
     .map((n) => {
       const name = nameOf(n);
@@ -40,19 +55,25 @@ export function deriveNodes(nodes: V1Node[], pods: V1Pod[], replicas: LonghornRe
       const roles = Object.keys(n.metadata?.labels ?? {})
         .filter((l) => l.startsWith('node-role.kubernetes.io/'))
         .map((l) => l.slice('node-role.kubernetes.io/'.length));
-      const onNode = pods.filter((p) => p.spec?.nodeName === name);
+      const onNode = podsByNode.get(name) ?? [];
       const kubelet = n.status?.nodeInfo?.kubeletVersion ?? '?';
+      let running = 0;
+      let pending = 0;
+      for (const p of onNode) {
+        if (p.status?.phase === 'Running') running++;
+        else if (p.status?.phase === 'Pending') pending++;
+      }
       return {
         name,
         roles: roles.length ? roles.sort() : ['agent'],
-        ready: ready?.status === 'True' ? 'Ready' : ready?.status === 'False' ? 'NotReady' : 'Unknown',
+        ready: ready?.status === 'True' ? 'Ready' : 'NotReady',
         readySince: iso(ready?.lastTransitionTime),
         kubelet,
         kubeletDrift: expectedKubelet !== undefined && kubelet !== expectedKubelet,
         arch: n.status?.nodeInfo?.architecture ?? '?',
-        podsRunning: onNode.filter((p) => p.status?.phase === 'Running').length,
-        podsPending: onNode.filter((p) => p.status?.phase === 'Pending').length,
-        replicas: replicas.filter((r) => r.spec?.nodeID === name).length,
+        podsRunning: running,
+        podsPending: pending,
+        replicas: replicasByNode.get(name)?.length ?? 0,
       } satisfies NodeRow;
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -123,11 +144,12 @@ export function deriveArgo(apps: AppRow[]): ComponentRow {
 }
 
 export function deriveWorkloads(deployments: V1Deployment[], pods: V1Pod[]): WorkloadRow[] {
+  const podsByNamespace = groupBy(pods, (p) => p.metadata?.namespace);
   return deployments
     .map((d) => {
       const ns = d.metadata?.namespace ?? '';
-      const selector = d.spec?.selector?.matchLabels ?? {};
-      const own = pods.filter((p) => p.metadata?.namespace === ns && Object.entries(selector).every(([k, v]) => p.metadata?.labels?.[k] === v));
+      const selector = Object.entries(d.spec?.selector?.matchLabels ?? {});
+      const own = (podsByNamespace.get(ns) ?? []).filter((p) => selector.every(([k, v]) => p.metadata?.labels?.[k] === v));
       return {
         namespace: ns,
         name: nameOf(d),

@@ -18,7 +18,8 @@ export type Health = 'healthy' | 'degraded' | 'down' | 'unknown';
 export interface NodeRow {
   name: string;
   roles: string[];
-  ready: 'Ready' | 'NotReady' | 'Unknown';
+  /** As kubectl shows it: a Ready condition that is False or Unknown is NotReady. */
+  ready: 'Ready' | 'NotReady';
   readySince?: string;
   kubelet: string;
   /** The kubelet differs from the parity manifest's Kubernetes version. */

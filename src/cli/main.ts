@@ -3,6 +3,7 @@ import { LocatedErrors } from '../../engine/common/located-error.ts';
 import { formatRefusal, GuardRefusal } from '../guard/refusal.ts';
 import { Unreachable } from '../guard/markers.ts';
 import { configCheckCommand, configPathCommand } from './cmd-config.ts';
+import { simAdvanceCommand, simFaultCommand, simServeCommand, simStateCommand } from './cmd-sim.ts';
 import { statusCommand } from './cmd-status.ts';
 import { tuiCommand } from './cmd-tui.ts';
 import { GLOBAL_OPTIONS, type Command } from './commands.ts';
@@ -10,7 +11,7 @@ import { EXIT, UsageError } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { VERSION } from './version.ts';
 
-export const COMMANDS: Command[] = [tuiCommand, statusCommand, configCheckCommand, configPathCommand];
+export const COMMANDS: Command[] = [tuiCommand, statusCommand, configCheckCommand, configPathCommand, simServeCommand, simFaultCommand, simAdvanceCommand, simStateCommand];
 
 function findCommand(positionals: string[]): { command: Command } {
   // The TUI has no command word, so it only matches when none was given.

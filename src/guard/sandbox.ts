@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createHttpService, type HttpService } from '../../engine/adapters/http-service.ts';
 import { createKubeAdapter, type KubeAdapter } from '../../engine/adapters/kube.ts';
 import { createPostgresAdapter, type PostgresAdapter } from '../../engine/adapters/postgres.ts';
+import { createSimControl, type SimControl } from '../../engine/adapters/sim-control.ts';
 import { createProcessRunner, type ProcessRunner } from '../../engine/adapters/process.ts';
 import { createVaultAdapter, type VaultAdapter } from '../../engine/adapters/vault.ts';
 import type { Env } from '../config/paths.ts';
@@ -40,6 +41,8 @@ export interface Sandbox {
   gitea(): HttpService | undefined;
   stepca(): HttpService | undefined;
   postgres(): PostgresAdapter | undefined;
+  /** lab-sim's fault and control API, when the configuration declares one. */
+  simulator(): SimControl | undefined;
   processes(): ProcessRunner;
   /** Re-runs the static rules now; mutations call this so a swapped kubeconfig or env is caught. */
   recheck(): void;
@@ -70,6 +73,7 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
   let gitea: HttpService | undefined;
   let stepca: HttpService | undefined;
   let postgres: PostgresAdapter | undefined;
+  let simulator: SimControl | undefined;
   const sandbox: Sandbox = {
     config,
     resolved: id,
@@ -102,6 +106,7 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
       return vault;
     },
     gitea: () => id.gitea && (gitea ??= createHttpService(id.gitea.url, recheck)),
+    simulator: () => (id.simulatorControl ? (simulator ??= createSimControl(id.simulatorControl, recheck)) : undefined),
     stepca: () => id.stepca && (stepca ??= createHttpService(id.stepca.url, recheck)),
     postgres() {
       const pg = id.postgres;

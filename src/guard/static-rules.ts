@@ -157,6 +157,8 @@ export function identifySandbox(config: LabConfig, env: Env): StaticIdentity {
   if (s.dns && p.dnsZones.some((z) => normalizeZone(z) === normalizeZone(s.dns!.zone)))
     refuse(`DNS zone ${s.dns.zone}`, 'prod.dnsZones', 'the throwaway zone is a prod zone', 'set sandbox.dns.zone to the throwaway sandbox zone');
 
+  if (s.simulator && !['127.0.0.1', 'localhost', '[::1]'].includes(new URL(s.simulator.control).hostname))
+    refuse(`lab-sim control API ${s.simulator.control}`, 'sim.loopback', 'lab-sim listens on loopback only; this control URL is elsewhere', CONFIG_FIX);
   checkEnvironment(config, env);
   return {
     name: s.name,

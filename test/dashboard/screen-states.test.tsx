@@ -25,7 +25,7 @@ describe('dashboard: what the operator sees for each state', () => {
       raw.kube!.nodes[1] = node('pi2', 'Unknown') as never;
       raw.kube!.volumes[0] = volume('pvc-erp-data', 'degraded');
     });
-    assert.match(r.frame(), /pi2\s+agent\s+Unknown/);
+    assert.match(r.frame(), /pi2\s+agent\s+NotReady/);
     assert.match(componentLine(r.frame(), 'longhorn'), /degraded.*degraded: pvc-erp-data/);
     r.unmount();
   });
