@@ -37,7 +37,7 @@ async function timeWatch(sim: LabSim, auth: string): Promise<number[]> {
   const pending = new Map<string, (at: number) => void>();
   const watch = new Watch(kc);
   const list = (await (await fetch(`${sim.urls.kube}/api/v1/namespaces/load/pods`, { headers: { authorization: auth } })).json()) as { metadata: { resourceVersion: string }; items: { metadata: { name: string } }[] };
-  const controller = await watch.watch('/api/v1/namespaces/load/pods', { resourceVersion: list.metadata.resourceVersion }, (type, obj: { metadata: { name: string; labels?: Record<string, string> } }) => {
+  const controller = await watch.watch('/api/v1/namespaces/load/pods', { resourceVersion: list.metadata.resourceVersion }, (_type, obj: { metadata: { name: string; labels?: Record<string, string> } }) => {
     const key = `${obj.metadata.name}#${obj.metadata.labels?.bench}`;
     pending.get(key)?.(performance.now());
   }, () => undefined);

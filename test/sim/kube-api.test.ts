@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import type { LabSim } from '../../engine/sim/index.ts';
@@ -60,6 +63,20 @@ describe('lab-sim kube API', () => {
     const deployment = await apps.readNamespacedDeployment({ name: 'webapp', namespace: 'webapp' });
     assert.equal(deployment.spec?.replicas, 2);
     assert.equal(deployment.metadata?.generation, 4);
+  });
+
+  it('lets kubectl apply create and then patch objects (server-side field validation via OpenAPI v3)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-sim-apply-'));
+    const file = join(dir, 'cm.yaml');
+    const manifest = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: drill-note\n  namespace: erp\ndata:\n  step: "${value}"\n`;
+    writeFileSync(file, manifest('1'));
+    assert.match(await kubectl(sim, 'apply', '-f', file), /configmap\/drill-note created/);
+    writeFileSync(file, manifest('2'));
+    assert.match(await kubectl(sim, 'apply', '-f', file), /configmap\/drill-note configured/);
+    const cm = await core.readNamespacedConfigMap({ namespace: 'erp', name: 'drill-note' });
+    assert.equal(cm.data?.step, '2');
+    assert.ok(cm.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration']);
+    assert.match(await kubectl(sim, 'delete', 'configmap', 'drill-note', '-n', 'erp'), /deleted/);
   });
 
   it('serves Longhorn, ArgoCD and VSO custom resources', async () => {

@@ -3,6 +3,7 @@ import { BadRequest, sendJson, sendRaw } from '../net/http-util.ts';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { ApiFailure, handleResource, type KubeApiContext } from './kube-handlers.ts';
 import { parseKubePath } from './kube-routes.ts';
+import { openApiGroupVersion, openApiRoot } from './openapi.ts';
 import { statusError, UNAUTHORIZED } from './status.ts';
 import { StoreConflict } from './store.ts';
 
@@ -28,6 +29,11 @@ export function createKubeHandler(opts: KubeServerOptions) {
       if (auth !== undefined && auth !== `Bearer ${opts.bearerToken}`) return sendJson(res, 401, UNAUTHORIZED);
       if (url.pathname === '/version') return sendJson(res, 200, versionInfo);
       if (PUBLIC_PATHS.has(url.pathname)) return sendRaw(res, 200, 'ok', 'text/plain; charset=utf-8');
+      if (url.pathname === '/openapi/v3') return sendJson(res, 200, openApiRoot());
+      if (url.pathname.startsWith('/openapi/v3/')) {
+        const doc = openApiGroupVersion(url.pathname.slice('/openapi/v3/'.length), opts.kubernetesVersion);
+        if (doc) return sendJson(res, 200, doc);
+      }
       if (url.pathname.startsWith('/openapi/')) {
         return sendJson(res, 404, statusError(404, 'NotFound', 'the server could not find the requested resource'));
       }

@@ -1,7 +1,7 @@
 // The three patch types kubectl and client-node send. client-node 1.x defaults to JSON Patch;
 // kubectl scale/patch use merge or strategic-merge patches.
 
-export class PatchError extends Error {}
+class PatchError extends Error {}
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

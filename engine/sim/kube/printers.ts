@@ -23,7 +23,7 @@ type Any = KubeObject & Record<string, any>;
 const NAME: Column = { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.' };
 const AGE: Column = { name: 'Age', type: 'string', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.' };
 
-export function age(obj: KubeObject, now: number): string {
+function age(obj: KubeObject, now: number): string {
   const created = obj.metadata.creationTimestamp ? Date.parse(obj.metadata.creationTimestamp) : now;
   return humanDuration(now - created);
 }

@@ -88,9 +88,3 @@ export function resourceForKind(apiVersion: string, kind: string): ResourceDef {
   if (!r) throw new Error(`lab-sim serves no resource for ${apiVersion} ${kind}`);
   return r;
 }
-
-export function resourceByKey(key: string): ResourceDef {
-  const r = RESOURCES.find((candidate) => resourceKey(candidate) === key);
-  if (!r) throw new Error(`unknown resource key ${key}`);
-  return r;
-}

@@ -2,7 +2,7 @@ import type { KubeObject } from './kube-object.ts';
 
 export type Selector = (obj: KubeObject) => boolean;
 
-export class SelectorError extends Error {}
+class SelectorError extends Error {}
 
 const matchAll: Selector = () => true;
 

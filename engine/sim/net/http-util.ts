@@ -4,7 +4,7 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export class BadRequest extends Error {}
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

@@ -7,10 +7,10 @@ import type { Controller, World } from './world.ts';
 const VOLUME = resourceForKind('longhorn.io/v1beta2', 'Volume');
 const ENGINE = resourceForKind('longhorn.io/v1beta2', 'Engine');
 const REPLICA = resourceForKind('longhorn.io/v1beta2', 'Replica');
-export const ORPHAN = resourceForKind('longhorn.io/v1beta2', 'Orphan');
+const ORPHAN = resourceForKind('longhorn.io/v1beta2', 'Orphan');
 const NS = 'longhorn-system';
 
-export function orphanName(d: Pick<ReplicaDir, 'node' | 'dir'>): string {
+function orphanName(d: Pick<ReplicaDir, 'node' | 'dir'>): string {
   return `orphan-${createHash('sha256').update(`${d.node}/${d.dir}`).digest('hex')}`;
 }
 
@@ -45,7 +45,7 @@ export class LonghornSync implements Controller {
       }
       const engine = `${v.spec.name}-e-${v.engineId}`;
       wanted.engines.add(engine);
-      this.put(VOLUME, this.volumeObject(v, engine));
+      this.put(VOLUME, this.volumeObject(v));
       this.put(ENGINE, this.engineObject(v, engine));
       for (const r of v.replicas) {
         wanted.replicas.add(r.name);
@@ -81,7 +81,7 @@ export class LonghornSync implements Controller {
     return `longhornio/longhorn-engine:${this.world.topology.longhorn.version}`;
   }
 
-  private volumeObject(v: LonghornVolume, engine: string): KubeObject {
+  private volumeObject(v: LonghornVolume): KubeObject {
     const maintenance = v.attachedBy === 'maintenance';
     const pod = v.attachedBy && !maintenance ? v.attachedBy.split('/') : undefined;
     return {

@@ -13,7 +13,7 @@ export interface Controller {
 }
 
 const MAX_SETTLE_PASSES = 50;
-export const LAB_AGE_MS = 41 * 86_400_000;
+const LAB_AGE_MS = 41 * 86_400_000;
 
 /**
  * Shared state and plumbing for every model in lab-sim. Controllers never hold timers of their
