@@ -97,7 +97,14 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   });
 
   const control = new ServiceListener('control', createControlHandler({ fault, advance, state, recovery, settled: servicesSettled }), ports.control);
-  await Promise.all([...Object.values(listeners), control].map((l) => l.start()));
+  const all = [...Object.values(listeners), control];
+  try {
+    await Promise.all(all.map((l) => l.start()));
+  } catch (err) {
+    clock.stop();
+    await Promise.all(all.map((l) => l.stop()));
+    throw err;
+  }
   world.register(exposure);
   world.settle();
 
@@ -116,7 +123,7 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
     state,
     async stop() {
       clock.stop();
-      await Promise.all([...Object.values(listeners), control].map((l) => l.stop()));
+      await Promise.all(all.map((l) => l.stop()));
       rmSync(stateFilePaths(stateDir).control, { force: true });
     },
   };

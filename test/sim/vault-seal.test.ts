@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import nodeVault from 'node-vault';
 import type { LabSim } from '../../engine/sim/index.ts';
-import { startTestSim } from '../helpers/lab-sim.ts';
+import { kubectl, startTestSim } from '../helpers/lab-sim.ts';
 import { kubeConfigFor } from '../helpers/kube-clients.ts';
 
 interface Vds {
@@ -47,7 +47,9 @@ describe('drill vault-seal', () => {
 
     const keys = JSON.parse(readFileSync(sim.files.keyFile, 'utf8'));
     assert.equal((await vault.unseal({ key: keys.unseal_keys_b64[0] })).sealed, false);
-    await sim.advance(60_000);
+    // The runbook's nudge: any change to the VaultDynamicSecret makes VSO retry at once.
+    await kubectl(sim, 'annotate', 'vaultdynamicsecret', 'erp-db-creds', '-n', 'erp', 'lab-tui/reauth=1');
+    assert.equal(sim.state().vso.find((s) => s.name === 'erp-db-creds')?.fresh, true, 're-authenticated without waiting for the back-off');
     const after = await vds();
     assert.notEqual(after.status.secretLease.id, before.status.secretLease.id, 'fresh credentials');
     assert.notEqual(after.status.vaultClientMeta.id, before.status.vaultClientMeta.id, 'VSO logged in again');

@@ -77,7 +77,10 @@ export class ServiceListener {
     });
     this.server = server;
     return new Promise((resolve, reject) => {
-      server.once('error', reject);
+      server.once('error', (err) => {
+        this.server = undefined;
+        reject(err);
+      });
       server.listen(this.port, '127.0.0.1', () => {
         server.off('error', reject);
         const address = server.address();

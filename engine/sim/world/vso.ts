@@ -17,6 +17,7 @@ interface SyncState {
   lastError?: string;
   lastGeneration?: number;
   lastRenewal?: number;
+  annotations?: string;
 }
 
 type VsoObject = KubeObject & {
@@ -95,6 +96,10 @@ export class Vso implements Controller {
       s.nextAt = now;
       s.leaseId = undefined;
     }
+    // VSO reconciles on every change to the object: annotating it forces an immediate attempt.
+    const annotations = JSON.stringify(obj.metadata.annotations ?? {});
+    if (s.annotations !== undefined && s.annotations !== annotations) s.nextAt = now;
+    s.annotations = annotations;
     if (now < s.nextAt) {
       this.world.wakeAt(s.nextAt);
       return;
