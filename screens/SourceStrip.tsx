@@ -5,7 +5,7 @@ import { clock, duration } from '../src/app/dashboard/format.ts';
 
 const COLOR = { live: 'green', connecting: 'yellow', stale: 'red', down: 'red', refused: 'red' } as const;
 
-/** Each source says "live" or "stale since HH:MM:SS" with the outage running; never silently old. */
+/** Each source says "live" or "stale since HH:MM:SS" with the outage running; never silently old. Errors are in the component rows. */
 export function SourceStrip({ sources, now }: { sources: SourceState[]; now: Date }) {
   return (
     <Text wrap="truncate">
@@ -15,7 +15,7 @@ export function SourceStrip({ sources, now }: { sources: SourceState[]; now: Dat
           {s.status === 'stale'
             ? `stale since ${clock(s.since)} (outage ${duration(now.getTime() - new Date(s.since).getTime())})`
             : s.status === 'down'
-              ? `down since ${clock(s.since)} (${(s.error ?? '').slice(0, 40)})`
+              ? `down since ${clock(s.since)}`
               : s.status}
           {'   '}
         </Text>

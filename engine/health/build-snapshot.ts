@@ -3,7 +3,6 @@ import {
   clusterNow,
   deriveApps,
   deriveArgo,
-  deriveClusterEvents,
   deriveLonghorn,
   deriveNodes,
   deriveSecrets,
@@ -43,9 +42,9 @@ export interface BuildContext {
   sandbox: SandboxView;
   sources: SourceState[];
   expectedKubelet?: string;
-  observations: EventRow[];
+  /** The Events pane, newest first (see EventLog). */
+  events: EventRow[];
   now: Date;
-  eventLimit?: number;
 }
 
 const unknown = (id: ComponentRow['id'], reason: string): ComponentRow => ({ id, status: 'unknown', reason });
@@ -86,8 +85,6 @@ export function buildSnapshot(raw: RawState, ctx: BuildContext): Snapshot {
     stepcaHealth(raw.stepca, src('stepca')),
     k ? deriveWorkloadHealth(workloads) : unknown('workloads', kubeMissing),
   ];
-  const limit = ctx.eventLimit ?? 200;
-  const events = [...ctx.observations, ...(k ? deriveClusterEvents(k.events, limit) : [])].sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
   return {
     schema: 'lab-tui/status@1',
     takenAt: ctx.now.toISOString(),
@@ -102,6 +99,6 @@ export function buildSnapshot(raw: RawState, ctx: BuildContext): Snapshot {
     certificates: raw.stepca?.certificates ?? [],
     vault: raw.vault,
     databases: raw.postgres,
-    events,
+    events: ctx.events,
   };
 }

@@ -2,10 +2,11 @@ import type { KubeAdapter } from '../adapters/kube.ts';
 import { createStore, type Store } from '../common/store.ts';
 import { buildSnapshot, type RawState } from './build-snapshot.ts';
 import { KubeSource } from './kube-source.ts';
+import { EventLog } from './event-log.ts';
 import { observe } from './observations.ts';
 import { startPolling } from './poll-source.ts';
 import type { Probe } from './probes.ts';
-import type { ComponentRow, EventRow, SandboxView, Snapshot, SourceId, SourceState } from './types.ts';
+import type { ComponentRow, SandboxView, Snapshot, SourceId, SourceState } from './types.ts';
 
 export interface HealthDeps {
   sandbox: SandboxView;
@@ -26,8 +27,6 @@ export interface HealthService {
   stop(): Promise<void>;
 }
 
-const OBSERVATION_LIMIT = 200;
-
 /**
  * The one data layer: owns every source, keeps raw state, and publishes one immutable
  * snapshot per frame (leading edge, so a lone change shows at once; a burst is coalesced).
@@ -38,7 +37,7 @@ export function startHealth(deps: HealthDeps): HealthService {
   const raw: RawState = {};
   const sources = new Map<SourceId, SourceState>();
   const since = new Map<string, { status: ComponentRow['status']; since: string }>();
-  let observations: EventRow[] = [];
+  const eventLog = new EventLog();
   const initial = now().toISOString();
   sources.set('kubernetes', { id: 'kubernetes', status: 'connecting', since: initial });
   for (const p of deps.probes) sources.set(p.id, { id: p.id, status: 'connecting', since: initial });
@@ -66,7 +65,9 @@ export function startHealth(deps: HealthDeps): HealthService {
     vaultSecrets: [...kube.list('dynamicSecrets').map((o) => ({ ...o, kind: 'VaultDynamicSecret' })), ...kube.list('staticSecrets').map((o) => ({ ...o, kind: 'VaultStaticSecret' }))],
   });
   const build = (): Snapshot => {
-    const snap = buildSnapshot(kube.hasData() ? { ...raw, kube: kubeRaw() } : raw, { sandbox: deps.sandbox, sources: [...sources.values()], expectedKubelet: deps.expectedKubelet, observations, now: now() });
+    const kubeNow = kube.hasData() ? kubeRaw() : undefined;
+    if (kubeNow) eventLog.addCluster(kubeNow.events);
+    const snap = buildSnapshot({ ...raw, kube: kubeNow }, { sandbox: deps.sandbox, sources: [...sources.values()], expectedKubelet: deps.expectedKubelet, events: eventLog.list(), now: now() });
     const components = snap.components.map((c) => {
       const prev = since.get(c.id);
       const entry = prev && prev.status === c.status ? prev : { status: c.status, since: snap.takenAt };
@@ -85,8 +86,8 @@ export function startHealth(deps: HealthDeps): HealthService {
     const next = build();
     const seen = observe(snapshots.get(), next);
     if (seen.length) {
-      observations = [...seen, ...observations].slice(0, OBSERVATION_LIMIT);
-      next.events = [...seen, ...next.events].sort((a, b) => b.at.localeCompare(a.at)).slice(0, OBSERVATION_LIMIT);
+      eventLog.add(seen);
+      next.events = eventLog.list();
     }
     snapshots.set(next);
   };

@@ -18,30 +18,67 @@ export interface KubeSourceDeps {
 
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String((e as { message?: unknown })?.message ?? e));
 
+/** One generation of informers: created per (re)connection, so each starts with a full list. */
+class InformerSet {
+  readonly informers = new Map<WatchKey, Informer>();
+  private readonly synced = new Set<WatchKey>();
+  stopped = false;
+
+  constructor(kube: KubeAdapter, onSynced: (set: InformerSet) => void, onChange: () => void, onError: (set: InformerSet, e: unknown) => void) {
+    for (const w of WATCHED) {
+      // Wrapping list() tells us when this cache has been filled.
+      const informer = kube.informer(w.path, async () => {
+        const list = await w.list(kube);
+        this.synced.add(w.key);
+        if (this.complete()) onSynced(this);
+        return list;
+      });
+      const changed = () => onChange();
+      informer.on('add', changed);
+      informer.on('update', changed);
+      informer.on('delete', changed);
+      informer.on('error', (e: unknown) => onError(this, e));
+      this.informers.set(w.key, informer);
+    }
+  }
+
+  complete(): boolean {
+    return this.synced.size === WATCHED.length;
+  }
+
+  start(onError: (e: unknown) => void): void {
+    for (const informer of this.informers.values()) informer.start().catch(onError);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.informers.values()].map((i) => i.stop().catch(() => {})));
+  }
+}
+
 /**
  * Owns the informers. client-node 1.x informers stop on a non-410 error, so this
- * restarts them itself with capped backoff, re-verifying the sandbox marker first;
- * the caches survive an outage, so the last known state stays visible (marked stale).
+ * restarts them itself with capped backoff, re-verifying the sandbox marker first.
+ * While a new generation lists, the previous caches stay on screen (marked stale);
+ * they are replaced only once the new generation has listed everything.
  */
 export class KubeSource {
-  private informers = new Map<WatchKey, Informer>();
-  private synced = new Set<WatchKey>();
+  private shown?: InformerSet;
+  private current?: InformerSet;
   private attempt = 0;
   private timer?: NodeJS.Timeout;
-  private restartPending = false;
   private stopped = false;
   private live = false;
-  private everSynced = false;
 
   constructor(private readonly deps: KubeSourceDeps) {}
 
   list<T extends KubernetesObject>(key: WatchKey): T[] {
-    return (this.informers.get(key)?.list() ?? []) as T[];
+    return (this.shown?.informers.get(key)?.list() ?? []) as T[];
   }
 
   /** True once every cache was filled at least once; stays true through outages. */
   hasData(): boolean {
-    return this.everSynced;
+    return this.shown !== undefined;
   }
 
   start(): void {
@@ -51,70 +88,47 @@ export class KubeSource {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.stopInformers();
-  }
-
-  private stopInformers(): Promise<unknown> {
-    return Promise.all([...this.informers.values()].map((i) => i.stop().catch(() => {})));
+    await Promise.all([this.current?.stop(), this.shown?.stop()]);
   }
 
   private async connect(reconnect: boolean): Promise<void> {
-    this.restartPending = false;
     let kube: KubeAdapter;
     try {
       kube = await this.deps.connect(reconnect);
     } catch (e) {
-      return this.failed(e);
+      return this.failed(undefined, e);
     }
     if (this.stopped) return;
-    if (this.informers.size === 0) this.createInformers(kube);
-    this.synced.clear();
-    for (const informer of this.informers.values()) informer.start().catch((e: unknown) => this.failed(e));
+    const set = new InformerSet(kube, (s) => this.synced(s), this.deps.onChange, (s, e) => this.failed(s, e));
+    this.current = set;
+    set.start((e) => this.failed(set, e));
   }
 
-  private createInformers(kube: KubeAdapter): void {
-    for (const w of WATCHED) {
-      // Wrapping list() tells us when the cache has been (re)filled: the source is live again.
-      const informer = kube.informer(w.path, async () => {
-        const list = await w.list(kube);
-        this.markSynced(w.key);
-        return list;
-      });
-      const changed = () => this.deps.onChange();
-      informer.on('add', changed);
-      informer.on('update', changed);
-      informer.on('delete', changed);
-      informer.on('error', (e: unknown) => this.failed(e));
-      this.informers.set(w.key, informer);
-    }
-  }
-
-  private markSynced(key: WatchKey): void {
-    this.synced.add(key);
-    if (this.synced.size === WATCHED.length && !this.live) {
-      this.live = true;
-      this.everSynced = true;
-      this.attempt = 0;
-      const at = this.deps.now().toISOString();
-      this.deps.onState({ status: 'live', since: at, lastOk: at });
-    }
+  private synced(set: InformerSet): void {
+    if (set !== this.current || set.stopped) return;
+    if (this.shown !== set) void this.shown?.stop();
+    this.shown = set;
+    this.live = true;
+    this.attempt = 0;
+    const at = this.deps.now().toISOString();
+    this.deps.onState({ status: 'live', since: at, lastOk: at });
     this.deps.onChange();
   }
 
-  /** One failure takes the whole source down: every watch stops, and they restart together. */
-  private failed(e: unknown): void {
-    if (this.stopped || this.restartPending) return;
+  /** One failure takes the whole generation down; a new one is started after a backoff. */
+  private failed(set: InformerSet | undefined, e: unknown): void {
+    // Errors from a generation already given up (including its own aborted requests) are noise.
+    if (this.stopped || (set && (set !== this.current || set.stopped))) return;
     if (this.deps.isFatal(e)) {
-      this.stopped = true;
-      void this.stopInformers();
+      void this.stop();
       return this.deps.onFatal(e);
     }
-    this.restartPending = true;
-    void this.stopInformers();
+    if (set) void set.stop().then(() => this.shown !== set || this.deps.onChange());
     if (this.live || this.attempt === 0) {
       this.live = false;
-      this.deps.onState({ status: this.everSynced ? 'stale' : 'down', since: this.deps.now().toISOString(), error: messageOf(e) });
+      this.deps.onState({ status: this.shown ? 'stale' : 'down', since: this.deps.now().toISOString(), error: messageOf(e) });
     }
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.connect(true), backoffDelay(this.attempt++));
     this.timer.unref?.();
   }

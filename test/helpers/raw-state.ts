@@ -1,5 +1,6 @@
 import type { RawState } from '../../engine/health/build-snapshot.ts';
 import { buildSnapshot } from '../../engine/health/build-snapshot.ts';
+import { EventLog } from '../../engine/health/event-log.ts';
 import type { Snapshot, SourceState } from '../../engine/health/types.ts';
 
 /** A healthy sandbox as the API would describe it, for screen and derivation tests. */
@@ -44,7 +45,9 @@ export function healthyRaw(): RawState {
 export const liveSources = (at = T0): SourceState[] => (['kubernetes', 'vault', 'postgres', 'gitea', 'stepca'] as const).map((id) => ({ id, status: 'live', since: at, lastOk: at }));
 
 export function snapshotOf(raw: RawState, sources: SourceState[] = liveSources()): Snapshot {
-  return buildSnapshot(raw, { sandbox: { name: 'lab-sim', context: 'lab-sim', server: 'http://127.0.0.1:1', simulated: true }, sources, observations: [], now: new Date(T0), expectedKubelet: 'v1.34.3+k3s1' });
+  const log = new EventLog();
+  log.addCluster(raw.kube?.events ?? []);
+  return buildSnapshot(raw, { sandbox: { name: 'lab-sim', context: 'lab-sim', server: 'http://127.0.0.1:1', simulated: true }, sources, events: log.list(), now: new Date(T0), expectedKubelet: 'v1.34.3+k3s1' });
 }
 
 export { node, pod, replica, volume, deployment };
