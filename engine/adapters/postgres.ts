@@ -5,7 +5,8 @@ export interface PostgresEndpoint {
   port: number;
   user: string;
   database: string;
-  password?: string;
+  /** Read at connect time, so a rotated password file is picked up and the secret is held briefly. */
+  password: () => string | undefined;
 }
 
 export interface PostgresAdapter {
@@ -19,7 +20,7 @@ export interface PostgresAdapter {
 export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void): PostgresAdapter {
   const run = async <T extends Record<string, unknown>>(sql: string, params: unknown[] | undefined, opts: { database?: string; timeoutMs?: number } = {}) => {
     const timeout = opts.timeoutMs ?? 5000;
-    const client = new pg.Client({ host: ep.host, port: ep.port, user: ep.user, password: ep.password ?? '', database: opts.database ?? ep.database, connectionTimeoutMillis: timeout, query_timeout: timeout, ssl: false });
+    const client = new pg.Client({ host: ep.host, port: ep.port, user: ep.user, password: ep.password() ?? '', database: opts.database ?? ep.database, connectionTimeoutMillis: timeout, query_timeout: timeout, ssl: false });
     await client.connect();
     try {
       return (await client.query<T>(sql, params)).rows;

@@ -186,7 +186,7 @@ export function deriveSecrets(resources: VaultSecretResource[], clusterNowSec: n
       const last = r.status?.lastRenewalTime;
       const duration = r.status?.secretLease?.duration;
       const fresh = dynamic ? last !== undefined && last > 0 && duration !== undefined && last + duration > clusterNowSec : (r.status?.lastGeneration ?? 0) > 0;
-      const reason = !last ? 'never synced' : fresh ? undefined : 'lease expired: VSO has not re-authenticated';
+      const reason = fresh ? undefined : dynamic && last ? 'lease expired: VSO has not re-authenticated' : 'never synced';
       return { namespace: r.metadata?.namespace ?? '', name: nameOf(r), kind: dynamic ? 'dynamic' : 'static', lastSync: last ? new Date(last * 1000).toISOString() : undefined, fresh, reason } satisfies SecretRow;
     })
     .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));

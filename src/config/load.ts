@@ -41,7 +41,7 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
         marker: s.kubernetes.marker ?? DEFAULT_KUBE_MARKER,
       },
       vault: s.vault && { ...s.vault, keyFile: resolvePath(s.vault.keyFile, dir, env), marker: s.vault.marker ?? DEFAULT_VAULT_MARKER },
-      postgres: s.postgres && { port: 5432, user: 'postgres', database: 'postgres', ...s.postgres },
+      postgres: s.postgres && { port: 5432, user: 'postgres', database: 'postgres', ...s.postgres, passwordFile: s.postgres.passwordFile && resolvePath(s.postgres.passwordFile, dir, env) },
       gitea: s.gitea,
       stepca: s.stepca,
       dns: s.dns,

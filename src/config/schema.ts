@@ -18,7 +18,7 @@ export const configSchema = obj({
         }),
       ),
       vault: opt(obj({ address: req(url), keyFile: req(str()), marker: opt(markerVault) })),
-      postgres: opt(obj({ host: req(str()), port: opt(int({ min: 1, max: 65535 })), user: opt(str()), database: opt(str()), passwordEnv: opt(str()) })),
+      postgres: opt(obj({ host: req(str()), port: opt(int({ min: 1, max: 65535 })), user: opt(str()), database: opt(str()), passwordEnv: opt(str()), passwordFile: opt(str()) })),
       gitea: opt(obj({ url: req(url), owner: opt(str()) })),
       stepca: opt(obj({ url: req(url), certificates: opt(str({ pattern: /^\//, what: 'a path on the CA URL, starting with /' })) })),
       dns: opt(obj({ zone: req(str()) })),

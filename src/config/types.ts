@@ -17,7 +17,8 @@ export interface SandboxConfig {
   name: string;
   kubernetes: { kubeconfig?: string; context: string; server: string; marker: KubeMarker };
   vault?: { address: string; keyFile: string; marker: VaultMarker };
-  postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string };
+  /** The password comes from `passwordFile` (0600) or the variable `passwordEnv` names, never from this file. */
+  postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string; passwordFile?: string };
   gitea?: { url: string; owner?: string };
   /** `certificates`: path on the CA that lists issued certificates as PEM (see README#step-ca). */
   stepca?: { url: string; certificates?: string };

@@ -111,8 +111,8 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
     postgres() {
       const pg = id.postgres;
       if (!pg) return undefined;
-      // The password comes from the variable the configuration names, never from the file itself.
-      return (postgres ??= createPostgresAdapter({ host: pg.host, port: pg.port, user: pg.user, database: pg.database, password: pg.passwordEnv ? env[pg.passwordEnv] : undefined }, recheck));
+      const password = () => (pg.passwordFile ? fs.readFileSync(pg.passwordFile, 'utf8').trim() : pg.passwordEnv ? env[pg.passwordEnv] : undefined);
+      return (postgres ??= createPostgresAdapter({ host: pg.host, port: pg.port, user: pg.user, database: pg.database, password }, recheck));
     },
     processes() {
       if (runner) return runner;

@@ -21,7 +21,7 @@ export interface StaticIdentity {
     marker: KubeMarker;
   };
   vault?: { address: string; keyFile: string; marker: VaultMarker };
-  postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string };
+  postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string; passwordFile?: string };
   gitea?: { url: string; owner?: string };
   stepca?: { url: string; certificates?: string };
   dnsZone?: string;
