@@ -103,12 +103,17 @@ export function startHealth(deps: HealthDeps): HealthService {
 
   kube.start();
 
+  const lastPolled = new Map<SourceId, string>();
   const pollers = deps.probes.map((probe) =>
     startPolling(probe, {
       intervalMs: deps.pollMs ?? 2000,
       timeoutMs: deps.probeTimeoutMs ?? 1500,
       now,
       onData: (part) => {
+        // Polls mostly return what they returned last time: no new frame for that.
+        const key = JSON.stringify(part);
+        if (lastPolled.get(probe.id) === key) return;
+        lastPolled.set(probe.id, key);
         Object.assign(raw, part);
         changed();
       },

@@ -38,7 +38,8 @@ function volumeHeaderLines(snapshot: Snapshot, target: string | undefined, width
   return 1 + (orphans ? Math.ceil(ORPHAN_WARNING.length / Math.max(20, width)) : 0);
 }
 
-export function DashboardScreen({ snapshot, state, visible, width, height }: DashboardProps) {
+/** Memoised: the once-a-second clock tick must not re-render hundreds of rows. */
+export const DashboardScreen = React.memo(function DashboardScreen({ snapshot, state, visible, width, height }: DashboardProps) {
   const lists = VIEW_LISTS[state.view];
   const focus = focusedList(state);
   const extra = state.view === 'volume' ? volumeHeaderLines(snapshot, state.target, width) : 0;
@@ -78,4 +79,4 @@ export function DashboardScreen({ snapshot, state, visible, width, height }: Das
       })}
     </Box>
   );
-}
+});

@@ -1,5 +1,5 @@
 import { Box, useInput, useStdin } from 'ink';
-import React, { useCallback, useReducer, useEffect, useRef } from 'react';
+import React, { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { Snapshot } from '../../engine/health/types.ts';
 import { DashboardScreen } from '../../screens/dashboard/DashboardScreen.tsx';
 import { Header } from '../../screens/Header.tsx';
@@ -39,7 +39,8 @@ export function App({ model, snapshots, onQuit, now = systemNow }: AppProps) {
   const { isRawModeSupported } = useStdin();
   const tick = useNow(now);
 
-  const visible = visibleRowsFor(state.dashboard, (list) => (snapshot ? LISTS[list].rows(snapshot, state.dashboard.target) : []));
+  // Rows are derived once per snapshot or dashboard change, not on every clock tick.
+  const visible = useMemo(() => visibleRowsFor(state.dashboard, (list) => (snapshot ? LISTS[list].rows(snapshot, state.dashboard.target) : [])), [snapshot, state.dashboard]);
   // The handler must stay stable (ink re-subscribes useInput on every new handler), so it reads the latest rows through a ref.
   const latest = useRef({ visible, blocked: !!m.refusal });
   latest.current = { visible, blocked: !!m.refusal };

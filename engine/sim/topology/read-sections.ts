@@ -136,6 +136,7 @@ export function readPostgres(c: YamlCursor): PostgresSpec {
     databases: c.at('databases').items().map((d) => ({
       name: d.at('name').str(),
       owner: d.at('owner').str(),
+      table: d.at('table').str(),
       rows: d.at('rows').int({ min: 0 }),
       dataToken: d.at('dataToken').str(),
     })),

@@ -132,7 +132,7 @@ export interface PostgresSpec {
   port: number;
   backupBucket: string;
   backupAge: number;
-  databases: { name: string; owner: string; rows: number; dataToken: string }[];
+  databases: { name: string; owner: string; table: string; rows: number; dataToken: string }[];
 }
 
 export interface GiteaSpec {

@@ -4,6 +4,8 @@ import type { World } from './world.ts';
 export interface Database {
   name: string;
   owner: string;
+  /** The main table holding `rows`; null for a database created empty (no schema at all). */
+  table: string | null;
   rows: number;
   dataToken: string;
 }
@@ -70,8 +72,18 @@ export class Postgres {
   connectionProblem(database: string, user?: string): string | null {
     if (!this.isUp()) return `connection to server at "${this.address}" failed: Connection refused`;
     if (user !== undefined && !this.roleValid(user)) return `FATAL: password authentication failed for user "${user}"`;
-    if (!this.databases.has(database)) return `FATAL: database "${database}" does not exist`;
+    const db = this.databases.get(database);
+    if (!db) return `FATAL: database "${database}" does not exist`;
+    // A database re-created empty is not a restore: the application finds no schema.
+    const table = this.world.topology.postgres.databases.find((d) => d.name === database)?.table;
+    if (db.table === null && table) return `ERROR: relation "${table}" does not exist`;
     return null;
+  }
+
+  /** CREATE DATABASE: empty, no tables until a dump is restored into it. */
+  create(name: string, owner: string): void {
+    this.databases.set(name, { name, owner, table: null, rows: 0, dataToken: '' });
+    this.world.touch();
   }
 
   drop(name: string): void {
@@ -83,7 +95,7 @@ export class Postgres {
   restore(name: string): Backup {
     const backup = [...this.backups].reverse().find((b) => b.name === name);
     if (!backup) throw new Error(`no backup of database "${name}" in ${this.world.topology.postgres.backupBucket}`);
-    this.databases.set(name, { name: backup.name, owner: backup.owner, rows: backup.rows, dataToken: backup.dataToken });
+    this.databases.set(name, { name: backup.name, owner: backup.owner, table: backup.table, rows: backup.rows, dataToken: backup.dataToken });
     this.world.touch();
     return backup;
   }

@@ -84,5 +84,9 @@ export function dashboardKey(s: DashboardState, name: string, visible: VisibleRo
 }
 
 export function visibleRowsFor(s: DashboardState, rowsOf: (list: ListId) => Row[]): VisibleRows {
-  return (list) => filterRows(rowsOf(list), s.filters[list]);
+  const cache = new Map<ListId, Row[]>();
+  return (list) => {
+    if (!cache.has(list)) cache.set(list, filterRows(rowsOf(list), s.filters[list]));
+    return cache.get(list)!;
+  };
 }
