@@ -1,11 +1,17 @@
 #!/usr/bin/env node
-// The sources are TypeScript run through tsx, so a fresh clone needs no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled dist/ (built by `npm ci` through the prepare script, and by `npm test`);
+// a checkout that was never built falls back to running the TypeScript sources through tsx.
+import { existsSync } from 'node:fs';
 
 // chalk (under Ink) ignores NO_COLOR (https://no-color.org); FORCE_COLOR=0 is how it is told.
 if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-register();
-const { main } = await import('../src/cli/main.ts');
-const { processIo } = await import('../src/cli/io.ts');
+const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
+let entry = compiled;
+if (!existsSync(compiled)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  entry = new URL('../src/cli/main.ts', import.meta.url);
+}
+const { main, processIo } = await import(entry.href);
 // Exit explicitly: a half-closed watch socket must not keep a finished command alive.
 process.exit(await main(process.argv.slice(2), processIo()));

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { manifestPath } from '../common/package-root.ts';
 import { int, list, obj, opt, parseYaml, req, str } from '../common/located-yaml.ts';
 
 const schema = obj({
@@ -11,7 +11,7 @@ const schema = obj({
 
 export type ParityManifest = NonNullable<ReturnType<typeof schema>>;
 
-export const DEFAULT_PARITY_FILE = fileURLToPath(new URL('../../manifests/parity.yaml', import.meta.url));
+export const DEFAULT_PARITY_FILE = manifestPath('parity.yaml');
 
 export function loadParityManifest(file = DEFAULT_PARITY_FILE): ParityManifest {
   return parseYaml(fs.readFileSync(file, 'utf8'), file, schema, 'see README#parity-manifest');

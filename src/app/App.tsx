@@ -21,7 +21,6 @@ import { useTerminalSize } from './use-terminal-size.ts';
 
 export interface AppProps {
   model: Store<AppModel>;
-  snapshots?: Store<Snapshot>;
   /** The single exit point; the caller restores the terminal. */
   onQuit: () => void;
   now?: () => Date;
@@ -31,9 +30,9 @@ const systemNow = () => new Date();
 /** Header, source strip, screen tabs and hint bar. */
 const CHROME_LINES = 4;
 
-export function App({ model, snapshots, onQuit, now = systemNow }: AppProps) {
+export function App({ model, onQuit, now = systemNow }: AppProps) {
   const m = useStore(model);
-  const snapshot = useStore<Snapshot | undefined>(snapshots ?? NO_SNAPSHOT);
+  const snapshot = useStore<Snapshot | undefined>(m.snapshots ?? NO_SNAPSHOT);
   const [state, dispatch] = useReducer(appReducer, initialApp);
   const { rows, columns } = useTerminalSize();
   const { isRawModeSupported } = useStdin();

@@ -1,3 +1,5 @@
+import type { Store } from '../../engine/common/store.ts';
+import type { Snapshot } from '../../engine/health/types.ts';
 import type { Refusal } from '../guard/refusal.ts';
 import type { SandboxIdentity } from '../guard/sandbox.ts';
 
@@ -6,4 +8,6 @@ export interface AppModel {
   origin: string;
   identity?: SandboxIdentity;
   refusal?: Refusal;
+  /** Arrives once the sandbox passed the guard and the health service started. */
+  snapshots?: Store<Snapshot>;
 }

@@ -1,7 +1,6 @@
 import { render } from 'ink';
 import React from 'react';
 import { App } from './App.tsx';
-import type { Snapshot } from '../../engine/health/types.ts';
 import type { AppModel } from './model.ts';
 import type { Store } from './store.ts';
 
@@ -12,7 +11,13 @@ const ALT_SCREEN_OFF_SHOW_CURSOR = '\x1b[?25h\x1b[?1049l';
  * Runs the Ink app until the operator quits or a signal arrives. The one exit
  * point: raw mode, cursor and the alternate screen are restored on every path.
  */
-export async function runTui(model: Store<AppModel>, snapshots?: Store<Snapshot>): Promise<void> {
+export interface RunningTui {
+  /** Resolves once the terminal is restored. */
+  done: Promise<void>;
+  quit(): void;
+}
+
+export function startTui(model: Store<AppModel>): RunningTui {
   const { stdout, stdin } = process;
   const useAltScreen = stdout.isTTY === true;
   if (useAltScreen) stdout.write(ALT_SCREEN_ON);
@@ -23,7 +28,7 @@ export async function runTui(model: Store<AppModel>, snapshots?: Store<Snapshot>
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
     if (useAltScreen) stdout.write(ALT_SCREEN_OFF_SHOW_CURSOR);
   };
-  const instance = render(<App model={model} snapshots={snapshots} onQuit={() => instance.unmount()} />, { exitOnCtrlC: false, patchConsole: false });
+  const instance = render(<App model={model} onQuit={() => instance.unmount()} />, { exitOnCtrlC: false, patchConsole: false });
   const onSignal = () => instance.unmount();
   const onCrash = (e: unknown) => {
     instance.unmount();
@@ -33,11 +38,14 @@ export async function runTui(model: Store<AppModel>, snapshots?: Store<Snapshot>
   };
   process.on('SIGTERM', onSignal).on('SIGHUP', onSignal).on('SIGINT', onSignal);
   process.on('uncaughtException', onCrash).on('unhandledRejection', onCrash);
-  try {
-    await instance.waitUntilExit();
-  } finally {
-    process.off('SIGTERM', onSignal).off('SIGHUP', onSignal).off('SIGINT', onSignal);
-    process.off('uncaughtException', onCrash).off('unhandledRejection', onCrash);
-    restore();
-  }
+  // Ink rejects waitUntilExit when unmounted with an error; the terminal is restored either way.
+  const done = instance
+    .waitUntilExit()
+    .catch(() => {})
+    .then(() => {
+      process.off('SIGTERM', onSignal).off('SIGHUP', onSignal).off('SIGINT', onSignal);
+      process.off('uncaughtException', onCrash).off('unhandledRejection', onCrash);
+      restore();
+    });
+  return { done, quit: () => instance.unmount() };
 }

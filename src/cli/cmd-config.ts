@@ -1,40 +1,28 @@
 import fs from 'node:fs';
 import { findConfigFile, loadConfigFile } from '../config/load.ts';
 import { identifySandbox } from '../guard/static-rules.ts';
-import type { Command } from './commands.ts';
+import type { CommandContext } from './commands.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
 
-export const configCheckCommand: Command = {
-  path: ['config', 'check'],
-  usage: 'config check [--json]',
-  summary: 'validate the configuration and run the guard\'s static rules, without contacting anything',
-  options: { json: { type: 'boolean' } },
-  async run(ctx) {
-    if (ctx.global.sim) throw new UsageError('config check validates a configuration file; --sim has none');
-    const { file, explicit } = findConfigFile(ctx.global.config, ctx.io.env);
-    if (!explicit && !fs.existsSync(file)) {
-      ctx.io.stdout(ctx.values.json ? json({ file, exists: false }) : `no configuration at ${file}: lab-tui will start the embedded simulated sandbox`);
-      return EXIT.ok;
-    }
-    const config = loadConfigFile(file, ctx.io.env);
-    const id = identifySandbox(config, ctx.io.env);
-    ctx.io.stdout(
-      ctx.values.json
-        ? json({ file, exists: true, valid: true, sandbox: { name: id.name, context: id.kube.context, server: id.kube.server, vault: id.vault?.address } })
-        : `${file}: ok — sandbox "${id.name}", context ${id.kube.context} → ${id.kube.server}${id.vault ? `, Vault ${id.vault.address}` : ''}\n(static rules only; the live markers are checked on connect)`,
-    );
+export async function runConfigCheck(ctx: CommandContext): Promise<number> {
+  if (ctx.global.sim) throw new UsageError('config check validates a configuration file; --sim has none');
+  const { file, explicit } = findConfigFile(ctx.global.config, ctx.io.env);
+  if (!explicit && !fs.existsSync(file)) {
+    ctx.io.stdout(ctx.values.json ? json({ file, exists: false }) : `no configuration at ${file}: lab-tui will start the embedded simulated sandbox`);
     return EXIT.ok;
-  },
-};
+  }
+  const config = loadConfigFile(file, ctx.io.env);
+  const id = identifySandbox(config, ctx.io.env);
+  ctx.io.stdout(
+    ctx.values.json
+      ? json({ file, exists: true, valid: true, sandbox: { name: id.name, context: id.kube.context, server: id.kube.server, vault: id.vault?.address } })
+      : `${file}: ok — sandbox "${id.name}", context ${id.kube.context} → ${id.kube.server}${id.vault ? `, Vault ${id.vault.address}` : ''}\n(static rules only; the live markers are checked on connect)`,
+  );
+  return EXIT.ok;
+}
 
-export const configPathCommand: Command = {
-  path: ['config', 'path'],
-  usage: 'config path',
-  summary: 'print which configuration file lab-tui would read',
-  options: {},
-  async run(ctx) {
-    ctx.io.stdout(findConfigFile(ctx.global.config, ctx.io.env).file);
-    return EXIT.ok;
-  },
-};
+export async function runConfigPath(ctx: CommandContext): Promise<number> {
+  ctx.io.stdout(findConfigFile(ctx.global.config, ctx.io.env).file);
+  return EXIT.ok;
+}

@@ -1,12 +1,10 @@
 import { SimControlError, type SimControl } from '../../engine/adapters/sim-control.ts';
 import { FAULT_KINDS, startLabSim } from '../../engine/sim/index.ts';
 import { openSimControl } from '../guard/sim-control-target.ts';
-import type { Command, CommandContext } from './commands.ts';
+import type { CommandContext } from './commands.ts';
 import { parseDuration } from './duration.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
-
-const stateDirOption = { 'state-dir': { type: 'string' as const, short: 'd' } };
 
 function stateDir(ctx: CommandContext): string {
   const dir = ctx.values['state-dir'];
@@ -25,80 +23,56 @@ async function control(ctx: CommandContext, fn: (c: SimControl) => Promise<unkno
   }
 }
 
-export const simServeCommand: Command = {
-  path: ['sim', 'serve'],
-  usage: 'sim serve [--state-dir D] [--port P] [--speed N] [--manual] [--seed N]',
-  summary: 'run lab-sim standalone; writes D/kubeconfig, D/env, D/config.yaml for kubectl and lab-tui --config',
-  options: { ...stateDirOption, port: { type: 'string' }, speed: { type: 'string' }, manual: { type: 'boolean' }, seed: { type: 'string' } },
-  async run(ctx) {
-    const num = (name: string) => {
-      const v = ctx.values[name];
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} expects a non-negative number, got "${v}"`);
-      return n;
-    };
-    const sim = await startLabSim({
-      stateDir: ctx.values['state-dir'] as string | undefined,
-      ports: { kube: num('port') },
-      speed: num('speed'),
-      seed: num('seed'),
-      clock: ctx.values.manual ? 'manual' : 'real',
-    });
-    ctx.io.stdout(
-      [
-        `lab-sim serving (${ctx.values.manual ? 'manual clock' : `real clock x${num('speed') ?? 1}`})`,
-        `  kubernetes  ${sim.urls.kube}`,
-        `  vault       ${sim.urls.vault}`,
-        `  gitea       ${sim.urls.gitea}`,
-        `  step-ca     ${sim.urls.stepca}`,
-        `  control     ${sim.urls.control}`,
-        `  state dir   ${sim.stateDir}`,
-        '',
-        `  kubectl --kubeconfig ${sim.files.kubeconfig} get nodes`,
-        `  lab-tui --config ${sim.files.config}`,
-        `  lab-tui sim fault node-stop pi2 --state-dir ${sim.stateDir}`,
-        '',
-        'Ctrl-C stops it.',
-      ].join('\n'),
-    );
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    await sim.stop();
-    return EXIT.ok;
-  },
-};
+export async function runSimServe(ctx: CommandContext): Promise<number> {
+  const num = (name: string) => {
+    const v = ctx.values[name];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} expects a non-negative number, got "${v}"`);
+    return n;
+  };
+  const sim = await startLabSim({
+    stateDir: ctx.values['state-dir'] as string | undefined,
+    ports: { kube: num('port') },
+    speed: num('speed'),
+    seed: num('seed'),
+    clock: ctx.values.manual ? 'manual' : 'real',
+  });
+  ctx.io.stdout(
+    [
+      `lab-sim serving (${ctx.values.manual ? 'manual clock' : `real clock x${num('speed') ?? 1}`})`,
+      `  kubernetes  ${sim.urls.kube}`,
+      `  vault       ${sim.urls.vault}`,
+      `  gitea       ${sim.urls.gitea}`,
+      `  step-ca     ${sim.urls.stepca}`,
+      `  control     ${sim.urls.control}`,
+      `  state dir   ${sim.stateDir}`,
+      '',
+      `  kubectl --kubeconfig ${sim.files.kubeconfig} get nodes`,
+      `  lab-tui --config ${sim.files.config}`,
+      `  lab-tui sim fault node-stop pi2 --state-dir ${sim.stateDir}`,
+      '',
+      'Ctrl-C stops it.',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await sim.stop();
+  return EXIT.ok;
+}
 
-export const simFaultCommand: Command = {
-  path: ['sim', 'fault'],
-  usage: `sim fault <${FAULT_KINDS.join('|')}> [target] --state-dir D`,
-  summary: 'inject a fault into a running `sim serve` through its control API',
-  options: stateDirOption,
-  run: (ctx) => {
-    const [kind, target] = ctx.args;
-    if (!kind) throw new UsageError(`sim fault needs a kind: ${FAULT_KINDS.join(', ')}`);
-    return control(ctx, (c) => c.fault(kind, target));
-  },
-};
+export const runSimFault = (ctx: CommandContext): Promise<number> => {
+  const [kind, target] = ctx.args;
+  if (!kind) throw new UsageError(`sim fault needs a kind: ${FAULT_KINDS.join(', ')}`);
+  return control(ctx, (c) => c.fault(kind, target));
+  };
 
-export const simAdvanceCommand: Command = {
-  path: ['sim', 'advance'],
-  usage: 'sim advance <duration> --state-dir D',
-  summary: 'advance the manual clock of a `sim serve --manual` (e.g. 40s, 5m)',
-  options: stateDirOption,
-  run: (ctx) => {
-    if (!ctx.args[0]) throw new UsageError('sim advance needs a duration, e.g. 40s');
-    const ms = parseDuration(ctx.args[0]);
-    return control(ctx, (c) => c.advance(ms));
-  },
-};
+export const runSimAdvance = (ctx: CommandContext): Promise<number> => {
+  if (!ctx.args[0]) throw new UsageError('sim advance needs a duration, e.g. 40s');
+  const ms = parseDuration(ctx.args[0]);
+  return control(ctx, (c) => c.advance(ms));
+  };
 
-export const simStateCommand: Command = {
-  path: ['sim', 'state'],
-  usage: 'sim state --state-dir D',
-  summary: "print lab-sim's read-only state dump (JSON)",
-  options: stateDirOption,
-  run: (ctx) => control(ctx, (c) => c.state()),
-};
+export const runSimState = (ctx: CommandContext): Promise<number> => control(ctx, (c) => c.state());

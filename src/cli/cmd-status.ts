@@ -1,6 +1,6 @@
 import type { Snapshot } from '../../engine/health/types.ts';
 import type { GuardRefusal } from '../guard/refusal.ts';
-import type { Command } from './commands.ts';
+import type { CommandContext } from './commands.ts';
 import { EXIT } from './exit-codes.ts';
 import { json } from './io.ts';
 import { startSandboxHealth } from './start-health.ts';
@@ -23,28 +23,22 @@ function render(s: Snapshot): string {
 /** Every source has answered once (with data or an error): the snapshot is as good as it gets. */
 const settled = (s: Snapshot) => s.sources.every((src) => src.status !== 'connecting');
 
-export const statusCommand: Command = {
-  path: ['status'],
-  usage: 'status [--json]',
-  summary: 'print the snapshot the dashboard renders, once (exit 0 when printed)',
-  options: { json: { type: 'boolean' } },
-  run: (ctx) =>
-    withSandbox(ctx, async (sandbox) => {
-      let refusal: GuardRefusal | undefined;
-      const health = startSandboxHealth(sandbox, (e) => (refusal = e));
-      try {
-        const snap = await new Promise<Snapshot>((resolve) => {
-          const check = () => (refusal || settled(health.snapshots.get())) && resolve(health.snapshots.get());
-          const unsubscribe = health.snapshots.subscribe(check);
-          setTimeout(() => resolve(health.snapshots.get()), SETTLE_TIMEOUT_MS).unref();
-          check();
-          return unsubscribe;
-        });
-        if (refusal) throw refusal;
-        ctx.io.stdout(ctx.values.json ? json(snap) : render(snap));
-        return EXIT.ok;
-      } finally {
-        await health.stop();
-      }
-    }),
-};
+export const runStatus = (ctx: CommandContext): Promise<number> =>
+  withSandbox(ctx, async (sandbox) => {
+    let refusal: GuardRefusal | undefined;
+    const health = startSandboxHealth(sandbox, (e) => (refusal = e));
+    try {
+      const snap = await new Promise<Snapshot>((resolve) => {
+        const check = () => (refusal || settled(health.snapshots.get())) && resolve(health.snapshots.get());
+        const unsubscribe = health.snapshots.subscribe(check);
+        setTimeout(() => resolve(health.snapshots.get()), SETTLE_TIMEOUT_MS).unref();
+        check();
+        return unsubscribe;
+      });
+      if (refusal) throw refusal;
+      ctx.io.stdout(ctx.values.json ? json(snap) : render(snap));
+      return EXIT.ok;
+    } finally {
+      await health.stop();
+    }
+  });

@@ -11,13 +11,16 @@ export interface CommandContext {
   args: string[];
 }
 
-/** A subcommand; the table of them generates `--help` so help never drifts from behaviour. */
+/**
+ * A subcommand; the table of them generates `--help` so help never drifts from behaviour.
+ * Its implementation is imported only when it runs: `--help` must not load Kubernetes clients.
+ */
 export interface Command {
   path: string[];
   usage: string;
   summary: string;
   options: OptionSpec;
-  run(ctx: CommandContext): Promise<number>;
+  load(): Promise<(ctx: CommandContext) => Promise<number>>;
 }
 
 export const GLOBAL_OPTIONS: OptionSpec = {

@@ -2,16 +2,13 @@ import { parseArgs } from 'node:util';
 import { LocatedErrors } from '../../engine/common/located-error.ts';
 import { formatRefusal, GuardRefusal } from '../guard/refusal.ts';
 import { Unreachable } from '../guard/markers.ts';
-import { configCheckCommand, configPathCommand } from './cmd-config.ts';
-import { simAdvanceCommand, simFaultCommand, simServeCommand, simStateCommand } from './cmd-sim.ts';
-import { statusCommand } from './cmd-status.ts';
-import { tuiCommand } from './cmd-tui.ts';
+import { COMMANDS } from './command-table.ts';
 import { GLOBAL_OPTIONS, type Command } from './commands.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import type { Io } from './io.ts';
+export { processIo } from './io.ts';
 import { VERSION } from './version.ts';
 
-export const COMMANDS: Command[] = [tuiCommand, statusCommand, configCheckCommand, configPathCommand, simServeCommand, simFaultCommand, simAdvanceCommand, simStateCommand];
 
 function findCommand(positionals: string[]): { command: Command } {
   // The TUI has no command word, so it only matches when none was given.
@@ -61,7 +58,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     const parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...command.options }, strict: true, allowPositionals: true });
     const args = parsed.positionals.slice(command.path.length);
-    return await command.run({ io, global: { config: parsed.values.config as string | undefined, sim: parsed.values.sim as boolean | undefined }, values: parsed.values, args });
+    const run = await command.load();
+    return await run({ io, global: { config: parsed.values.config as string | undefined, sim: parsed.values.sim as boolean | undefined }, values: parsed.values, args });
   } catch (e) {
     if (e instanceof GuardRefusal) {
       io.stderr(formatRefusal(e.refusal));

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { startLabSim } from '../../engine/sim/index.ts';
 import { findConfigFile, loadConfigFile } from '../config/load.ts';
 import type { Env } from '../config/paths.ts';
 import type { LabConfig } from '../config/types.ts';
@@ -28,6 +27,8 @@ export async function resolveTarget(g: GlobalOptions, env: Env): Promise<Target>
   if (!g.sim && (found.explicit || fs.existsSync(found.file))) {
     return { config: loadConfigFile(found.file, env), origin: found.file, stop: async () => {} };
   }
+  // Imported only when needed: a configured sandbox never loads the simulator.
+  const { startLabSim } = await import('../../engine/sim/index.ts');
   const sim = await startLabSim({ clock: 'real' });
   try {
     return { config: loadConfigFile(sim.files.config, env), origin: `embedded lab-sim (${sim.stateDir})`, stop: () => sim.stop() };

@@ -11,10 +11,10 @@ const fixedNow = () => new Date('2026-11-23T10:11:12');
 
 /** Renders the whole app as a user sees it; `type` presses keys and lets Ink render. */
 export function renderApp(model: Partial<AppModel> = {}, snapshot?: Snapshot) {
-  const store = createStore<AppModel>({ origin: 'test config', identity, ...model });
   const snapshots = snapshot ? createStore<Snapshot>(snapshot) : undefined;
+  const store = createStore<AppModel>({ origin: 'test config', identity, snapshots, ...model });
   let quits = 0;
-  const r = render(<App model={store} snapshots={snapshots} onQuit={() => quits++} now={fixedNow} />);
+  const r = render(<App model={store} onQuit={() => quits++} now={fixedNow} />);
   const frame = () => r.lastFrame() ?? '';
   return {
     ...r,

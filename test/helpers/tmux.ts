@@ -20,7 +20,8 @@ export class TmuxTerminal {
 
   /** Starts a plain shell with a known prompt, so "back at the prompt" is observable. */
   start(env: Record<string, string> = {}, cwd = process.cwd()): void {
-    const exports = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+    // tmux runs a multi-argument command directly (no shell), so values go in unquoted.
+    const exports = Object.entries(env).map(([k, v]) => `${k}=${v}`);
     this.tmux('new-session', '-d', '-s', this.session, '-x', String(this.cols), '-y', String(this.rows), '-c', cwd, 'env', ...exports, 'PS1=E2E$ ', 'TERM=xterm-256color', 'bash', '--norc', '--noprofile');
   }
 
@@ -53,7 +54,7 @@ export class TmuxTerminal {
     this.tmux('resize-window', '-t', this.session, '-x', String(cols), '-y', String(rows));
   }
 
-  async waitForText(pattern: RegExp | string, timeoutMs = 15000): Promise<string> {
+  async waitForText(pattern: RegExp | string, timeoutMs = 30_000): Promise<string> {
     const test = (s: string) => (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s));
     let last = '';
     try {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { manifestPath } from '../../common/package-root.ts';
 import { rootCursor, TopologyError, type YamlCursor } from './yaml-cursor.ts';
 import {
   readArgo, readGitea, readNode, readPostgres, readStepCa, readTimings, readVault, readVolume, readVso,
@@ -9,8 +8,8 @@ import {
 } from './read-sections.ts';
 import type { Topology } from './topology-types.ts';
 
-/** manifests/lab.yaml next to engine/, whatever the caller's cwd is. */
-export const DEFAULT_TOPOLOGY_FILE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../manifests/lab.yaml');
+/** manifests/lab.yaml of the installed package, whatever the caller's cwd is. */
+export const DEFAULT_TOPOLOGY_FILE = manifestPath('lab.yaml');
 
 export function loadTopology(file: string = DEFAULT_TOPOLOGY_FILE): Topology {
   const text = readFileSync(file, 'utf8');

@@ -1,0 +1,22 @@
+import { FAULT_KINDS } from '../../engine/sim/world/faults.ts';
+import type { Command } from './commands.ts';
+
+const json = { json: { type: 'boolean' as const } };
+const stateDir = { 'state-dir': { type: 'string' as const, short: 'd' } };
+
+export const COMMANDS: Command[] = [
+  { path: [], usage: '', summary: 'start the cockpit (the embedded simulated sandbox when no configuration exists)', options: {}, load: async () => (await import('./cmd-tui.ts')).runCockpit },
+  { path: ['status'], usage: 'status [--json]', summary: 'print the snapshot the dashboard renders, once (exit 0 when printed)', options: json, load: async () => (await import('./cmd-status.ts')).runStatus },
+  { path: ['config', 'check'], usage: 'config check [--json]', summary: "validate the configuration and run the guard's static rules, without contacting anything", options: json, load: async () => (await import('./cmd-config.ts')).runConfigCheck },
+  { path: ['config', 'path'], usage: 'config path', summary: 'print which configuration file lab-tui would read', options: {}, load: async () => (await import('./cmd-config.ts')).runConfigPath },
+  {
+    path: ['sim', 'serve'],
+    usage: 'sim serve [--state-dir D] [--port P] [--speed N] [--manual] [--seed N]',
+    summary: 'run lab-sim standalone; writes D/kubeconfig, D/env, D/config.yaml for kubectl and lab-tui --config',
+    options: { ...stateDir, port: { type: 'string' }, speed: { type: 'string' }, manual: { type: 'boolean' }, seed: { type: 'string' } },
+    load: async () => (await import('./cmd-sim.ts')).runSimServe,
+  },
+  { path: ['sim', 'fault'], usage: `sim fault <${FAULT_KINDS.join('|')}> [target] --state-dir D`, summary: 'inject a fault into a running `sim serve` through its control API', options: stateDir, load: async () => (await import('./cmd-sim.ts')).runSimFault },
+  { path: ['sim', 'advance'], usage: 'sim advance <duration> --state-dir D', summary: 'advance the manual clock of a `sim serve --manual` (e.g. 40s, 5m)', options: stateDir, load: async () => (await import('./cmd-sim.ts')).runSimAdvance },
+  { path: ['sim', 'state'], usage: 'sim state --state-dir D', summary: "print lab-sim's read-only state dump (JSON)", options: stateDir, load: async () => (await import('./cmd-sim.ts')).runSimState },
+];
