@@ -7,6 +7,7 @@ import { createControlHandler } from './control/control-server.ts';
 import { createGiteaHandler } from './gitea/gitea-server.ts';
 import { createKubeHandler } from './kube/kube-server.ts';
 import { ServiceListener } from './net/service-listener.ts';
+import { PgServer } from './pg/pg-server.ts';
 import { createPrng } from './prng.ts';
 import { ServiceExposure, type ServiceListeners } from './service-exposure.ts';
 import { stateFilePaths, writeStateFiles } from './state-files.ts';
@@ -32,7 +33,7 @@ export interface LabSimOptions {
   speed?: number;
   seed?: number;
   scale?: { nodes?: number; podsPerNode?: number };
-  ports?: { kube?: number; vault?: number; control?: number; gitea?: number; stepca?: number };
+  ports?: { kube?: number; vault?: number; control?: number; gitea?: number; stepca?: number; postgres?: number };
   /** Watch events kept per resource for resumption; older resourceVersions get 410 Expired. */
   watchHistory?: number;
   /** Sim time at start (ms since epoch); defaults to the current second. */
@@ -41,8 +42,10 @@ export interface LabSimOptions {
 
 export interface LabSim {
   urls: { kube: string; vault: string; control: string; gitea: string; stepca: string };
+  /** PostgreSQL's wire-protocol listener (not HTTP, so not in `urls`); user `postgres`, password in files.postgresPassword. */
+  postgres: { host: string; port: number };
   stateDir: string;
-  files: { kubeconfig: string; env: string; config: string; keyFile: string };
+  files: { kubeconfig: string; env: string; config: string; keyFile: string; postgresPassword: string };
   advance(ms: number): Promise<void>;
   now(): number;
   fault(kind: FaultKind, target?: string): Promise<void>;
@@ -58,7 +61,12 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   mkdirSync(stateDir, { recursive: true });
   const epoch = opts.epochMs ?? Math.floor(Date.now() / 1000) * 1000;
   const clock = opts.clock === 'manual' ? createManualClock(epoch) : createRealClock(opts.speed ?? 1);
-  const prng = createPrng(opts.seed ?? randomInt(2 ** 31));
+  const seed = opts.seed ?? randomInt(2 ** 31);
+  const prng = createPrng(seed);
+  // PostgreSQL's password, salts and process ids come from a stream of their own, so they do not
+  // shift the world's seeded ids (uids, pod names) that recorded scenarios replay.
+  const pgPrng = createPrng(seed ^ 0x7067);
+  const postgresPassword = pgPrng.bytes(18).toString('base64url');
   const bearerToken = `lab-sim.${prng.hex(40)}`;
   const lab = new Lab(topology, scaledNodes(topology, opts.scale), clock, prng, opts.watchHistory ?? DEFAULT_WATCH_HISTORY);
   const { world } = lab;
@@ -75,8 +83,9 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
     stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version, () => clock.now()), ports.stepca),
   };
   const exposure = new ServiceExposure(lab, listeners);
+  const pgServer = new PgServer({ world, postgres: lab.postgres, password: postgresPassword, prng: pgPrng, port: ports.postgres });
   const servicesSettled = async () => {
-    await Promise.all(Object.values(listeners).map((l) => l.setUp(l.isUp)));
+    await Promise.all([...Object.values(listeners), pgServer].map((l) => l.setUp(l.isUp)));
   };
   const state = () => dumpState(lab, faults, exposure.desired());
 
@@ -97,7 +106,7 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   });
 
   const control = new ServiceListener('control', createControlHandler({ fault, advance, state, recovery, settled: servicesSettled }), ports.control);
-  const all = [...Object.values(listeners), control];
+  const all = [...Object.values(listeners), control, pgServer];
   try {
     await Promise.all(all.map((l) => l.start()));
   } catch (err) {
@@ -106,15 +115,18 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
     throw err;
   }
   world.register(exposure);
+  world.register(pgServer);
   world.settle();
 
   const urls = { kube: listeners.kube.url, vault: listeners.vault.url, control: control.url, gitea: listeners.gitea.url, stepca: listeners.stepca.url };
-  const files = writeStateFiles({ stateDir, urls, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
+  const postgres = { host: pgServer.host, port: pgServer.listeningPort };
+  const files = writeStateFiles({ stateDir, urls, postgres, postgresPassword, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
 
   return {
     urls,
+    postgres,
     stateDir,
-    files: { kubeconfig: files.kubeconfig, env: files.env, config: files.config, keyFile: files.keyFile },
+    files: { kubeconfig: files.kubeconfig, env: files.env, config: files.config, keyFile: files.keyFile, postgresPassword: files.postgresPassword },
     advance,
     now: () => clock.now(),
     fault: async (kind, target) => {

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isSeq, stringify } from 'yaml';
 
@@ -7,12 +7,16 @@ export interface StateFiles {
   env: string;
   config: string;
   keyFile: string;
+  /** The PostgreSQL superuser's password (0600), for lab-tui's `postgres.passwordFile`. */
+  postgresPassword: string;
   control: string;
 }
 
 export interface StateFileInput {
   stateDir: string;
   urls: { kube: string; vault: string; control: string; gitea: string; stepca: string };
+  postgres: { host: string; port: number };
+  postgresPassword: string;
   bearerToken: string;
   unsealKey: Buffer;
   rootToken: string;
@@ -25,6 +29,7 @@ export function stateFilePaths(stateDir: string): StateFiles {
     env: join(stateDir, 'env'),
     config: join(stateDir, 'config.yaml'),
     keyFile: join(stateDir, 'cluster-keys.json'),
+    postgresPassword: join(stateDir, 'postgres-password'),
     control: join(stateDir, 'control.json'),
   };
 }
@@ -61,7 +66,13 @@ export function writeStateFiles(input: StateFileInput): StateFiles {
   };
   writeFileSync(files.keyFile, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
 
-  writeFileSync(files.env, `export KUBECONFIG=${files.kubeconfig}\nexport VAULT_ADDR=${urls.vault}\nexport LAB_SANDBOX_KEY_FILE=${files.keyFile}\n`);
+  writeFileSync(files.postgresPassword, `${input.postgresPassword}\n`, { mode: 0o600 });
+  // `mode` only applies to a new file: a reused state dir must not keep a wider one.
+  chmodSync(files.postgresPassword, 0o600);
+
+  // psql and friends read PGHOST/PGPORT/PGUSER; the password stays in its file, out of the environment.
+  const { host, port } = input.postgres;
+  writeFileSync(files.env, `export KUBECONFIG=${files.kubeconfig}\nexport VAULT_ADDR=${urls.vault}\nexport LAB_SANDBOX_KEY_FILE=${files.keyFile}\nexport PGHOST=${host}\nexport PGPORT=${port}\nexport PGUSER=postgres\n`);
   writeFileSync(files.config, labTuiConfig(input, files));
   writeFileSync(files.control, JSON.stringify({ url: urls.control, pid: process.pid }) + '\n');
   return files;
@@ -74,9 +85,9 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
       name: 'lab-sim',
       kubernetes: { kubeconfig: files.kubeconfig, context: 'lab-sim', server: urls.kube, marker: { namespace: 'kube-system', name: 'lab-sandbox-identity', key: 'env', value: 'sandbox' } },
       vault: { address: urls.vault, keyFile: files.keyFile, marker: { mount: 'secret', path: 'lab/identity', key: 'env', value: 'sandbox' } },
-      postgres: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' },
+      postgres: { host: input.postgres.host, port: input.postgres.port, user: 'postgres', database: 'postgres', passwordFile: files.postgresPassword },
       gitea: { url: urls.gitea },
-      stepca: { url: urls.stepca },
+      stepca: { url: urls.stepca, certificates: '/lab/certificates' },
       dns: { zone: input.dnsZone },
       power: { stop: `lab-tui sim fault node-stop {node} --state-dir ${stateDir}`, start: `lab-tui sim fault node-start {node} --state-dir ${stateDir}` },
       evidenceDir: join(stateDir, 'evidence'),

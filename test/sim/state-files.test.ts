@@ -20,7 +20,8 @@ describe('files lab-sim writes into its state dir', () => {
       assert.match(u, /^http:\/\/127\.0\.0\.1:\d+$/);
       return new URL(u).port;
     });
-    assert.equal(new Set(ports).size, 5);
+    assert.equal(sim.postgres.host, '127.0.0.1');
+    assert.equal(new Set([...ports, String(sim.postgres.port)]).size, 6);
   });
 
   it('writes a kubeconfig with the lab-sim cluster, user and context', () => {
@@ -35,7 +36,12 @@ describe('files lab-sim writes into its state dir', () => {
   });
 
   it('writes an env file without secrets', () => {
-    assert.equal(readFileSync(sim.files.env, 'utf8'), `export KUBECONFIG=${stateDir}/kubeconfig\nexport VAULT_ADDR=${sim.urls.vault}\nexport LAB_SANDBOX_KEY_FILE=${stateDir}/cluster-keys.json\n`);
+    assert.equal(readFileSync(sim.files.env, 'utf8'), `export KUBECONFIG=${stateDir}/kubeconfig\nexport VAULT_ADDR=${sim.urls.vault}\nexport LAB_SANDBOX_KEY_FILE=${stateDir}/cluster-keys.json\nexport PGHOST=127.0.0.1\nexport PGPORT=${sim.postgres.port}\nexport PGUSER=postgres\n`);
+  });
+
+  it('keeps the PostgreSQL password in its own 0600 file', () => {
+    assert.equal(sim.files.postgresPassword, `${stateDir}/postgres-password`);
+    assert.equal(statSync(sim.files.postgresPassword).mode & 0o777, 0o600);
   });
 
   it('writes the lab-tui config.yaml for this sandbox', () => {
@@ -46,9 +52,9 @@ describe('files lab-sim writes into its state dir', () => {
         name: 'lab-sim',
         kubernetes: { kubeconfig: `${stateDir}/kubeconfig`, context: 'lab-sim', server: sim.urls.kube, marker: { namespace: 'kube-system', name: 'lab-sandbox-identity', key: 'env', value: 'sandbox' } },
         vault: { address: sim.urls.vault, keyFile: `${stateDir}/cluster-keys.json`, marker: { mount: 'secret', path: 'lab/identity', key: 'env', value: 'sandbox' } },
-        postgres: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' },
+        postgres: { host: '127.0.0.1', port: sim.postgres.port, user: 'postgres', database: 'postgres', passwordFile: `${stateDir}/postgres-password` },
         gitea: { url: sim.urls.gitea },
-        stepca: { url: sim.urls.stepca },
+        stepca: { url: sim.urls.stepca, certificates: '/lab/certificates' },
         dns: { zone: 'sandbox.arcodange.lab' },
         power: { stop: `lab-tui sim fault node-stop {node} --state-dir ${stateDir}`, start: `lab-tui sim fault node-start {node} --state-dir ${stateDir}` },
         evidenceDir: `${stateDir}/evidence`,

@@ -1,0 +1,134 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Prng } from '../prng.ts';
+import type { Postgres } from '../world/postgres.ts';
+import type { Controller, World } from '../world/world.ts';
+import { PgSession, type PgServerContext } from './pg-session.ts';
+import { scramVerifier } from './scram.ts';
+import { databaseExists } from './sql-statements.ts';
+
+export interface PgServerOptions {
+  world: World;
+  postgres: Postgres;
+  /** The superuser's password; only its SCRAM verifier is kept. */
+  password: string;
+  /** Salt, decoy salt and process ids: seeded, so runs replay identically. */
+  prng: Prng;
+  port?: number;
+}
+
+const SUPERUSER = 'postgres';
+
+/**
+ * PostgreSQL's port on pi2, on 127.0.0.1: open while the model says the server is up, closed
+ * (connections refused, open sessions reset) while pi2 is off or the container is still starting.
+ * It is also the world controller that ends sessions whose database was dropped behind their back.
+ */
+export class PgServer implements Controller {
+  readonly name = 'postgres-wire';
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<PgSession>();
+  private port: number;
+  private wantedUp = false;
+  private transitions: Promise<void> = Promise.resolve();
+  private readonly context: PgServerContext;
+  private readonly postgres: Postgres;
+
+  constructor(opts: PgServerOptions) {
+    this.port = opts.port ?? 0;
+    const { world, postgres, prng } = opts;
+    this.postgres = postgres;
+    const version = world.topology.postgres.version;
+    let processId = 40 + Math.floor(prng.next() * 1000);
+    this.context = {
+      postgres,
+      superuser: SUPERUSER,
+      verifier: scramVerifier(opts.password, prng.bytes(16)),
+      decoy: scramVerifier(prng.hex(32), prng.bytes(16)),
+      serverVersion: version,
+      versionText: `PostgreSQL ${version} (Debian ${version}-1.pgdg120+1) on aarch64-unknown-linux-gnu, compiled by gcc (Debian 12.2.0-14) 12.2.0, 64-bit`,
+      nextProcessId: () => ++processId,
+      otherSessions: (database, self) => [...this.sessions].filter((s) => s !== self && s.database === database).length,
+      terminateSessions: (database, except) => {
+        for (const s of this.sessions) if (s !== except && s.database === database) s.terminate();
+      },
+      changed: () => world.settle(),
+    };
+  }
+
+  get host(): string {
+    return '127.0.0.1';
+  }
+
+  get listeningPort(): number {
+    return this.port;
+  }
+
+  get isUp(): boolean {
+    return this.wantedUp;
+  }
+
+  reconcile(): void {
+    void this.setUp(this.postgres.isUp());
+    // A db-drop fault is DROP DATABASE … WITH (FORCE) run elsewhere: its sessions are ended.
+    for (const s of this.sessions) if (s.database !== undefined && !databaseExists(this.postgres, s.database)) s.terminate();
+  }
+
+  /** Binds once (resolving port 0) and stays up until the world says otherwise. */
+  async start(): Promise<void> {
+    this.wantedUp = true;
+    await this.listen();
+  }
+
+  /** Idempotent; transitions are serialised so down/up bursts land in order. */
+  setUp(up: boolean): Promise<void> {
+    if (up === this.wantedUp) return this.transitions;
+    this.wantedUp = up;
+    this.transitions = this.transitions.then(() => (up ? this.listen() : this.close()));
+    return this.transitions;
+  }
+
+  async stop(): Promise<void> {
+    this.wantedUp = false;
+    await this.transitions;
+    await this.close();
+  }
+
+  private listen(): Promise<void> {
+    if (this.server) return Promise.resolve();
+    const server = createServer({ noDelay: true }, (socket) => {
+      this.sockets.add(socket);
+      const session = new PgSession(socket, this.context);
+      this.sessions.add(session);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        this.sessions.delete(session);
+      });
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', (err) => {
+        this.server = undefined;
+        reject(err);
+      });
+      server.listen(this.port, this.host, () => {
+        const address = server.address();
+        if (address && typeof address === 'object') this.port = address.port;
+        resolve();
+      });
+    });
+  }
+
+  /** The machine is gone: no FATAL message, the client sees its connection reset. */
+  private close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = undefined;
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const socket of this.sockets) socket.resetAndDestroy();
+      this.sockets.clear();
+      this.sessions.clear();
+    });
+  }
+}
