@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Runs the compiled dist/ (built by `npm ci` through the prepare script, and by `npm test`);
+// Runs the bundled dist/ (built by `npm ci` through the prepare script, and by `npm test`);
 // a checkout that was never built falls back to running the TypeScript sources through tsx.
 import { existsSync } from 'node:fs';
 
 // chalk (under Ink) ignores NO_COLOR (https://no-color.org); FORCE_COLOR=0 is how it is told.
 if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
-const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
+const compiled = new URL('../dist/main.js', import.meta.url);
 let entry = compiled;
 if (!existsSync(compiled)) {
   const { register } = await import('tsx/esm/api');

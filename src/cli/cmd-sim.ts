@@ -1,6 +1,6 @@
-import { SimControlError, type SimControl } from '../../engine/adapters/sim-control.ts';
+import type { SimControl } from '../../engine/adapters/sim-control.ts';
 import { FAULT_KINDS, startLabSim } from '../../engine/sim/index.ts';
-import { openSimControl } from '../guard/sim-control-target.ts';
+import { openSimControl, SimControlError } from '../guard/sim-control-target.ts';
 import type { CommandContext } from './commands.ts';
 import { parseDuration } from './duration.ts';
 import { EXIT, UsageError } from './exit-codes.ts';

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { createSimControl, type SimControl } from '../../engine/adapters/sim-control.ts';
 import { refuse } from './refusal.ts';
 
+export { SimControlError } from '../../engine/adapters/sim-control.ts';
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**

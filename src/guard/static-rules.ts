@@ -145,7 +145,10 @@ export function identifySandbox(config: LabConfig, env: Env): StaticIdentity {
       refuse(`key file ${s.vault.keyFile}${real !== s.vault.keyFile ? ` (→ ${real})` : ''}`, 'prod.keyFiles', 'the sandbox key file is, or links to, a prod key file', 'point sandbox.vault.keyFile at the sandbox key (~/.arcodange/sandbox/cluster-keys.json)');
     vault = { address: s.vault.address, keyFile: real, marker: s.vault.marker };
   }
-  if (s.postgres && has(p.postgres, normalizeHostPort(`${s.postgres.host}:${s.postgres.port}`), (e) => normalizeHostPort(e)))
+  // A deny-list entry without a port denies the host on every port.
+  const pgTarget = s.postgres && normalizeHostPort(`${s.postgres.host}:${s.postgres.port}`);
+  const pgHost = s.postgres && normalizeHostPort(s.postgres.host, 0);
+  if (s.postgres && p.postgres.some((e) => (/:\d+$/.test(e) ? normalizeHostPort(e) === pgTarget : normalizeHostPort(e, 0) === pgHost)))
     refuse(`PostgreSQL ${s.postgres.host}:${s.postgres.port}`, 'prod.postgres', 'the sandbox PostgreSQL is on the prod deny-list', CONFIG_FIX);
   if (s.gitea) {
     if (has(p.gitea, normalizeUrl(s.gitea.url), normalizeUrl))

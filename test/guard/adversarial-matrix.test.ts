@@ -184,7 +184,8 @@ const CASES: Case[] = [
   { name: 'the sandbox context does not exist', rule: 'kubeconfig.context', edit: (_w, c) => void (c.sandbox.kubernetes.context = 'k3d-sandbox') },
   { name: 'the sandbox cluster goes through a proxy', rule: 'kubeconfig.proxy-url', edit: (w, _c, k) => void (k.clusters[0].cluster['proxy-url'] = w.prod.url) },
   { name: 'throwaway DNS zone is a prod zone (case, trailing dot)', rule: 'prod.dnsZones', edit: (_w, c) => void c.prod.dnsZones.push('SANDBOX.arcodange.lab.') },
-  { name: 'sandbox PostgreSQL is deny-listed', rule: 'prod.postgres', edit: (_w, c) => void c.prod.postgres.push('127.0.0.1') },
+  { name: 'sandbox PostgreSQL host is deny-listed (any port)', rule: 'prod.postgres', edit: (_w, c) => void c.prod.postgres.push('127.0.0.1') },
+  { name: 'sandbox PostgreSQL host:port is deny-listed', rule: 'prod.postgres', edit: (_w, c) => void c.prod.postgres.push(`LOCALHOST.:${c.sandbox.postgres.port}`.replace('LOCALHOST.', '127.0.0.1')) },
   { name: 'sandbox Gitea is deny-listed', rule: 'prod.gitea', edit: (_w, c) => void c.prod.gitea.push(c.sandbox.gitea.url.toUpperCase()) },
   { name: 'sandbox Gitea host is a prod git remote', rule: 'prod.gitRemotes', edit: (_w, c) => void c.prod.gitRemotes.push('git@127.0.0.1:arcodange/runbooks.git') },
 ];
@@ -254,7 +255,7 @@ describe('isolation guard: adversarial matrix', () => {
       const snap = JSON.parse(r.stdout);
       assert.deepEqual(snap.nodes.map((n: { name: string }) => n.name), ['pi1', 'pi2', 'pi3']);
       const live = snap.sources.filter((s: { status: string }) => s.status === 'live').map((s: { id: string }) => s.id);
-      for (const id of ['kubernetes', 'vault', 'gitea']) assert.ok(live.includes(id), `${id} live: ${JSON.stringify(snap.sources)}`);
+      for (const id of ['kubernetes', 'vault', 'postgres', 'gitea', 'stepca']) assert.ok(live.includes(id), `${id} live: ${JSON.stringify(snap.sources)}`);
     };
 
     it('the lab-sim configuration as written', () => ok());
