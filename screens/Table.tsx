@@ -24,9 +24,11 @@ function fit(text: string, width: number): string {
 
 /** Column widths from content, the last column taking what is left; rows scroll to keep the selection visible. */
 export function Table({ title, columns, rows, selected, focused, height, width, filter, filtering, stale }: TableProps) {
-  const natural = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => (r.cells[i] ?? '').length)));
-  const widths = natural.map((w, i) => (i === natural.length - 1 ? Math.max(8, width - natural.slice(0, -1).reduce((a, b) => a + Math.min(b, 40) + 2, 0)) : Math.min(w, 40)));
-  const line = (cells: string[]) => cells.map((c, i) => fit(c, widths[i]!)).join('  ');
+  // Every line is cut to the width here, so Ink never has to truncate (slow) or wrap it.
+  const natural = columns.map((c, i) => Math.min(40, Math.max(c.length, ...rows.map((r) => (r.cells[i] ?? '').length))));
+  const fixed = natural.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
+  const widths = [...natural.slice(0, -1), Math.max(1, width - fixed)];
+  const line = (cells: string[]) => fit(cells.map((c, i) => fit(c, widths[i]!)).join('  '), width);
   const bodyHeight = Math.max(1, height - 2);
   const start = Math.min(Math.max(0, selected - bodyHeight + 1), Math.max(0, rows.length - bodyHeight));
   const shown = rows.slice(start, start + bodyHeight);

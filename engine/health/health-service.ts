@@ -2,11 +2,15 @@ import type { KubeAdapter } from '../adapters/kube.ts';
 import { createStore, type Store } from '../common/store.ts';
 import { buildSnapshot, type RawState } from './build-snapshot.ts';
 import { KubeSource } from './kube-source.ts';
+import type { WatchKey } from './kube-watches.ts';
 import { EventLog } from './event-log.ts';
 import { observe } from './observations.ts';
 import { startPolling } from './poll-source.ts';
 import type { Probe } from './probes.ts';
 import type { ComponentRow, SandboxView, Snapshot, SourceId, SourceState } from './types.ts';
+
+/** Watches whose changes are coalesced: they arrive by the hundred per second in a busy lab. */
+const CHURN = new Set<WatchKey>(['pods', 'events']);
 
 export interface HealthDeps {
   sandbox: SandboxView;
@@ -44,7 +48,7 @@ export function startHealth(deps: HealthDeps): HealthService {
 
   const kube = new KubeSource({
     connect: (reconnect) => deps.connectKube(reconnect),
-    onChange: () => changed(),
+    onChange: (key) => changed(!(key && CHURN.has(key))),
     onState: (s) => setState('kubernetes', s),
     isFatal: deps.isFatal,
     onFatal: (e) => {
@@ -91,10 +95,22 @@ export function startHealth(deps: HealthDeps): HealthService {
     }
     snapshots.set(next);
   };
-  const changed = () => {
-    if (pending) return;
-    const wait = Math.max(0, lastFrame + frameMs - Date.now());
-    pending = setTimeout(publish, wait);
+  // Churn (pods, events) is coalesced into at most one frame per frameMs; a change the operator
+  // is watching for (a node, a volume, an app, a source) is published at once.
+  // Urgent changes still wait for the current I/O burst to be read (setImmediate), so a
+  // chunk of a hundred watch events makes one frame.
+  let urgentPending = false;
+  const changed = (urgent = true) => {
+    if (urgent && !urgentPending) {
+      urgentPending = true;
+      setImmediate(() => {
+        urgentPending = false;
+        clearTimeout(pending);
+        publish();
+      });
+    }
+    if (urgent || pending) return;
+    pending = setTimeout(publish, Math.max(0, lastFrame + frameMs - Date.now()));
   };
   const setState = (id: SourceId, s: Omit<SourceState, 'id'>) => {
     sources.set(id, { id, ...s });

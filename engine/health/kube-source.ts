@@ -8,7 +8,8 @@ type Informer = ReturnType<KubeAdapter['informer']>;
 
 export interface KubeSourceDeps {
   connect(reconnect: boolean): Promise<KubeAdapter>;
-  onChange(): void;
+  /** `key` says which watch changed, so the caller can tell urgent changes from churn. */
+  onChange(key?: WatchKey): void;
   onState(state: Omit<SourceState, 'id'>): void;
   /** A refusal from the guard stops the source for good. */
   isFatal(e: unknown): boolean;
@@ -24,7 +25,7 @@ class InformerSet {
   private readonly synced = new Set<WatchKey>();
   stopped = false;
 
-  constructor(kube: KubeAdapter, onSynced: (set: InformerSet) => void, onChange: () => void, onError: (set: InformerSet, e: unknown) => void) {
+  constructor(kube: KubeAdapter, onSynced: (set: InformerSet) => void, onChange: (key: WatchKey) => void, onError: (set: InformerSet, e: unknown) => void) {
     for (const w of WATCHED) {
       // Wrapping list() tells us when this cache has been filled.
       const informer = kube.informer(w.path, async () => {
@@ -33,7 +34,7 @@ class InformerSet {
         if (this.complete()) onSynced(this);
         return list;
       });
-      const changed = () => onChange();
+      const changed = () => onChange(w.key);
       informer.on('add', changed);
       informer.on('update', changed);
       informer.on('delete', changed);
