@@ -25,13 +25,13 @@ async function flip(sim: LabSim, node: string, toReady: boolean): Promise<number
 let launches = 0;
 
 /** Launches lab-tui in a new window (named uniquely: a quitting window may linger) and times it. */
-async function startup(sim: LabSim, term: BenchTerminal): Promise<{ window: string; firstFrameMs: number; firstLiveMs: number }> {
+async function startup(sim: LabSim, term: BenchTerminal, liveWhen = (s: string) => /^pi1 /m.test(s)): Promise<{ window: string; firstFrameMs: number; firstLiveMs: number }> {
   const window = `e2e:tui${++launches}`;
   const started = performance.now();
   term.window(window.slice(4), `node ${BIN} --config ${sim.files.config}`, { HOME: mkdtempSync(join(tmpdir(), 'bench-')), PATH: process.env.PATH ?? '' });
   const [firstFrameMs, firstLiveMs] = await term.until(started, [
     { target: window, test: (s) => s.includes('lab-tui') },
-    { target: window, test: (s) => s.includes('kubernetes live') && /^pi1 /m.test(s) },
+    { target: window, test: (s) => s.includes('kubernetes live') && liveWhen(s) },
   ]);
   return { window, firstFrameMs: firstFrameMs!, firstLiveMs: firstLiveMs! };
 }
@@ -88,7 +88,7 @@ async function largeLab() {
   term.start({ PATH: process.env.PATH ?? '' });
   const churn = startChurn(sim, 200);
   try {
-    const launch = await startup(sim, term);
+    const launch = await startup(sim, term, (s) => /Nodes\s+500\b/.test(s));
     const pid = term.nodePid(launch.window);
     term.keysTo(launch.window, '/', 'p', 'i', '3', 'Enter');
     await term.until(performance.now(), [{ target: launch.window, test: (s) => s.includes('/pi3') }]);

@@ -21,7 +21,7 @@ export class BenchTerminal extends TmuxTerminal {
   }
 
   /** Polls the given panes until each test passes; returns when each first passed (ms since `from`). */
-  async until(from: number, checks: { target: string; test: (screen: string) => boolean }[], timeoutMs = 20_000): Promise<number[]> {
+  async until(from: number, checks: { target: string; test: (screen: string) => boolean }[], timeoutMs = 60_000): Promise<number[]> {
     const seen: (number | undefined)[] = checks.map(() => undefined);
     while (seen.some((s) => s === undefined)) {
       checks.forEach((c, i) => {

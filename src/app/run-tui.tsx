@@ -28,7 +28,7 @@ export function startTui(model: Store<AppModel>): RunningTui {
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
     if (useAltScreen) stdout.write(ALT_SCREEN_OFF_SHOW_CURSOR);
   };
-  const instance = render(<App model={model} onQuit={() => instance.unmount()} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 60, incrementalRendering: true });
+  const instance = render(<App model={model} onQuit={() => instance.unmount()} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 60 });
   const onSignal = () => instance.unmount();
   const onCrash = (e: unknown) => {
     instance.unmount();
