@@ -22,7 +22,7 @@ export function Header({ model, now }: { model: AppModel; now: Date }) {
           <Text color="red">no sandbox</Text>
         )}
       </Box>
-      <Text>{now.toTimeString().slice(0, 8)}</Text>
+      <Text>{now.toTimeString().slice(0, 5)}</Text>
     </Box>
   );
 }

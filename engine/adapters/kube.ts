@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, makeInformer, VersionApi, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ListWatch, makeInformer, VersionApi, Watch, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
 
 export interface KubeCluster {
   server: string;
@@ -40,7 +40,11 @@ export interface KubeAdapter {
   readonly apps: AppsV1Api;
   readonly custom: CustomObjectsApi;
   readonly version: VersionApi;
-  informer<T extends KubernetesObject>(apiPath: string, list: ListPromise<T>): ReturnType<typeof makeInformer<T>>;
+  /**
+   * List+watch cache. `project` keeps only what the caller reads of each object: 20,000 full
+   * pods would cost hundreds of megabytes.
+   */
+  informer<T extends KubernetesObject>(apiPath: string, list: ListPromise<T>, project?: (o: T) => T): ReturnType<typeof makeInformer<T>>;
   /** Mutations re-check the target's identity at call time. */
   scaleDeployment(namespace: string, name: string, replicas: number): Promise<void>;
   /** A kubeconfig holding only the sandbox context, for child processes such as kubectl. */
@@ -75,7 +79,20 @@ export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void): KubeAd
     apps,
     custom: kc.makeApiClient(CustomObjectsApi),
     version: kc.makeApiClient(VersionApi),
-    informer: (apiPath, list) => makeInformer(kc, apiPath, list),
+    informer(apiPath, list, project) {
+      if (!project) return makeInformer(kc, apiPath, list);
+      const watch = new Watch(kc);
+      // ListWatch only calls watch(): a wrapper that projects each object is all it needs.
+      const projecting = {
+        config: kc,
+        watch: (path: string, params: Record<string, string | number | boolean | undefined>, cb: (phase: string, obj: never, raw?: unknown) => void, done: (err: unknown) => void) =>
+          watch.watch(path, params, (phase, obj, raw) => cb(phase, (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? project(obj) : obj) as never, raw), done),
+      } as Watch;
+      return new ListWatch(apiPath, projecting, async () => {
+        const l = await list();
+        return { ...l, items: l.items.map(project) };
+      }, false);
+    },
     async scaleDeployment(namespace, name, replicas) {
       recheck();
       const scale = await apps.readNamespacedDeploymentScale({ namespace, name });

@@ -126,11 +126,12 @@ export function startHealth(deps: HealthDeps): HealthService {
       timeoutMs: deps.probeTimeoutMs ?? 1500,
       now,
       onData: (part) => {
-        // Polls mostly return what they returned last time: no new frame for that.
-        const key = JSON.stringify(part);
+        // Polls mostly return what they returned last time: no new frame for that. Latency
+        // always differs a little, so it is refreshed with the next real change only.
+        const key = JSON.stringify(part, (k, v) => (k === 'latencyMs' ? undefined : v));
+        Object.assign(raw, part);
         if (lastPolled.get(probe.id) === key) return;
         lastPolled.set(probe.id, key);
-        Object.assign(raw, part);
         changed();
       },
       onState: (s) => setState(probe.id, s),

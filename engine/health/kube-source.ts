@@ -28,12 +28,16 @@ class InformerSet {
   constructor(kube: KubeAdapter, onSynced: (set: InformerSet) => void, onChange: (key: WatchKey) => void, onError: (set: InformerSet, e: unknown) => void) {
     for (const w of WATCHED) {
       // Wrapping list() tells us when this cache has been filled.
-      const informer = kube.informer(w.path, async () => {
-        const list = await w.list(kube);
-        this.synced.add(w.key);
-        if (this.complete()) onSynced(this);
-        return list;
-      });
+      const informer = kube.informer(
+        w.path,
+        async () => {
+          const list = await w.list(kube);
+          this.synced.add(w.key);
+          if (this.complete()) onSynced(this);
+          return list;
+        },
+        w.project,
+      );
       const changed = () => onChange(w.key);
       informer.on('add', changed);
       informer.on('update', changed);

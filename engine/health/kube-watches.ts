@@ -1,11 +1,14 @@
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import type { KubeAdapter } from '../adapters/kube.ts';
+import { slimEvent, slimPod } from './projections.ts';
 
 /** What the dashboard watches: every resource is list+watch, never polled. */
 export interface Watched {
   key: WatchKey;
   path: string;
   list(k: KubeAdapter): Promise<KubernetesListObject<KubernetesObject>>;
+  /** Keeps only the fields the health view reads (pods and events are the many). */
+  project?: (o: KubernetesObject) => KubernetesObject;
 }
 
 export type WatchKey = 'nodes' | 'pods' | 'events' | 'deployments' | 'volumes' | 'replicas' | 'orphans' | 'apps' | 'dynamicSecrets' | 'staticSecrets';
@@ -16,8 +19,8 @@ function custom(group: string, version: string, plural: string) {
 
 export const WATCHED: readonly Watched[] = [
   { key: 'nodes', path: '/api/v1/nodes', list: (k) => k.core.listNode() },
-  { key: 'pods', path: '/api/v1/pods', list: (k) => k.core.listPodForAllNamespaces() },
-  { key: 'events', path: '/api/v1/events', list: (k) => k.core.listEventForAllNamespaces() },
+  { key: 'pods', path: '/api/v1/pods', list: (k) => k.core.listPodForAllNamespaces(), project: slimPod as unknown as Watched['project'] },
+  { key: 'events', path: '/api/v1/events', list: (k) => k.core.listEventForAllNamespaces(), project: slimEvent as unknown as Watched['project'] },
   { key: 'deployments', path: '/apis/apps/v1/deployments', list: (k) => k.apps.listDeploymentForAllNamespaces() },
   { key: 'volumes', path: '/apis/longhorn.io/v1beta2/volumes', list: custom('longhorn.io', 'v1beta2', 'volumes') },
   { key: 'replicas', path: '/apis/longhorn.io/v1beta2/replicas', list: custom('longhorn.io', 'v1beta2', 'replicas') },

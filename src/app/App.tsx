@@ -36,7 +36,7 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
   const [state, dispatch] = useReducer(appReducer, initialApp);
   const { rows, columns } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
-  const tick = useNow(now);
+  const tick = useNow(now, !!snapshot?.sources.some((s) => s.status === 'stale'));
 
   // Rows are derived once per snapshot or dashboard change, not on every clock tick.
   const visible = useMemo(() => visibleRowsFor(state.dashboard, (list) => (snapshot ? LISTS[list].rows(snapshot, state.dashboard.target) : [])), [snapshot, state.dashboard]);

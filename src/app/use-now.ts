@@ -1,11 +1,21 @@
 import { useEffect, useState } from 'react';
 
-/** A once-per-second tick for the clock and outage timers. */
-export function useNow(now: () => Date): Date {
+/**
+ * The clock and outage timers. Each tick redraws the whole screen, so it ticks every second
+ * only while an outage timer is on screen, and once a minute otherwise (idle CPU matters
+ * on a laptop left open through a game-day).
+ */
+export function useNow(now: () => Date, everySecond: boolean): Date {
   const [t, setT] = useState(now);
   useEffect(() => {
-    const timer = setInterval(() => setT(now()), 1000);
-    return () => clearInterval(timer);
-  }, [now]);
+    setT(now());
+    const period = everySecond ? 1000 : 60_000;
+    // Align to the boundary so the minute display changes on time.
+    let timer = setTimeout(function tick() {
+      setT(now());
+      timer = setTimeout(tick, period - (now().getTime() % period));
+    }, period - (now().getTime() % period));
+    return () => clearTimeout(timer);
+  }, [now, everySecond]);
   return t;
 }

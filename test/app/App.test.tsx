@@ -10,7 +10,7 @@ describe('app shell', () => {
     const r = renderApp();
     assert.match(r.frame(), /lab-sim/);
     assert.match(r.frame(), /SIMULATED/);
-    assert.match(r.frame(), /10:11:12/);
+    assert.match(r.frame(), /10:11\b/);
     r.unmount();
   });
 
