@@ -122,7 +122,7 @@ export function startHealth(deps: HealthDeps): HealthService {
   const lastPolled = new Map<SourceId, string>();
   const pollers = deps.probes.map((probe) =>
     startPolling(probe, {
-      intervalMs: deps.pollMs ?? 2000,
+      intervalMs: deps.pollMs ?? 3000,
       timeoutMs: deps.probeTimeoutMs ?? 1500,
       now,
       onData: (part) => {

@@ -13,14 +13,35 @@ export interface Watched {
 
 export type WatchKey = 'nodes' | 'pods' | 'events' | 'deployments' | 'volumes' | 'replicas' | 'orphans' | 'apps' | 'dynamicSecrets' | 'staticSecrets';
 
+const PAGE = 500;
+
+/**
+ * Lists in chunks of PAGE (limit/continue) and projects each chunk as it arrives, so a
+ * 20,000-pod list never sits in memory whole.
+ */
+function paged<T extends KubernetesObject>(page: (cont: string | undefined) => Promise<KubernetesListObject<T>>, project: (o: T) => T) {
+  return async (): Promise<KubernetesListObject<KubernetesObject>> => {
+    const items: T[] = [];
+    let cont: string | undefined;
+    let first: KubernetesListObject<T> | undefined;
+    do {
+      const list = await page(cont);
+      first ??= list;
+      for (const item of list.items) items.push(project(item));
+      cont = list.metadata?._continue;
+    } while (cont);
+    return { ...first, metadata: { ...first.metadata, _continue: undefined }, items };
+  };
+}
+
 function custom(group: string, version: string, plural: string) {
   return (k: KubeAdapter) => k.custom.listClusterCustomObject({ group, version, plural }) as Promise<KubernetesListObject<KubernetesObject>>;
 }
 
 export const WATCHED: readonly Watched[] = [
   { key: 'nodes', path: '/api/v1/nodes', list: (k) => k.core.listNode() },
-  { key: 'pods', path: '/api/v1/pods', list: (k) => k.core.listPodForAllNamespaces(), project: slimPod as unknown as Watched['project'] },
-  { key: 'events', path: '/api/v1/events', list: (k) => k.core.listEventForAllNamespaces(), project: slimEvent as unknown as Watched['project'] },
+  { key: 'pods', path: '/api/v1/pods', list: (k) => paged((c) => k.core.listPodForAllNamespaces({ limit: PAGE, _continue: c }), slimPod)(), project: slimPod as unknown as Watched['project'] },
+  { key: 'events', path: '/api/v1/events', list: (k) => paged((c) => k.core.listEventForAllNamespaces({ limit: PAGE, _continue: c }), slimEvent)(), project: slimEvent as unknown as Watched['project'] },
   { key: 'deployments', path: '/apis/apps/v1/deployments', list: (k) => k.apps.listDeploymentForAllNamespaces() },
   { key: 'volumes', path: '/apis/longhorn.io/v1beta2/volumes', list: custom('longhorn.io', 'v1beta2', 'volumes') },
   { key: 'replicas', path: '/apis/longhorn.io/v1beta2/replicas', list: custom('longhorn.io', 'v1beta2', 'replicas') },

@@ -128,6 +128,8 @@ function list(ctx: KubeApiContext, route: ResourceRoute, req: IncomingMessage, r
     objects.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
     return respond(res, 200, toTable(resourceKey(def), objects, { now: ctx.now(), include: table, resourceVersion: rv, withColumns: true }));
   }
+  const limit = Number(q.get('limit') ?? 0);
+  if (limit > 0 || q.get('continue')) return sendPage(res, def, [...collection.entries(namespace)].filter((e) => matches(e.obj)), limit, q.get('continue'), rv);
   if (!filtered) {
     const body = collection.listBody(namespace, ctx.store.resourceVersion);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
@@ -137,6 +139,30 @@ function list(ctx: KubeApiContext, route: ResourceRoute, req: IncomingMessage, r
   const items = [...collection.entries(namespace)].filter((e) => matches(e.obj)).map((e) => e.json).join(',');
   const head = `{"kind":"${def.kind}List","apiVersion":"${groupVersion(def)}","metadata":{"resourceVersion":"${rv}"},"items":[`;
   sendRaw(res, 200, head + items + ']}', 'application/json');
+}
+
+/**
+ * `limit`/`continue` chunking as the API server does it: pages in key order, the token carries
+ * the first page's resourceVersion (every page reports it) and the last key served.
+ */
+function sendPage(res: ServerResponse, def: ResourceDef, entries: { obj: KubeObject; json: string }[], limit: number, token: string | null, rv: string): void {
+  let after = '';
+  let listRv = rv;
+  if (token) {
+    try {
+      ({ after, rv: listRv } = JSON.parse(Buffer.from(token, 'base64url').toString()) as { after: string; rv: string });
+    } catch {
+      fail(400, 'BadRequest', 'invalid continue token');
+    }
+  }
+  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  const sorted = entries.map((e) => ({ k: key(e.obj), json: e.json })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  const rest = sorted.filter((e) => e.k > after);
+  const page = limit > 0 ? rest.slice(0, limit) : rest;
+  const more = page.length < rest.length;
+  const next = more ? Buffer.from(JSON.stringify({ after: page.at(-1)!.k, rv: listRv })).toString('base64url') : undefined;
+  const meta = JSON.stringify({ resourceVersion: listRv, ...(next ? { continue: next, remainingItemCount: rest.length - page.length } : {}) });
+  sendRaw(res, 200, `{"kind":"${def.kind}List","apiVersion":"${groupVersion(def)}","metadata":${meta},"items":[${page.map((e) => e.json).join(',')}]}`, 'application/json');
 }
 
 function checkIdentity(def: ResourceDef, route: ResourceRoute, obj: KubeObject): void {
