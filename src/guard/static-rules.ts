@@ -1,29 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { homeDir, type Env } from '../config/paths.ts';
-import type { KubeMarker, LabConfig, VaultMarker } from '../config/types.ts';
-import { readKubeconfig, type KubeCluster, type KubeUser } from './kubeconfig-file.ts';
+import type { KubeEndpoint } from '../../engine/adapters/kube.ts';
+import type { VaultEndpoint } from '../../engine/adapters/vault.ts';
+import type { KubeMarker, LabConfig, SandboxConfig } from '../config/types.ts';
+import { readKubeconfig } from './kubeconfig-file.ts';
 import { gitRemoteHost, normalizeHostPort, normalizeUrl, normalizeZone, realFile } from './normalize.ts';
 import { refuse } from './refusal.ts';
 
 /** What the guard positively identified as the sandbox, before any request is sent. */
 export interface StaticIdentity {
   name: string;
-  kube: {
-    kubeconfigFile: string;
-    context: string;
-    server: string;
-    clusterName: string;
-    cluster: KubeCluster;
-    userName: string;
-    user: KubeUser;
-    namespace?: string;
-    marker: KubeMarker;
-  };
-  vault?: { address: string; keyFile: string; marker: VaultMarker };
-  postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string; passwordFile?: string };
-  gitea?: { url: string; owner?: string };
-  stepca?: { url: string; certificates?: string };
+  kube: KubeEndpoint & { marker: KubeMarker };
+  vault?: VaultEndpoint;
+  postgres?: SandboxConfig['postgres'];
+  gitea?: SandboxConfig['gitea'];
+  stepca?: SandboxConfig['stepca'];
   dnsZone?: string;
   simulatorControl?: string;
 }
