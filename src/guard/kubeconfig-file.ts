@@ -3,7 +3,6 @@ import { parse } from 'yaml';
 import type { KubeCluster, KubeUser } from '../../engine/adapters/kube.ts';
 import { refuse } from './refusal.ts';
 
-
 export interface KubeconfigFile {
   file: string;
   currentContext?: string;
