@@ -10,7 +10,7 @@ export interface BenchModule {
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
-const HELPERS = new Set(['run.ts', 'stats.ts']);
+const HELPERS = new Set(['run.ts', 'stats.ts', 'terminal.ts']);
 
 function machine(): object {
   const cpu = cpus();
