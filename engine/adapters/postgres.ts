@@ -15,13 +15,35 @@ export interface PostgresAdapter {
   query<T extends Record<string, unknown>>(sql: string, params?: unknown[], opts?: { database?: string; timeoutMs?: number }): Promise<T[]>;
   /** Like query, for statements that change something: re-checks the target first. */
   mutate(sql: string, opts?: { database?: string; timeoutMs?: number }): Promise<void>;
+  /** Closes the shared connection. */
+  close(): Promise<void>;
 }
 
 export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void): PostgresAdapter {
-  const run = async <T extends Record<string, unknown>>(sql: string, params: unknown[] | undefined, opts: { database?: string; timeoutMs?: number } = {}) => {
-    const timeout = opts.timeoutMs ?? 5000;
-    const client = new pg.Client({ host: ep.host, port: ep.port, user: ep.user, password: ep.password() ?? '', database: opts.database ?? ep.database, connectionTimeoutMillis: timeout, query_timeout: timeout, ssl: false });
+  const connect = async (database: string, timeout: number) => {
+    const client = new pg.Client({ host: ep.host, port: ep.port, user: ep.user, password: ep.password() ?? '', database, connectionTimeoutMillis: timeout, query_timeout: timeout, ssl: false });
     await client.connect();
+    return client;
+  };
+  // Reads on the default database share one connection (a login per poll costs more than the
+  // query); it is dropped on any error and re-opened, re-reading the password, next time.
+  let shared: Promise<pg.Client> | undefined;
+  const onShared = async <T extends Record<string, unknown>>(sql: string, params: unknown[] | undefined, timeout: number) => {
+    shared ??= connect(ep.database, timeout).then((c) => {
+      c.on('error', () => (shared = undefined));
+      return c;
+    });
+    const mine = shared;
+    try {
+      return (await (await mine).query<T>({ text: sql, values: params, query_timeout: timeout } as pg.QueryConfig)).rows;
+    } catch (e) {
+      if (shared === mine) shared = undefined;
+      void mine.then((c) => c.end()).catch(() => {});
+      throw e;
+    }
+  };
+  const once = async <T extends Record<string, unknown>>(sql: string, params: unknown[] | undefined, database: string, timeout: number) => {
+    const client = await connect(database, timeout);
     try {
       return (await client.query<T>(sql, params)).rows;
     } finally {
@@ -30,10 +52,18 @@ export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void)
   };
   return {
     endpoint: { host: ep.host, port: ep.port, user: ep.user, database: ep.database },
-    query: (sql, params, opts) => run(sql, params, opts),
-    async mutate(sql, opts) {
+    query: (sql, params, opts = {}) => {
+      const timeout = opts.timeoutMs ?? 5000;
+      return !opts.database || opts.database === ep.database ? onShared(sql, params, timeout) : once(sql, params, opts.database, timeout);
+    },
+    async mutate(sql, opts = {}) {
       recheck();
-      await run(sql, undefined, opts);
+      await once(sql, undefined, opts.database ?? ep.database, opts.timeoutMs ?? 5000);
+    },
+    async close() {
+      const closing = shared;
+      shared = undefined;
+      await closing?.then((c) => c.end()).catch(() => {});
     },
   };
 }

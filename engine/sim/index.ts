@@ -18,6 +18,7 @@ import { createVaultHandler } from './vault/vault-server.ts';
 import { populate, scaledNodes } from './world/bootstrap.ts';
 import { Faults, type FaultKind } from './world/faults.ts';
 import { Lab } from './world/lab.ts';
+import { churnPods } from './world/pod-churn.ts';
 import { RecoveryActions } from './world/recovery-actions.ts';
 import { dumpState, type SimStateDump } from './world/state-dump.ts';
 
@@ -50,6 +51,8 @@ export interface LabSim {
   now(): number;
   fault(kind: FaultKind, target?: string): Promise<void>;
   state(): SimStateDump;
+  /** Benchmarks only: relabel the generated load pods at `perSecond`; stop() returns the rate reached. */
+  churnPods(perSecond: number): { stop(): number };
   stop(): Promise<void>;
 }
 
@@ -133,6 +136,7 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
       await fault(kind, target);
     },
     state,
+    churnPods: (perSecond) => churnPods(world.store, perSecond),
     async stop() {
       clock.stop();
       await Promise.all(all.map((l) => l.stop()));

@@ -12,7 +12,7 @@ export function startSandboxHealth(sandbox: Sandbox, onRefusal: (e: GuardRefusal
   const pg = sandbox.postgres();
   const ca = sandbox.stepca();
   const probes: Probe[] = [vault && vaultProbe(vault), pg && postgresProbe(pg), gitea && giteaProbe(gitea), ca && stepcaProbe(ca, sandbox.resolved.stepca?.certificates, () => new Date())].filter((p): p is Probe => !!p);
-  return startHealth({
+  const health = startHealth({
     sandbox: sandbox.identity,
     connectKube: (reconnect) => sandbox.kube({ reconnect }),
     probes,
@@ -21,4 +21,11 @@ export function startSandboxHealth(sandbox: Sandbox, onRefusal: (e: GuardRefusal
     onFatal: (e) => onRefusal(e as GuardRefusal),
     pollMs: opts.pollMs,
   });
+  return {
+    snapshots: health.snapshots,
+    async stop() {
+      await health.stop();
+      await pg?.close();
+    },
+  };
 }
