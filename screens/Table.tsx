@@ -33,7 +33,7 @@ export function Table({ title, columns, rows, selected, focused, height, width, 
   const start = Math.min(Math.max(0, selected - bodyHeight + 1), Math.max(0, rows.length - bodyHeight));
   const shown = rows.slice(start, start + bodyHeight);
   return (
-    <Box flexDirection="column" height={height} width={width} overflow="hidden">
+    <Box flexDirection="column" height={height} width={width}>
       <Text wrap="truncate">
         <Text bold inverse={focused}>{` ${title} `}</Text>
         <Text dimColor>{` ${rows.length}`}</Text>

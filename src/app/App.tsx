@@ -62,7 +62,8 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
       <Header model={m} now={tick} />
       <SourceStrip sources={snapshot?.sources ?? []} now={tick} />
       <ScreenTabs current={shell.screen} />
-      <Box flexDirection="column" height={body} overflow="hidden">
+      {/* No overflow clipping: every pane is cut to its height and width by construction, and Ink's clipping re-slices every line of every frame. */}
+      <Box flexDirection="column" height={body}>
         {m.refusal ? (
           <RefusalBanner refusal={m.refusal} />
         ) : shell.help ? (
