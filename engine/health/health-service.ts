@@ -33,7 +33,7 @@ export interface HealthService {
 
 /**
  * The one data layer: owns every source, keeps raw state, and publishes one immutable
- * snapshot per frame (leading edge, so a lone change shows at once; a burst is coalesced).
+ * snapshot per frame, so screens never fetch and a burst of events is one frame.
  */
 export function startHealth(deps: HealthDeps): HealthService {
   const now = deps.now ?? (() => new Date());
@@ -95,10 +95,9 @@ export function startHealth(deps: HealthDeps): HealthService {
     }
     snapshots.set(next);
   };
-  // Churn (pods, events) is coalesced into at most one frame per frameMs; a change the operator
-  // is watching for (a node, a volume, an app, a source) is published at once.
-  // Urgent changes still wait for the current I/O burst to be read (setImmediate), so a
-  // chunk of a hundred watch events makes one frame.
+  // Churn (pods, events) is coalesced into at most one frame per frameMs. A change the operator
+  // watches for (a node, a volume, an app, a source) is published as soon as the current I/O
+  // burst has been read (setImmediate), so a chunk of a hundred watch events is still one frame.
   let urgentPending = false;
   const changed = (urgent = true) => {
     if (urgent && !urgentPending) {
