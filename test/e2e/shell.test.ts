@@ -46,6 +46,15 @@ describe('lab-tui in a real terminal', () => {
     await term.waitForText(/exit=0\s*\n\s*icanon echo\s+after-quit/);
   });
 
+  it('NO_COLOR turns colour off', async () => {
+    term.type('clear');
+    term.type(`NO_COLOR=1 node ${BIN} --sim`);
+    await term.waitForText(/kubernetes live/);
+    assert.doesNotMatch(term.styledScreen(), /\x1b\[[0-9;]*3[0-9](;[0-9;]*)?m/, 'no foreground colour escape on screen');
+    term.literal('q');
+    await term.waitForText(/E2E\$\s*$/m);
+  });
+
   it('Ctrl-C quits just as cleanly', async () => {
     term.type('clear');
     term.type(`node ${BIN} --sim`);

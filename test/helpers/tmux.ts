@@ -44,6 +44,11 @@ export class TmuxTerminal {
     return this.tmux('capture-pane', '-p', '-t', this.session);
   }
 
+  /** The screen with its colour and style escape sequences, to check what is styled. */
+  styledScreen(): string {
+    return this.tmux('capture-pane', '-p', '-e', '-t', this.session);
+  }
+
   /** tmux's own view of the terminal modes the app must restore. */
   modes(): { alternateScreen: boolean; cursorVisible: boolean } {
     const [alt, cursor] = this.tmux('display-message', '-p', '-t', this.session, '#{alternate_on} #{cursor_flag}').trim().split(' ');
