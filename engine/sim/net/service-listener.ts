@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { SwitchableListener } from './switchable-listener.ts';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 /** Called for requests node's HTTP parser cannot parse (see vault/list-verb.ts). */
@@ -11,12 +12,10 @@ export type ClientErrorHandler = (err: Error & { code?: string; rawPacket?: Buff
  * powered-off service refuses connections and every open stream (watches) is cut, like a real
  * machine losing power.
  */
-export class ServiceListener {
+export class ServiceListener extends SwitchableListener {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private port: number;
-  private wantedUp = false;
-  private transitions: Promise<void> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -24,6 +23,7 @@ export class ServiceListener {
     port = 0,
     private readonly onClientError?: ClientErrorHandler,
   ) {
+    super();
     this.port = port;
   }
 
@@ -31,31 +31,7 @@ export class ServiceListener {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  get isUp(): boolean {
-    return this.wantedUp;
-  }
-
-  /** Binds once (resolving port 0 to a real port) and stays up. */
-  async start(): Promise<void> {
-    this.wantedUp = true;
-    await this.listen();
-  }
-
-  /** Idempotent; transitions are serialised so down/up bursts land in order. */
-  setUp(up: boolean): Promise<void> {
-    if (up === this.wantedUp) return this.transitions;
-    this.wantedUp = up;
-    this.transitions = this.transitions.then(() => (up ? this.listen() : this.close()));
-    return this.transitions;
-  }
-
-  async stop(): Promise<void> {
-    this.wantedUp = false;
-    await this.transitions;
-    await this.close();
-  }
-
-  private listen(): Promise<void> {
+  protected listen(): Promise<void> {
     if (this.server) return Promise.resolve();
     const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
       Promise.resolve(this.handler(req, res)).catch((err: unknown) => {
@@ -90,7 +66,7 @@ export class ServiceListener {
     });
   }
 
-  private close(): Promise<void> {
+  protected close(): Promise<void> {
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = undefined;

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { SwitchableListener } from '../net/switchable-listener.ts';
 import type { Prng } from '../prng.ts';
 import type { Postgres } from '../world/postgres.ts';
 import type { Controller, World } from '../world/world.ts';
@@ -23,18 +24,17 @@ const SUPERUSER = 'postgres';
  * (connections refused, open sessions reset) while pi2 is off or the container is still starting.
  * It is also the world controller that ends sessions whose database was dropped behind their back.
  */
-export class PgServer implements Controller {
+export class PgServer extends SwitchableListener implements Controller {
   readonly name = 'postgres-wire';
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<PgSession>();
   private port: number;
-  private wantedUp = false;
-  private transitions: Promise<void> = Promise.resolve();
   private readonly context: PgServerContext;
   private readonly postgres: Postgres;
 
   constructor(opts: PgServerOptions) {
+    super();
     this.port = opts.port ?? 0;
     const { world, postgres, prng } = opts;
     this.postgres = postgres;
@@ -64,37 +64,13 @@ export class PgServer implements Controller {
     return this.port;
   }
 
-  get isUp(): boolean {
-    return this.wantedUp;
-  }
-
   reconcile(): void {
     void this.setUp(this.postgres.isUp());
     // A db-drop fault is DROP DATABASE … WITH (FORCE) run elsewhere: its sessions are ended.
     for (const s of this.sessions) if (s.database !== undefined && !databaseExists(this.postgres, s.database)) s.terminate();
   }
 
-  /** Binds once (resolving port 0) and stays up until the world says otherwise. */
-  async start(): Promise<void> {
-    this.wantedUp = true;
-    await this.listen();
-  }
-
-  /** Idempotent; transitions are serialised so down/up bursts land in order. */
-  setUp(up: boolean): Promise<void> {
-    if (up === this.wantedUp) return this.transitions;
-    this.wantedUp = up;
-    this.transitions = this.transitions.then(() => (up ? this.listen() : this.close()));
-    return this.transitions;
-  }
-
-  async stop(): Promise<void> {
-    this.wantedUp = false;
-    await this.transitions;
-    await this.close();
-  }
-
-  private listen(): Promise<void> {
+  protected listen(): Promise<void> {
     if (this.server) return Promise.resolve();
     const server = createServer({ noDelay: true }, (socket) => {
       this.sockets.add(socket);
@@ -120,7 +96,7 @@ export class PgServer implements Controller {
   }
 
   /** The machine is gone: no FATAL message, the client sees its connection reset. */
-  private close(): Promise<void> {
+  protected close(): Promise<void> {
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = undefined;
