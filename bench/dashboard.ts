@@ -10,7 +10,7 @@ export const name = 'dashboard';
 
 const BIN = resolve('bin/lab-tui.js');
 const TARGETS = { firstFrameMs: 1000, firstLiveMs: 2000, latencyRatioP95: 1.2, scaleLatencyP95Ms: 250, rssMb: 300, idleCpuPercent: 2 };
-const CHANGES = 20;
+const CHANGES = 40;
 
 const nodeState = (screen: string, node: string) => new RegExp(`^${node}\\s+\\S+\\s+(Ready|NotReady)`, 'm').exec(screen)?.[1];
 

@@ -9,8 +9,13 @@ import { startPolling } from './poll-source.ts';
 import type { Probe } from './probes.ts';
 import type { ComponentRow, SandboxView, Snapshot, SourceId, SourceState } from './types.ts';
 
-/** Watches whose changes are coalesced: they arrive by the hundred per second in a busy lab. */
-const CHURN = new Set<WatchKey>(['pods', 'events']);
+/**
+ * Watches whose changes are published at once: what an operator watches for during a drill.
+ * The rest (pods, events, deployments' counters, replicas, VSO renewals) moves by the hundred
+ * per second in a busy lab and is coalesced; rendering each of those would delay the next node
+ * change behind a frame nobody waits for.
+ */
+const URGENT = new Set<WatchKey>(['nodes', 'volumes', 'orphans', 'apps']);
 
 export interface HealthDeps {
   sandbox: SandboxView;
@@ -48,7 +53,7 @@ export function startHealth(deps: HealthDeps): HealthService {
 
   const kube = new KubeSource({
     connect: (reconnect) => deps.connectKube(reconnect),
-    onChange: (key) => changed(!(key && CHURN.has(key))),
+    onChange: (key) => changed(!key || URGENT.has(key)),
     onState: (s) => setState('kubernetes', s),
     isFatal: deps.isFatal,
     onFatal: (e) => {

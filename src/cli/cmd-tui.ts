@@ -9,11 +9,13 @@ import { EXIT } from './exit-codes.ts';
  * the operator sees the cockpit at once, then the sandbox connects into it.
  */
 export async function runCockpit(ctx: CommandContext): Promise<number> {
+  // Loading starts before the first frame is drawn, so the two overlap.
+  const booting = import('./boot-cockpit.ts');
   const model = createStore<AppModel>({ origin: 'starting…' });
   const tui = startTui(model);
   let release = async () => {};
   try {
-    const { bootCockpit } = await import('./boot-cockpit.ts');
+    const { bootCockpit } = await booting;
     release = await bootCockpit(ctx, model);
   } catch (e) {
     tui.quit();
