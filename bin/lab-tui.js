@@ -5,6 +5,12 @@ import { existsSync } from 'node:fs';
 
 // chalk (under Ink) ignores NO_COLOR (https://no-color.org); FORCE_COLOR=0 is how it is told.
 if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+// Ink draws only the last frame when CI is set; an operator at a real terminal (CI=1 left in a
+// shell, or the test suite's terminals under CI) still gets the live cockpit.
+if (process.stdin.isTTY && process.stdout.isTTY) {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+}
 const compiled = new URL('../dist/main.js', import.meta.url);
 let entry = compiled;
 if (!existsSync(compiled)) {
