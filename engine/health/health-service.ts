@@ -87,11 +87,9 @@ export function startHealth(deps: HealthDeps): HealthService {
   };
   const snapshots = createStore<Snapshot>(build());
 
-  let lastFrame = 0;
   let pending: NodeJS.Timeout | undefined;
   const publish = () => {
     pending = undefined;
-    lastFrame = Date.now();
     const next = build();
     const seen = observe(snapshots.get(), next);
     if (seen.length) {
@@ -100,9 +98,10 @@ export function startHealth(deps: HealthDeps): HealthService {
     }
     snapshots.set(next);
   };
-  // Churn (pods, events) is coalesced into at most one frame per frameMs. A change the operator
-  // watches for (a node, a volume, an app, a source) is published as soon as the current I/O
-  // burst has been read (setImmediate), so a chunk of a hundred watch events is still one frame.
+  // Churn is coalesced into one frame frameMs after its first change: trailing, so the first
+  // churn event of a burst never draws a frame just ahead of the node change behind it. A change
+  // the operator watches for (a node, a volume, an app, a source) is published as soon as the
+  // current I/O burst has been read (setImmediate): a chunk of watch events is still one frame.
   let urgentPending = false;
   const changed = (urgent = true) => {
     if (urgent && !urgentPending) {
@@ -114,7 +113,7 @@ export function startHealth(deps: HealthDeps): HealthService {
       });
     }
     if (urgent || pending) return;
-    pending = setTimeout(publish, Math.max(0, lastFrame + frameMs - Date.now()));
+    pending = setTimeout(publish, frameMs);
   };
   const setState = (id: SourceId, s: Omit<SourceState, 'id'>) => {
     sources.set(id, { id, ...s });
