@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { SwitchableListener } from './switchable-listener.ts';
 
@@ -13,26 +12,20 @@ export type ClientErrorHandler = (err: Error & { code?: string; rawPacket?: Buff
  * machine losing power.
  */
 export class ServiceListener extends SwitchableListener {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  private port: number;
-
   constructor(
     readonly name: string,
     private readonly handler: Handler,
     port = 0,
     private readonly onClientError?: ClientErrorHandler,
   ) {
-    super();
-    this.port = port;
+    super(port);
   }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  protected listen(): Promise<void> {
-    if (this.server) return Promise.resolve();
+  protected createServer(): Server {
     const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
       Promise.resolve(this.handler(req, res)).catch((err: unknown) => {
         if (!res.headersSent) {
@@ -47,33 +40,6 @@ export class ServiceListener extends SwitchableListener {
       const onClientError = this.onClientError;
       server.on('clientError', (err, socket) => onClientError(err, socket, this.port));
     }
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.on('close', () => this.sockets.delete(socket));
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', (err) => {
-        this.server = undefined;
-        reject(err);
-      });
-      server.listen(this.port, '127.0.0.1', () => {
-        server.off('error', reject);
-        const address = server.address();
-        if (address && typeof address === 'object') this.port = address.port;
-        resolve();
-      });
-    });
-  }
-
-  protected close(): Promise<void> {
-    const server = this.server;
-    if (!server) return Promise.resolve();
-    this.server = undefined;
-    return new Promise((resolve) => {
-      server.close(() => resolve());
-      for (const socket of this.sockets) socket.destroy();
-      this.sockets.clear();
-    });
+    return server;
   }
 }

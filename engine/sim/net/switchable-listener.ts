@@ -1,10 +1,17 @@
+import type { Server, Socket } from 'node:net';
+
 /**
  * A loopback listener that a fault can take down and bring back on the same port, like a
- * machine losing power: subclasses say how to bind and how to close (cutting open sockets).
+ * machine losing power: while down, connections are refused and every open socket is cut.
+ * Subclasses only say what server to run and how a cut looks to their clients.
  */
 export abstract class SwitchableListener {
   private wantedUp = false;
   private transitions: Promise<void> = Promise.resolve();
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(protected port = 0) {}
 
   get isUp(): boolean {
     return this.wantedUp;
@@ -30,6 +37,42 @@ export abstract class SwitchableListener {
     await this.close();
   }
 
-  protected abstract listen(): Promise<void>;
-  protected abstract close(): Promise<void>;
+  protected abstract createServer(): Server;
+
+  /** How an open connection dies when the machine goes away. */
+  protected cut(socket: Socket): void {
+    socket.destroy();
+  }
+
+  private listen(): Promise<void> {
+    if (this.server) return Promise.resolve();
+    const server = this.createServer();
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', (err) => {
+        this.server = undefined;
+        reject(err);
+      });
+      server.listen(this.port, '127.0.0.1', () => {
+        const address = server.address();
+        if (address && typeof address === 'object') this.port = address.port;
+        resolve();
+      });
+    });
+  }
+
+  private close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    this.server = undefined;
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      for (const socket of this.sockets) this.cut(socket);
+      this.sockets.clear();
+    });
+  }
 }

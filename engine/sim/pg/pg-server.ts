@@ -26,16 +26,12 @@ const SUPERUSER = 'postgres';
  */
 export class PgServer extends SwitchableListener implements Controller {
   readonly name = 'postgres-wire';
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<PgSession>();
-  private port: number;
   private readonly context: PgServerContext;
   private readonly postgres: Postgres;
 
   constructor(opts: PgServerOptions) {
-    super();
-    this.port = opts.port ?? 0;
+    super(opts.port ?? 0);
     const { world, postgres, prng } = opts;
     this.postgres = postgres;
     const version = world.topology.postgres.version;
@@ -70,41 +66,16 @@ export class PgServer extends SwitchableListener implements Controller {
     for (const s of this.sessions) if (s.database !== undefined && !databaseExists(this.postgres, s.database)) s.terminate();
   }
 
-  protected listen(): Promise<void> {
-    if (this.server) return Promise.resolve();
-    const server = createServer({ noDelay: true }, (socket) => {
-      this.sockets.add(socket);
+  protected createServer(): Server {
+    return createServer({ noDelay: true }, (socket) => {
       const session = new PgSession(socket, this.context);
       this.sessions.add(session);
-      socket.on('close', () => {
-        this.sockets.delete(socket);
-        this.sessions.delete(session);
-      });
-    });
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', (err) => {
-        this.server = undefined;
-        reject(err);
-      });
-      server.listen(this.port, this.host, () => {
-        const address = server.address();
-        if (address && typeof address === 'object') this.port = address.port;
-        resolve();
-      });
+      socket.on('close', () => this.sessions.delete(session));
     });
   }
 
   /** The machine is gone: no FATAL message, the client sees its connection reset. */
-  protected close(): Promise<void> {
-    const server = this.server;
-    if (!server) return Promise.resolve();
-    this.server = undefined;
-    return new Promise((resolve) => {
-      server.close(() => resolve());
-      for (const socket of this.sockets) socket.resetAndDestroy();
-      this.sockets.clear();
-      this.sessions.clear();
-    });
+  protected override cut(socket: Socket): void {
+    socket.resetAndDestroy();
   }
 }
