@@ -28,13 +28,13 @@ export const runStatus = (ctx: CommandContext): Promise<number> =>
     let refusal: GuardRefusal | undefined;
     const health = startSandboxHealth(sandbox, (e) => (refusal = e));
     try {
+      let unsubscribe = () => {};
       const snap = await new Promise<Snapshot>((resolve) => {
         const check = () => (refusal || settled(health.snapshots.get())) && resolve(health.snapshots.get());
-        const unsubscribe = health.snapshots.subscribe(check);
+        unsubscribe = health.snapshots.subscribe(check);
         setTimeout(() => resolve(health.snapshots.get()), SETTLE_TIMEOUT_MS).unref();
         check();
-        return unsubscribe;
-      });
+      }).finally(() => unsubscribe());
       if (refusal) throw refusal;
       ctx.io.stdout(ctx.values.json ? json(snap) : render(snap));
       return EXIT.ok;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { refuse } from './refusal.ts';
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
@@ -47,6 +48,12 @@ export function gitRemoteHost(remote: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** lab-sim only ever listens on loopback: its control API anywhere else is not lab-sim. */
+export function refuseNonLoopbackControl(url: string, fix: string): void {
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname))
+    refuse(`lab-sim control API ${url}`, 'sim.loopback', 'lab-sim listens on loopback only; this control URL is elsewhere', fix);
 }
 
 /** Real path of a file, following symlinks; for a missing file, the resolved path. */

@@ -1,11 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSimControl, type SimControl } from '../../engine/adapters/sim-control.ts';
-import { refuse } from './refusal.ts';
+import { refuseNonLoopbackControl } from './normalize.ts';
 
 export { SimControlError } from '../../engine/adapters/sim-control.ts';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
  * The control API of a standalone `lab-tui sim serve`, found through its state dir.
@@ -19,7 +17,6 @@ export function openSimControl(stateDir: string): SimControl {
   } catch (e) {
     throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found — is `lab-tui sim serve --state-dir ' + stateDir + '` running?' : (e as Error).message}`);
   }
-  const host = new URL(url).hostname;
-  if (!LOOPBACK.has(host)) refuse(`lab-sim control API ${url}`, 'sim.loopback', 'lab-sim listens on loopback only; this control URL is elsewhere', `check ${file}`);
+  refuseNonLoopbackControl(url, `check ${file}`);
   return createSimControl(url, () => {});
 }

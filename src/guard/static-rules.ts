@@ -5,7 +5,7 @@ import type { KubeEndpoint } from '../../engine/adapters/kube.ts';
 import type { VaultEndpoint } from '../../engine/adapters/vault.ts';
 import type { KubeMarker, LabConfig, SandboxConfig } from '../config/types.ts';
 import { readKubeconfig } from './kubeconfig-file.ts';
-import { gitRemoteHost, normalizeHostPort, normalizeUrl, normalizeZone, realFile } from './normalize.ts';
+import { gitRemoteHost, normalizeHostPort, refuseNonLoopbackControl, normalizeUrl, normalizeZone, realFile } from './normalize.ts';
 import { refuse } from './refusal.ts';
 
 /** What the guard positively identified as the sandbox, before any request is sent. */
@@ -152,8 +152,7 @@ export function identifySandbox(config: LabConfig, env: Env): StaticIdentity {
   if (s.dns && p.dnsZones.some((z) => normalizeZone(z) === normalizeZone(s.dns!.zone)))
     refuse(`DNS zone ${s.dns.zone}`, 'prod.dnsZones', 'the throwaway zone is a prod zone', 'set sandbox.dns.zone to the throwaway sandbox zone');
 
-  if (s.simulator && !['127.0.0.1', 'localhost', '[::1]'].includes(new URL(s.simulator.control).hostname))
-    refuse(`lab-sim control API ${s.simulator.control}`, 'sim.loopback', 'lab-sim listens on loopback only; this control URL is elsewhere', CONFIG_FIX);
+  if (s.simulator) refuseNonLoopbackControl(s.simulator.control, CONFIG_FIX);
   checkEnvironment(config, env);
   return {
     name: s.name,
