@@ -60,6 +60,12 @@ describe('dashboard against lab-sim, in a real terminal', () => {
     await control().advance(120_000);
     await term.waitForText(/● kubernetes live/, 30_000);
     await term.waitForText(/● gitea live/, 30_000);
-    await term.waitForText(/kubernetes reachable again/);
+    // The relist after power-back brings many cluster events; filter the Events view for ours.
+    term.type(':events');
+    await term.waitForText(/TIME\s+FROM\s+OBJECT\s+REASON\s+MESSAGE/);
+    term.keys('/');
+    term.type('reachable');
+    await term.waitForText(/lab-tui\s+source\/kubernetes\s+SourceBack\s+kubernetes reachable again/);
+    await term.waitForText(/lab-tui\s+source\/gitea\s+SourceBack\s+gitea reachable again/);
   });
 });
