@@ -10,7 +10,7 @@ export const name = 'dashboard';
 
 const BIN = resolve('bin/lab-tui.js');
 const TARGETS = { firstFrameMs: 1000, firstLiveMs: 2000, latencyRatioP95: 1.2, scaleLatencyP95Ms: 250, rssMb: 300, idleCpuPercent: 2 };
-const CHANGES = 40;
+const CHANGES = 100;
 
 const nodeState = (screen: string, node: string) => new RegExp(`^${node}\\s+\\S+\\s+(Ready|NotReady)`, 'm').exec(screen)?.[1];
 
@@ -38,16 +38,16 @@ async function startup(sim: LabSim, term: BenchTerminal, liveWhen = (s: string) 
 /** lab-tui and `kubectl get nodes -w` side by side: time from each change to its appearance in each. */
 async function sideBySide(sim: LabSim, term: BenchTerminal, window: string, node: string, withKubectl: boolean): Promise<{ tui: number[]; kubectl: number[] }> {
   if (withKubectl) term.window('kubectl', `kubectl --kubeconfig ${sim.files.kubeconfig} get nodes -w`, { PATH: process.env.PATH ?? '' });
-  const kubectlLines = (s: string, state: string) => s.split('\n').filter((l) => new RegExp(`^${node}\\s+${state}\\s`).test(l)).length;
+  // kubectl appends a line per change and the pane scrolls: the newest line about the node counts.
+  const kubectlShows = (s: string) => s.split('\n').filter((l) => l.startsWith(`${node} `)).at(-1)?.split(/\s+/)[1];
   const tui: number[] = [];
   const kubectl: number[] = [];
   for (let i = 0; i < CHANGES; i++) {
     const toReady = i % 2 === 1;
     const state = toReady ? 'Ready' : 'NotReady';
-    const before = withKubectl ? kubectlLines(term.capture('e2e:kubectl'), state) : 0;
     const at = await flip(sim, node, toReady);
     const checks = [{ target: window, test: (s: string) => nodeState(s, node) === state }];
-    if (withKubectl) checks.push({ target: 'e2e:kubectl', test: (s: string) => kubectlLines(s, state) > before });
+    if (withKubectl) checks.push({ target: 'e2e:kubectl', test: (s: string) => kubectlShows(s) === state });
     const [t, k] = await term.until(at, checks);
     tui.push(t!);
     if (k !== undefined) kubectl.push(k);

@@ -1,24 +1,41 @@
 #!/usr/bin/env node
 // Bundles the sources into dist/ (run by `npm run build`, hence by `npm ci` and `npm test`).
 import { readFile, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
+const inkBuild = /[\\/]ink[\\/]build[\\/]/;
+const rowMemoOutput = fileURLToPath(new URL('./ink/row-memo-output.js', import.meta.url));
+
+/** Replaces `marker` in an Ink source, or fails the build: Ink changed and the patch must be revisited. */
+function patch(path, source, marker, replacement) {
+  if (!source.includes(marker)) throw new Error(`${path}: "${marker.trim()}" not found; update bin/bundle.mjs for this Ink version`);
+  return source.replace(marker, replacement);
+}
+
 /**
- * Ink builds every frame in a fresh Output whose string caches die with it, so each frame
- * re-tokenises every styled character on screen (most of a frame's cost, measured). Sharing
- * the caches across frames, bounded, makes unchanged lines nearly free. Fails the build if
- * Ink's source no longer has the line this relies on.
+ * Ink's frame cost, measured at 15–45 ms for a 160×45 dashboard, is nearly all string work
+ * redone for text that did not change. Three fixes, all equivalence-tested against Ink
+ * (test/app/ink-output.test.ts):
+ * - Ink's Output is replaced by bin/ink/row-memo-output.js, which composes changed rows only;
+ * - the Output string caches, which die with each frame, are shared across frames, bounded;
+ * - text nodes are measured through Ink's own cached measureText instead of widestLine.
  */
-const sharedInkCaches = {
-  name: 'shared-ink-output-caches',
+const fasterInkFrames = {
+  name: 'faster-ink-frames',
   setup(b) {
+    b.onResolve({ filter: /^\.\/output\.js$/ }, (args) => (inkBuild.test(args.importer) ? { path: 'row-memo-output', namespace: 'ink-patch' } : undefined));
+    b.onResolve({ filter: /^ink-original-output$/ }, () => ({ path: fileURLToPath(new URL('./output.js', import.meta.resolve('ink'))) }));
+    b.onLoad({ filter: /.*/, namespace: 'ink-patch' }, () => ({
+      contents: `import InkOutput from 'ink-original-output';\nimport { rowMemoOutput } from ${JSON.stringify(rowMemoOutput)};\nexport default rowMemoOutput(InkOutput);`,
+      resolveDir: fileURLToPath(new URL('.', import.meta.url)),
+      loader: 'js',
+    }));
     b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const marker = '    caches = new OutputCaches();';
-      if (!source.includes(marker)) throw new Error(`${args.path}: "${marker.trim()}" not found; update bin/bundle.mjs for this Ink version`);
       const shared = [
         'const sharedCaches = new OutputCaches();',
-        'const MAX_CACHED_LINES = 5000;',
+        'const MAX_CACHED_LINES = 1000;',
         'function frameCaches() {',
         '    if (sharedCaches.styledChars.size > MAX_CACHED_LINES) {',
         '        sharedCaches.styledChars.clear();',
@@ -28,7 +45,13 @@ const sharedInkCaches = {
         '    return sharedCaches;',
         '}',
       ].join('\n');
-      return { contents: source.replace(marker, '    caches = frameCaches();').replace('export default class Output', `${shared}\nexport default class Output`), loader: 'js' };
+      const cachesShared = patch(args.path, source, '    caches = new OutputCaches();', '    caches = frameCaches();');
+      return { contents: patch(args.path, cachesShared, 'export default class Output', `${shared}\nexport default class Output`), loader: 'js' };
+    });
+    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/]render-node-to-output\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const measured = patch(args.path, source, 'const currentWidth = widestLine(text);', 'const currentWidth = measureText(text).width;');
+      return { contents: `import measureText from './measure-text.js';\n${measured}`, loader: 'js' };
     });
   },
 };
@@ -48,5 +71,5 @@ await build({
   external: ['react-devtools-core'],
   // Bundled CommonJS dependencies call require(); ESM output has none of its own.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  plugins: [sharedInkCaches],
+  plugins: [fasterInkFrames],
 });
