@@ -1,5 +1,7 @@
 import path from 'node:path';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ListWatch, makeInformer, VersionApi, Watch, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ListWatch, makeInformer, PatchStrategy, setHeaderOptions, VersionApi, Watch, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
+
+const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export interface KubeCluster {
   server: string;
@@ -34,6 +36,12 @@ export interface KubeEndpoint {
   namespace?: string;
 }
 
+export interface CustomRef {
+  group: string;
+  version: string;
+  plural: string;
+}
+
 export interface KubeAdapter {
   readonly server: string;
   readonly core: CoreV1Api;
@@ -47,6 +55,11 @@ export interface KubeAdapter {
   informer<T extends KubernetesObject>(apiPath: string, list: ListPromise<T>, project?: (o: T) => T): ReturnType<typeof makeInformer<T>>;
   /** Mutations re-check the target's identity at call time. */
   scaleDeployment(namespace: string, name: string, replicas: number): Promise<void>;
+  /** A JSON merge patch (RFC 7386) of a Deployment. */
+  patchDeployment(namespace: string, name: string, patch: object): Promise<void>;
+  /** A JSON merge patch of a namespaced custom object. */
+  patchCustom(ref: CustomRef, namespace: string, name: string, patch: object): Promise<void>;
+  listCustom(ref: CustomRef): Promise<KubernetesObject[]>;
   /** A kubeconfig holding only the sandbox context, for child processes such as kubectl. */
   exportSandboxOnly(): string;
 }
@@ -73,11 +86,12 @@ function sandboxKubeConfig(ep: KubeEndpoint): KubeConfig {
 export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void): KubeAdapter {
   const kc = sandboxKubeConfig(ep);
   const apps = kc.makeApiClient(AppsV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
   return {
     server: ep.server,
     core: kc.makeApiClient(CoreV1Api),
     apps,
-    custom: kc.makeApiClient(CustomObjectsApi),
+    custom,
     version: kc.makeApiClient(VersionApi),
     informer(apiPath, list, project) {
       if (!project) return makeInformer(kc, apiPath, list);
@@ -97,6 +111,17 @@ export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void): KubeAd
       recheck();
       const scale = await apps.readNamespacedDeploymentScale({ namespace, name });
       await apps.replaceNamespacedDeploymentScale({ namespace, name, body: { ...scale, spec: { replicas } } });
+    },
+    async patchDeployment(namespace, name, patch) {
+      recheck();
+      await apps.patchNamespacedDeployment({ namespace, name, body: patch }, MERGE_PATCH);
+    },
+    async patchCustom(ref, namespace, name, patch) {
+      recheck();
+      await custom.patchNamespacedCustomObject({ ...ref, namespace, name, body: patch }, MERGE_PATCH);
+    },
+    async listCustom(ref) {
+      return ((await custom.listClusterCustomObject(ref)) as { items?: KubernetesObject[] }).items ?? [];
     },
     exportSandboxOnly: () => kc.exportConfig(),
   };

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isSeq, stringify } from 'yaml';
+import { PACKAGE_ROOT } from '../common/package-root.ts';
 
 export interface StateFiles {
   kubeconfig: string;
@@ -78,8 +79,15 @@ export function writeStateFiles(input: StateFileInput): StateFiles {
   return files;
 }
 
+/**
+ * How the lab-sim sandbox's tools are invoked: this package's own CLI, by absolute path, so the
+ * commands work whether or not `lab-tui` is on the PATH of the process that runs them.
+ */
+const SELF = `'${process.execPath}' '${join(PACKAGE_ROOT, 'bin', 'lab-tui.js')}'`;
+
 function labTuiConfig(input: StateFileInput, files: StateFiles): string {
   const { stateDir, urls } = input;
+  const sim = (args: string) => `${SELF} sim ${args} --state-dir '${stateDir}'`;
   const config = {
     sandbox: {
       name: 'lab-sim',
@@ -89,9 +97,15 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
       gitea: { url: urls.gitea },
       stepca: { url: urls.stepca, certificates: '/lab/certificates' },
       dns: { zone: input.dnsZone },
-      power: { stop: `lab-tui sim fault node-stop {node} --state-dir ${stateDir}`, start: `lab-tui sim fault node-start {node} --state-dir ${stateDir}` },
+      power: { stop: sim('fault node-stop {node}'), start: sim('fault node-start {node}') },
       evidenceDir: join(stateDir, 'evidence'),
       simulator: { control: urls.control },
+      recovery: {
+        'longhorn.inject-block-device': sim('recover longhorn-inject {volume}'),
+        'postgres.restore': sim('recover postgres-restore {database}'),
+        'argocd.rollback': sim('recover gitops-revert {app}'),
+        'pki.reissue': sim('recover stepca-reissue'),
+      },
     },
     prod: {
       contexts: ['arcodange-prod', 'default'],
@@ -111,7 +125,7 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
   };
   flow('sandbox', 'kubernetes', 'marker');
   flow('sandbox', 'vault', 'marker');
-  for (const key of ['postgres', 'gitea', 'stepca', 'dns', 'power', 'simulator']) flow('sandbox', key);
+  for (const key of ['postgres', 'gitea', 'stepca', 'dns', 'simulator']) flow('sandbox', key);
   for (const key of Object.keys(config.prod)) flow('prod', key);
   // Flow maps keep their inner spaces, flow lists lose them: the layout lab-tui's docs show.
   const body = doc.toString({ lineWidth: 0 }).replace(/\[ (.*) \]$/gm, '[$1]');

@@ -1,4 +1,4 @@
-import type { SimControl } from '../../engine/adapters/sim-control.ts';
+import { SIM_RECOVERIES, type SimControl } from '../../engine/adapters/sim-control.ts';
 import { FAULT_KINDS, startLabSim } from '../../engine/sim/index.ts';
 import { openSimControl, SimControlError } from '../guard/sim-control-target.ts';
 import type { CommandContext } from './commands.ts';
@@ -74,5 +74,13 @@ export const runSimAdvance = (ctx: CommandContext): Promise<number> => {
   const ms = parseDuration(ctx.args[0]);
   return control(ctx, (c) => c.advance(ms));
   };
+
+export const runSimRecover = (ctx: CommandContext): Promise<number> => {
+  const [name, target] = ctx.args;
+  const tool = SIM_RECOVERIES[name as keyof typeof SIM_RECOVERIES];
+  if (!tool) throw new UsageError(`sim recover needs one of: ${Object.keys(SIM_RECOVERIES).join(', ')}`);
+  if (tool.target && !target) throw new UsageError(`sim recover ${name} needs the ${tool.target}`);
+  return control(ctx, (c) => c.recover(tool.path, tool.target ? { [tool.target]: target } : {}));
+};
 
 export const runSimState = (ctx: CommandContext): Promise<number> => control(ctx, (c) => c.state());

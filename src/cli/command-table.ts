@@ -1,3 +1,4 @@
+import { SIM_RECOVERIES } from '../../engine/adapters/sim-control.ts';
 import { FAULT_KINDS } from '../../engine/sim/world/faults.ts';
 import type { Command } from './commands.ts';
 
@@ -18,5 +19,6 @@ export const COMMANDS: Command[] = [
   },
   { path: ['sim', 'fault'], usage: `sim fault <${FAULT_KINDS.join('|')}> [target] --state-dir D`, summary: 'inject a fault into a running `sim serve` through its control API', options: stateDir, load: async () => (await import('./cmd-sim.ts')).runSimFault },
   { path: ['sim', 'advance'], usage: 'sim advance <duration> --state-dir D', summary: 'advance the manual clock of a `sim serve --manual` (e.g. 40s, 5m)', options: stateDir, load: async () => (await import('./cmd-sim.ts')).runSimAdvance },
+  { path: ['sim', 'recover'], usage: `sim recover <${Object.keys(SIM_RECOVERIES).join('|')}> [target] --state-dir D`, summary: "run one of lab-sim's recovery tools (what the sandbox's playbooks do), e.g. for runbook actions", options: stateDir, load: async () => (await import('./cmd-sim.ts')).runSimRecover },
   { path: ['sim', 'state'], usage: 'sim state --state-dir D', summary: "print lab-sim's read-only state dump (JSON)", options: stateDir, load: async () => (await import('./cmd-sim.ts')).runSimState },
 ];

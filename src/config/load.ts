@@ -49,6 +49,8 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
       evidenceDir: resolvePath(s.evidenceDir ?? path.join(xdgDataHome(env), 'lab-tui', 'evidence'), dir, env),
       runbooks: s.runbooks && { ...s.runbooks, path: s.runbooks.path && resolvePath(s.runbooks.path, dir, env) },
       simulator: s.simulator,
+      recovery: s.recovery ?? {},
+      backups: { postgres: s.backups?.postgres && resolvePath(s.backups.postgres, dir, env) },
     },
     prod: {
       contexts: p.contexts ?? [],

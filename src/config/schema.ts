@@ -26,6 +26,8 @@ export const configSchema = obj({
       evidenceDir: opt(str()),
       runbooks: opt(obj({ path: opt(str()), remote: opt(str()), branchPrefix: opt(str()) })),
       simulator: opt(obj({ control: req(url) })),
+      recovery: opt(obj({ 'longhorn.inject-block-device': opt(str()), 'postgres.restore': opt(str()), 'argocd.rollback': opt(str()), 'pki.reissue': opt(str()) })),
+      backups: opt(obj({ postgres: opt(str()) })),
       env: opt(dict(str())),
       insecureSkipTlsVerify: opt(bool()),
     }),

@@ -27,7 +27,17 @@ export interface SandboxConfig {
   evidenceDir: string;
   runbooks?: { path?: string; remote?: string; branchPrefix?: string };
   simulator?: { control: string };
+  /**
+   * Shell commands for the runbook actions that have no API of their own (an ansible playbook,
+   * a git revert...), with `{param}` placeholders; `postgres.restore` defaults to pg_restore of
+   * the newest dump in `backups.postgres`.
+   */
+  recovery: Partial<Record<RecoveryTool, string>>;
+  backups: { postgres?: string };
 }
+
+export const RECOVERY_TOOLS = ['longhorn.inject-block-device', 'postgres.restore', 'argocd.rollback', 'pki.reissue'] as const;
+export type RecoveryTool = (typeof RECOVERY_TOOLS)[number];
 
 export interface ProdDenyList {
   contexts: string[];

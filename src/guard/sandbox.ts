@@ -44,6 +44,10 @@ export interface Sandbox {
   /** lab-sim's fault and control API, when the configuration declares one. */
   simulator(): SimControl | undefined;
   processes(): ProcessRunner;
+  /** For pg_restore (PGPASSWORD); read when needed, never stored. */
+  postgresPassword(): string | undefined;
+  /** Every secret value lab-tui can know of (unseal keys, root token, passwords), for redaction. */
+  secretValues(): string[];
   /** Re-runs the static rules now; mutations call this so a swapped kubeconfig or env is caught. */
   recheck(): void;
 }
@@ -60,8 +64,22 @@ function childEnv(env: Env, id: StaticIdentity, kubeconfigFile: string): Record<
   return out;
 }
 
+/** The unseal keys and root token in a `vault operator init -format=json` file; none if unreadable. */
+function readKeyFileSecrets(file: string): string[] {
+  try {
+    const k = JSON.parse(fs.readFileSync(file, 'utf8')) as { unseal_keys_b64?: string[]; unseal_keys_hex?: string[]; root_token?: string };
+    return [...(k.unseal_keys_b64 ?? []), ...(k.unseal_keys_hex ?? []), k.root_token ?? ''];
+  } catch {
+    return [];
+  }
+}
+
 export function openSandbox(config: LabConfig, env: Env): Sandbox {
   const id = identifySandbox(config, env);
+  const postgresPassword = () => {
+    const pg = id.postgres;
+    return pg?.passwordFile ? fs.readFileSync(pg.passwordFile, 'utf8').trim() : pg?.passwordEnv ? env[pg.passwordEnv] : undefined;
+  };
   const recheck = () => {
     const now = identifySandbox(config, env);
     if (normalizeUrl(now.kube.server) !== normalizeUrl(id.kube.server) || now.kube.context !== id.kube.context)
@@ -111,8 +129,12 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
     postgres() {
       const pg = id.postgres;
       if (!pg) return undefined;
-      const password = () => (pg.passwordFile ? fs.readFileSync(pg.passwordFile, 'utf8').trim() : pg.passwordEnv ? env[pg.passwordEnv] : undefined);
-      return (postgres ??= createPostgresAdapter({ host: pg.host, port: pg.port, user: pg.user, database: pg.database, password }, recheck));
+      return (postgres ??= createPostgresAdapter({ host: pg.host, port: pg.port, user: pg.user, database: pg.database, password: postgresPassword }, recheck));
+    },
+    postgresPassword,
+    secretValues() {
+      const keys = id.vault ? readKeyFileSecrets(id.vault.keyFile) : [];
+      return [...keys, postgresPassword(), env.VAULT_TOKEN].filter((v): v is string => !!v);
     },
     processes() {
       if (runner) return runner;

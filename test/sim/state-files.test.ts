@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { LabSim } from '../../engine/sim/index.ts';
@@ -45,6 +45,7 @@ describe('files lab-sim writes into its state dir', () => {
   });
 
   it('writes the lab-tui config.yaml for this sandbox', () => {
+    const self = `'${process.execPath}' '${resolve('bin/lab-tui.js')}'`;
     const text = readFileSync(sim.files.config, 'utf8');
     assert.ok(text.startsWith(`# lab-tui configuration for the lab-sim sandbox in ${stateDir}\n`));
     assert.deepEqual(parse(text), {
@@ -56,9 +57,15 @@ describe('files lab-sim writes into its state dir', () => {
         gitea: { url: sim.urls.gitea },
         stepca: { url: sim.urls.stepca, certificates: '/lab/certificates' },
         dns: { zone: 'sandbox.arcodange.lab' },
-        power: { stop: `lab-tui sim fault node-stop {node} --state-dir ${stateDir}`, start: `lab-tui sim fault node-start {node} --state-dir ${stateDir}` },
+        power: { stop: `${self} sim fault node-stop {node} --state-dir '${stateDir}'`, start: `${self} sim fault node-start {node} --state-dir '${stateDir}'` },
         evidenceDir: `${stateDir}/evidence`,
         simulator: { control: sim.urls.control },
+        recovery: {
+          'longhorn.inject-block-device': `${self} sim recover longhorn-inject {volume} --state-dir '${stateDir}'`,
+          'postgres.restore': `${self} sim recover postgres-restore {database} --state-dir '${stateDir}'`,
+          'argocd.rollback': `${self} sim recover gitops-revert {app} --state-dir '${stateDir}'`,
+          'pki.reissue': `${self} sim recover stepca-reissue --state-dir '${stateDir}'`,
+        },
       },
       prod: {
         contexts: ['arcodange-prod', 'default'],

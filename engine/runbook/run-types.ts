@@ -1,0 +1,36 @@
+/**
+ * The run journal: one JSON object per line, appended and fsynced before the screen shows the
+ * transition. Evidence, resumption, runbook PRs and the promotion gate read it. Field names follow
+ * chaostoolkit's journal where they overlap (start/end/duration/status/output).
+ */
+export type StepOutcome = 'done' | 'failed' | 'skipped' | 'aborted';
+
+interface Base {
+  /** 1-based, consecutive: a gap or a repeat means the journal was tampered with. */
+  seq: number;
+  /** ISO time. */
+  at: string;
+}
+
+export type JournalRecord =
+  | (Base & { type: 'run-started'; runId: string; runbook: string; digest: string; section: string; sectionTitle: string; steps: { id: string; kind: 'AGENT' | 'HUMAN'; title: string }[]; mode: { paranoid: boolean; from?: string }; sandbox: string; operator: string })
+  | (Base & { type: 'run-resumed'; atStep: string })
+  | (Base & { type: 'step-started'; step: string; kind: 'AGENT' | 'HUMAN'; title: string })
+  /** A precondition did not hold: the step did not start. */
+  | (Base & { type: 'requires-failed'; step: string; probe: string; detail: string })
+  /** What the step ran: the command (secrets redacted) or the action and its parameters. */
+  | (Base & { type: 'step-action'; step: string; command?: string; action?: string; params?: Record<string, unknown> })
+  /** A digest of an output chunk (redacted text, at most 500 characters, and the sha256 of the raw bytes). */
+  | (Base & { type: 'output'; step: string; stream: 'stdout' | 'stderr'; text: string; bytes: number; sha256: string })
+  | (Base & { type: 'verified'; step: string; probe: string; ok: boolean; detail: string; durationMs: number })
+  | (Base & { type: 'step-finished'; step: string; status: StepOutcome; durationMs: number; exitCode?: number; reason?: string; note?: string })
+  /** Something the operator did that the runbook does not say: the seed of a runbook PR. */
+  | (Base & { type: 'improvised'; step: string; text: string; command?: string })
+  /** The improvised command's end (an improvisation without a command has none). */
+  | (Base & { type: 'improvised-finished'; step: string; status: 'ok' | 'failed' | 'timed-out' | 'aborted'; exitCode?: number; durationMs: number })
+  | (Base & { type: 'run-finished'; status: 'passed' | 'failed' | 'aborted'; durationMs: number });
+
+export type JournalRecordType = JournalRecord['type'];
+
+/** The record shapes without the fields the journal assigns. */
+export type NewRecord = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, 'seq' | 'at'> : never) : never;

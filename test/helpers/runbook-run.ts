@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LabSim } from '../../engine/sim/index.ts';
+import type { HealthService } from '../../engine/health/health-service.ts';
+import type { EngineDeps } from '../../engine/runbook/engine-deps.ts';
+import { loadConfigFile } from '../../src/config/load.ts';
+import { openSandbox, type Sandbox } from '../../src/guard/sandbox.ts';
+import { runbookDeps } from '../../src/cli/runbook-deps.ts';
+import { startSandboxHealth } from '../../src/cli/start-health.ts';
+import type { LabConfig } from '../../src/config/types.ts';
+
+export interface EngineHarness {
+  sandbox: Sandbox;
+  health: HealthService;
+  deps: EngineDeps;
+  runsDir: string;
+  stop(): Promise<void>;
+}
+
+/** The runbook engine wired to a lab-sim through the guard, as the CLI wires it; `edit` adjusts the config. */
+export function engineOn(sim: LabSim, edit: (c: LabConfig) => LabConfig = (c) => c): EngineHarness {
+  const env = { PATH: process.env.PATH ?? '', HOME: os.homedir() };
+  const config = edit(loadConfigFile(sim.files.config, env));
+  const sandbox = openSandbox(config, env);
+  const health = startSandboxHealth(sandbox, (e) => {
+    throw e;
+  }, { pollMs: 100 });
+  const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-runs-'));
+  return { sandbox, health, deps: runbookDeps(sandbox, health.snapshots), runsDir, stop: () => health.stop() };
+}
