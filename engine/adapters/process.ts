@@ -5,6 +5,8 @@ export interface RunOptions {
   timeoutMs?: number;
   cwd?: string;
   input?: string;
+  /** Extra variables for this call only (e.g. PGPASSWORD for pg_restore), on top of the scrubbed env. */
+  env?: Record<string, string>;
 }
 
 export interface ProcessRunner {
@@ -16,7 +18,7 @@ export interface ProcessRunner {
 
 export function createProcessRunner(env: Record<string, string>, recheck: () => void): ProcessRunner {
   const common = (opts: RunOptions = {}) => ({
-    env,
+    env: opts.env ? { ...env, ...opts.env } : env,
     extendEnv: false,
     cwd: opts.cwd,
     input: opts.input,

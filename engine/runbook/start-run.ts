@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineDeps } from './engine-deps.ts';
@@ -41,7 +42,9 @@ export function startRun(o: StartOptions, deps: EngineDeps): { run: RunbookRun; 
   const section = findSection(o.runbook, o.section);
   const start = o.from ? stepIndex(section, o.from) : 0;
   const now = o.now ?? (() => new Date());
-  const runId = newRunId(now(), section.id);
+  // Two runs started within the same second get distinct journals.
+  let runId = newRunId(now(), section.id);
+  for (let n = 2; fs.existsSync(path.join(o.dir, `${runId}.jsonl`)); n++) runId = `${newRunId(now(), section.id)}-${n}`;
   const file = path.join(o.dir, `${runId}.jsonl`);
   const journal = openJournal(file, { now, redact: (t: string) => deps.redactor.redact(t) });
   const started = journal.append({

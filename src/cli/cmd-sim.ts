@@ -1,4 +1,5 @@
-import { SIM_RECOVERIES, type SimControl } from '../../engine/adapters/sim-control.ts';
+import type { SimControl } from '../../engine/adapters/sim-control.ts';
+import { SIM_RECOVERIES } from '../../engine/sim/recoveries.ts';
 import { FAULT_KINDS, startLabSim } from '../../engine/sim/index.ts';
 import { openSimControl, SimControlError } from '../guard/sim-control-target.ts';
 import type { CommandContext } from './commands.ts';

@@ -1,4 +1,4 @@
-import { SIM_RECOVERIES } from '../../engine/adapters/sim-control.ts';
+import { SIM_RECOVERIES } from '../../engine/sim/recoveries.ts';
 import { FAULT_KINDS } from '../../engine/sim/world/faults.ts';
 import type { Command } from './commands.ts';
 

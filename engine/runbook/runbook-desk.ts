@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createStore, type Store } from '../common/store.ts';
+import type { EngineDeps } from './engine-deps.ts';
+import { listRuns } from './journal.ts';
+import { loadRunbook } from './parse-runbook.ts';
+import type { Intent, RunbookRun } from './runner.ts';
+import type { RunView } from './run-view.ts';
+import { resumeRun, startRun } from './start-run.ts';
+import { findSection } from './start-run.ts';
+import type { Runbook, Section } from './types.ts';
+
+export interface SectionEntry {
+  file: string;
+  runbook: string;
+  section: string;
+  title: string;
+  steps: number;
+  agentSteps: number;
+  /** The newest run of this section: when and how it ended (running/interrupted when it has not). */
+  lastRun?: { at: string; status: string; runId: string; file: string };
+}
+
+export interface DeskState {
+  sections: SectionEntry[];
+  /** Runbooks that do not parse: shown with their located errors instead of being skipped silently. */
+  broken: { file: string; error: string }[];
+  run?: RunView;
+  /** The section the run follows, for the step's prose, command and checks. */
+  section?: Section;
+  /** The last thing that went wrong starting or resuming a run. */
+  error?: string;
+}
+
+/** What the Runbooks screen asks of the engine. */
+export type DeskIntent = { type: 'start'; file: string; section: string } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
+
+export interface DeskOptions {
+  /** Markdown runbooks: files, or directories whose `*.md` (README.md aside) are runbooks. */
+  sources: string[];
+  runsDir: string;
+  sandbox: string;
+  paranoid?: boolean;
+  pollMs?: number;
+}
+
+function runbookFiles(sources: string[]): string[] {
+  return sources.flatMap((src) => {
+    if (!fs.existsSync(src)) return [];
+    if (!fs.statSync(src).isDirectory()) return [src];
+    return fs
+      .readdirSync(src)
+      .filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md')
+      .sort()
+      .map((f) => path.join(src, f));
+  });
+}
+
+/**
+ * The engine side of the Runbooks screen: the catalogue of sections with their last rehearsal,
+ * and at most one run in hand.
+ */
+export class RunbookDesk {
+  readonly state: Store<DeskState>;
+  private run: RunbookRun | undefined;
+  private unsubscribe = () => {};
+
+  constructor(
+    private readonly opts: DeskOptions,
+    private readonly deps: EngineDeps,
+  ) {
+    this.state = createStore<DeskState>({ sections: [], broken: [] });
+    this.refresh();
+  }
+
+  /** Re-reads the runbooks and the journals. */
+  refresh(): void {
+    const runs = listRuns(this.opts.runsDir);
+    const sections: SectionEntry[] = [];
+    const broken: DeskState['broken'] = [];
+    for (const file of runbookFiles(this.opts.sources)) {
+      let rb: Runbook;
+      try {
+        rb = loadRunbook(file);
+      } catch (e) {
+        broken.push({ file, error: (e as Error).message });
+        continue;
+      }
+      for (const s of rb.sections.filter((x) => x.steps.length)) {
+        const last = runs.find((r) => r.started.runbook === rb.file && r.started.section === s.id);
+        sections.push({
+          file: rb.file,
+          runbook: rb.title,
+          section: s.id,
+          title: s.title,
+          steps: s.steps.length,
+          agentSteps: s.steps.filter((x) => x.kind === 'AGENT').length,
+          ...(last ? { lastRun: { at: last.started.at, status: last.finished?.status ?? 'interrupted', runId: last.runId, file: last.file } } : {}),
+        });
+      }
+    }
+    this.state.set((s) => ({ ...s, sections, broken }));
+  }
+
+  send(intent: DeskIntent): void {
+    if (intent.type === 'dismiss') {
+      if (this.state.get().run?.phase.kind === 'finished') this.state.set((s) => ({ ...s, run: undefined, section: undefined }));
+      return;
+    }
+    if (intent.type === 'start' || intent.type === 'resume') {
+      if (this.run && this.state.get().run?.phase.kind !== 'finished') return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it, or quit and `lab-tui resume` later' }));
+      try {
+        const started = intent.type === 'start' ? startRun({ runbook: loadRunbook(intent.file), section: intent.section, dir: this.opts.runsDir, sandbox: this.opts.sandbox, paranoid: this.opts.paranoid, pollMs: this.opts.pollMs }, this.deps).run : resumeRun({ file: intent.file, load: loadRunbook, pollMs: this.opts.pollMs }, this.deps).run;
+        this.attach(started);
+      } catch (e) {
+        this.state.set((s) => ({ ...s, error: (e as Error).message }));
+      }
+      return;
+    }
+    this.run?.send(intent);
+  }
+
+  /** Shows a run started elsewhere (the `run` and `resume` commands). */
+  attach(run: RunbookRun): void {
+    this.unsubscribe();
+    this.run = run;
+    const v = run.view.get();
+    const section = findSection(loadRunbook(v.runbook), v.section);
+    const show = () => this.state.set((s) => ({ ...s, run: run.view.get(), section, error: undefined }));
+    this.unsubscribe = run.view.subscribe(show);
+    show();
+    void run.done.then(() => this.refresh());
+  }
+
+  /** Stops the run in hand without finishing it: it stays resumable. */
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    await this.run?.stop();
+  }
+}
