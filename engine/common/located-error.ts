@@ -23,7 +23,11 @@ export function formatLocated(loc: Location, detail: string, hint?: string): str
 
 /** Several located errors found in one pass, so the operator fixes them all at once. */
 export class LocatedErrors extends Error {
-  constructor(readonly errors: LocatedError[]) {
+  constructor(
+    readonly errors: LocatedError[],
+    /** What kind of input was wrong, for the heading the CLI prints. */
+    readonly input: 'configuration' | 'runbook' | 'manifest' = 'configuration',
+  ) {
     super(errors.map((e) => e.message).join('\n'));
     this.name = 'LocatedErrors';
   }

@@ -137,7 +137,8 @@ export function parseYaml<T>(text: string, file: string, schema: Schema<T>, hint
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const ctx: Ctx = { file, lines, errors: [], hint };
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0];
+    // linePos is only filled with prettyErrors; the offset is always there.
+    const pos = e.linePos?.[0] ?? (e.pos?.[0] !== undefined ? lines.linePos(e.pos[0]) : undefined);
     ctx.errors.push(new LocatedError({ file, line: pos?.line ?? 1, column: pos?.col }, `YAML syntax: ${e.message.split('\n')[0]}`, hint));
   }
   if (ctx.errors.length) throw new LocatedErrors(ctx.errors);

@@ -66,7 +66,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return EXIT.refused;
     }
     if (e instanceof LocatedErrors) {
-      io.stderr(`configuration error:\n${e.message}`);
+      io.stderr(`${e.input} error:\n${e.message}`);
       return EXIT.usage;
     }
     if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {

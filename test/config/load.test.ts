@@ -52,8 +52,8 @@ describe('configuration', () => {
   });
 
   it('reports YAML syntax errors with their line', () => {
-    const errs = errorsOf('sandbox:\n  name: [unclosed\nprod: {}\n');
-    assert.match(errs[0]!, /config\.yaml:\d+(:\d+)?: YAML syntax/);
+    const errs = errorsOf('sandbox:\n  name: x\n  kubernetes: { context: [unclosed\n');
+    assert.match(errs[0]!, /config\.yaml:[34](:\d+)?: YAML syntax/);
   });
 
   it('reports every problem at once', () => {

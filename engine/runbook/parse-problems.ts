@@ -1,0 +1,21 @@
+import { LocatedError, LocatedErrors } from '../common/located-error.ts';
+
+/** Problems found while parsing one runbook: collected so the author fixes them all in one go. */
+export class Problems {
+  private readonly errors: LocatedError[] = [];
+
+  constructor(readonly file: string) {}
+
+  add(line: number, detail: string, hint?: string): void {
+    this.errors.push(new LocatedError({ file: this.file, line }, detail, hint));
+  }
+
+  get count(): number {
+    return this.errors.length;
+  }
+
+  /** In file order, whichever pass found them. */
+  throwIfAny(): void {
+    if (this.errors.length) throw new LocatedErrors([...this.errors].sort((a, b) => a.location.line - b.location.line), 'runbook');
+  }
+}
