@@ -20,10 +20,13 @@ export function fillTemplate(template: string, params: Record<string, unknown>):
   return template.replace(/\{([a-z][a-z0-9-]*)\}/gi, (whole, name: string) => (params[name] === undefined ? whole : quote(params[name])));
 }
 
-/** The newest `<database>*.dump` in the backups directory: what "the sandbox backup bucket" holds. */
+/**
+ * The newest `<database>.dump` or `<database>-<anything>.dump` in the backups directory (what
+ * "the sandbox backup bucket" holds). Exact: `erp` must never pick `erpnext-….dump`.
+ */
 function newestDump(dir: string, database: string): string {
-  const dumps = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.startsWith(database) && f.endsWith('.dump')) : [];
-  if (!dumps.length) throw new Error(`no ${database}*.dump in ${dir} (sandbox.backups.postgres)`);
+  const dumps = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f === `${database}.dump` || (f.startsWith(`${database}-`) && f.endsWith('.dump'))) : [];
+  if (!dumps.length) throw new Error(`no ${database}.dump or ${database}-*.dump in ${dir} (sandbox.backups.postgres)`);
   return dumps.map((f) => path.join(dir, f)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0]!;
 }
 
@@ -87,6 +90,7 @@ export async function runAction(action: string, params: Record<string, unknown>,
 
 /** pg_restore --clean --create: drops what is left of the database and recreates it from the dump. */
 async function restoreDatabase(database: string, deps: EngineDeps, shell: (command: string, env?: Record<string, string>) => Promise<ActionResult>, emit: Emit): Promise<ActionResult> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new Error(`postgres.restore: "${database}" is not a plain database name`);
   if (!deps.postgresBackups) throw new Error('postgres.restore needs sandbox.backups.postgres (or a sandbox.recovery."postgres.restore" command)');
   const pg = deps.postgres();
   if (!pg) throw new Error('no PostgreSQL configured (sandbox.postgres)');
@@ -95,6 +99,9 @@ async function restoreDatabase(database: string, deps: EngineDeps, shell: (comma
   const { host, port, user } = pg.endpoint;
   const password = deps.postgresPassword();
   const env: Record<string, string> = { PGHOST: host, PGPORT: String(port), PGUSER: user, PGDATABASE: 'postgres', ...(password ? { PGPASSWORD: password } : {}) };
+  // --create restores the database named inside the dump, whatever the file is called: check it first.
+  const listed = await shell(`pg_restore --list ${quote(dump)} | grep -qE ${quote(`^;[[:space:]]*dbname: ${database}$`)}`, env);
+  if (listed.status !== 'ok') return { status: 'failed', reason: `${dump} is not a dump of database ${database} (pg_restore --list)` };
   const command = `pg_restore --clean --if-exists --create --no-owner --exit-on-error --dbname postgres ${quote(dump)}`;
   emit('stdout', `$ ${command}`);
   return shell(command, env);
