@@ -21,6 +21,8 @@ export interface RunCommandOptions {
   env?: Record<string, string>;
   /** Between SIGTERM and SIGKILL to the process group. Default 2000 ms. */
   killGraceMs?: number;
+  /** The command's process group, once it exists: journaled, so a resumed run can end it. */
+  onStart?(pid: number): void;
 }
 
 export interface CommandResult {
@@ -82,6 +84,7 @@ export async function runCommand(runner: ProcessRunner, command: string, opts: R
 
   const child = runner.shell(command, { ...(opts.cwd ? { cwd: opts.cwd } : {}), ...(opts.env ? { env: opts.env } : {}) });
   const group = child.pid;
+  if (group !== undefined) opts.onStart?.(group);
   for (const stream of ['stdout', 'stderr'] as const) {
     child[stream]?.on('data', (chunk: Buffer | string) => {
       const raw = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;

@@ -20,6 +20,8 @@ export type JournalRecord =
   | (Base & { type: 'requires-failed'; step: string; probe: string; detail: string })
   /** What the step ran: the command (secrets redacted) or the action and its parameters. */
   | (Base & { type: 'step-action'; step: string; command?: string; action?: string; params?: Record<string, unknown> })
+  /** The step's command runs as process group `pid` (`startTime`: its /proc start time, to know it again). */
+  | (Base & { type: 'process-started'; step: string; pid: number; startTime?: string })
   /** A digest of an output chunk (redacted text, at most 500 characters, and the sha256 of the raw bytes). */
   | (Base & { type: 'output'; step: string; stream: 'stdout' | 'stderr'; text: string; bytes: number; sha256: string })
   | (Base & { type: 'verified'; step: string; probe: string; ok: boolean; detail: string; durationMs: number })

@@ -89,6 +89,7 @@ export function applyRecord(view: RunView | undefined, r: JournalRecord): RunVie
       return { ...view, improvised: view.improvised.map((x, i) => (i === last ? { ...x, status: r.exitCode === undefined ? r.status : `${r.status} (exit ${r.exitCode})` } : x)) };
     }
     case 'step-action':
+    case 'process-started':
       return view;
     case 'run-finished':
       return { ...view, phase: { kind: 'finished', status: r.status } };

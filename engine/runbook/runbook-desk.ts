@@ -33,7 +33,7 @@ export interface DeskState {
 }
 
 /** What the Runbooks screen asks of the engine. */
-export type DeskIntent = { type: 'start'; file: string; section: string } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
+export type DeskIntent = { type: 'start'; file: string; section: string; from?: string; paranoid?: boolean } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
 
 export interface DeskOptions {
   /** Markdown runbooks: files, or directories whose `*.md` (README.md aside) are runbooks. */
@@ -103,6 +103,10 @@ export class RunbookDesk {
   }
 
   send(intent: DeskIntent): void {
+    void this.handle(intent);
+  }
+
+  private async handle(intent: DeskIntent): Promise<void> {
     if (intent.type === 'dismiss') {
       if (this.state.get().run?.phase.kind === 'finished') this.state.set((s) => ({ ...s, run: undefined, section: undefined }));
       return;
@@ -110,7 +114,7 @@ export class RunbookDesk {
     if (intent.type === 'start' || intent.type === 'resume') {
       if (this.run && this.state.get().run?.phase.kind !== 'finished') return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it, or quit and `lab-tui resume` later' }));
       try {
-        const started = intent.type === 'start' ? startRun({ runbook: loadRunbook(intent.file), section: intent.section, dir: this.opts.runsDir, sandbox: this.opts.sandbox, paranoid: this.opts.paranoid, pollMs: this.opts.pollMs }, this.deps).run : resumeRun({ file: intent.file, load: loadRunbook, pollMs: this.opts.pollMs }, this.deps).run;
+        const started = intent.type === 'start' ? startRun({ runbook: loadRunbook(intent.file), section: intent.section, from: intent.from, dir: this.opts.runsDir, sandbox: this.opts.sandbox, paranoid: intent.paranoid ?? this.opts.paranoid, pollMs: this.opts.pollMs }, this.deps).run : (await resumeRun({ file: intent.file, load: loadRunbook, pollMs: this.opts.pollMs }, this.deps)).run;
         this.attach(started);
       } catch (e) {
         this.state.set((s) => ({ ...s, error: (e as Error).message }));

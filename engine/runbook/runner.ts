@@ -6,6 +6,7 @@ import type { Journal } from './journal.ts';
 import { OutputBatcher } from './output-batcher.ts';
 import { runAction, type ActionResult } from './run-action.ts';
 import { runCommand } from './run-command.ts';
+import { processStartTime } from './leftover-process.ts';
 import type { JournalRecord, NewRecord } from './run-types.ts';
 import { applyRecord, OUTPUT_LINES, outcome, type Phase, type RunView } from './run-view.ts';
 import type { Section, Step } from './types.ts';
@@ -43,6 +44,7 @@ export interface RunbookRun {
 }
 
 const STOPPED = Symbol('stopped');
+const SETTLE_MS = 10_000;
 
 /**
  * Walks a section's steps from `startAt`. Every transition is appended to the journal (fsync)
@@ -88,7 +90,8 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
     running = new AbortController();
     const timeoutMs = lab?.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS;
     try {
-      if (command !== undefined) return await runCommand(deps.processes(), command, { timeoutMs, signal: running.signal, onLine: emitFor(step.id), redactor: deps.redactor });
+      const onStart = (pid: number) => record({ type: 'process-started', step: step.id, pid, startTime: processStartTime(pid) });
+      if (command !== undefined) return await runCommand(deps.processes(), command, { timeoutMs, signal: running.signal, onLine: emitFor(step.id), redactor: deps.redactor, onStart });
       return await runAction(lab!.action!, lab!.params, deps, { signal: running.signal, timeoutMs, emit: emitFor(step.id) });
     } catch (e) {
       return { status: running.signal.aborted ? 'aborted' : 'failed', reason: deps.redactor.redact((e as Error).message) };
@@ -121,9 +124,16 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
     }
   }
 
+  /** Preconditions are judged on answers, not on sources still connecting at start-up. */
+  async function sourcesSettled(): Promise<void> {
+    const deadline = Date.now() + SETTLE_MS;
+    while (!stopped && Date.now() < deadline && deps.snapshot().sources.some((s) => s.status === 'connecting')) await new Promise((r) => setTimeout(r, 50));
+  }
+
   /** 'next', 'retry' (run the same step again) or STOPPED. */
   async function runStep(step: Step): Promise<'next' | 'retry' | typeof STOPPED> {
     const requires = step.lab?.requires ?? [];
+    if (requires.length) await sourcesSettled();
     for (;;) {
       const failing = requires.length ? await firstFailing(requires, probeCtx(new Date())) : undefined;
       if (stopped) return STOPPED;

@@ -5,6 +5,7 @@ import type { EngineDeps } from './engine-deps.ts';
 import { newRunId, openJournal, readJournal } from './journal.ts';
 import { runSection, type RunbookRun } from './runner.ts';
 import { replay, resumePoint, type RunView } from './run-view.ts';
+import { endLeftoverGroup } from './leftover-process.ts';
 import type { Runbook, Section } from './types.ts';
 
 export class RunError extends Error {
@@ -75,7 +76,7 @@ export interface ResumeOptions {
  * Continues a run where it stopped. A step that was running when lab-tui died is recorded as
  * aborted ("interrupted") and started again: every step-started in the journal gets an end.
  */
-export function resumeRun(o: ResumeOptions, deps: EngineDeps): { run: RunbookRun; view: RunView; problems: string[] } {
+export async function resumeRun(o: ResumeOptions, deps: EngineDeps): Promise<{ run: RunbookRun; view: RunView; problems: string[] }> {
   const { records, problems } = readJournal(o.file);
   const first = records[0];
   if (first?.type !== 'run-started') throw new RunError(`${o.file}: not a run journal (no run-started record first)`);
@@ -91,7 +92,10 @@ export function resumeRun(o: ResumeOptions, deps: EngineDeps): { run: RunbookRun
   const extra = [];
   if (interrupted && interrupted.status !== 'pending') {
     const startedAt = interrupted.startedAt ? Date.parse(interrupted.startedAt) : Date.now();
-    extra.push(journal.append({ type: 'step-finished', step: interrupted.id, status: 'aborted', durationMs: Date.now() - startedAt, reason: 'interrupted: lab-tui stopped while the step ran' }));
+    const proc = records.findLast((r) => r.type === 'process-started' && r.step === interrupted.id);
+    const ended = proc?.type === 'process-started' && (await endLeftoverGroup(proc.pid, proc.startTime));
+    const reason = `interrupted: lab-tui stopped while the step ran${ended ? `; its leftover process group ${proc.pid} was ended` : ''}`;
+    extra.push(journal.append({ type: 'step-finished', step: interrupted.id, status: 'aborted', durationMs: Date.now() - startedAt, reason }));
   }
   extra.push(journal.append({ type: 'run-resumed', atStep: interrupted?.id ?? section.steps.at(-1)!.id }));
   view = replay([...records, ...extra])!;

@@ -17,6 +17,11 @@ import type { AppModel } from './model.ts';
 import { SCREENS } from './screens.ts';
 import { useStore, type Store } from './store.ts';
 import { useNow } from './use-now.ts';
+import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
+import { RunbookPicker } from '../../screens/runbooks/RunbookPicker.tsx';
+import { Walkthrough } from '../../screens/runbooks/Walkthrough.tsx';
+import { canAssist } from './runbooks/runbook-ui.ts';
+import { PICKER_BINDINGS, walkthroughBindings } from './runbooks/runbook-keys.ts';
 import { useTerminalSize } from './use-terminal-size.ts';
 
 export interface AppProps {
@@ -33,16 +38,18 @@ const CHROME_LINES = 4;
 export function App({ model, onQuit, now = systemNow }: AppProps) {
   const m = useStore(model);
   const snapshot = useStore<Snapshot | undefined>(m.snapshots ?? NO_SNAPSHOT);
-  const [state, dispatch] = useReducer(appReducer, initialApp);
+  const desk = useStore<DeskState | undefined>(m.runbooks?.state ?? NO_DESK);
+  const [state, dispatch] = useReducer(appReducer, initialApp, (s) => (model.get().startScreen ? { ...s, shell: { ...s.shell, screen: model.get().startScreen! } } : s));
   const { rows, columns } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
-  const tick = useNow(now, !!snapshot?.sources.some((s) => s.status === 'stale'));
+  const runActive = !!desk?.run && desk.run.phase.kind !== 'finished';
+  const tick = useNow(now, !!snapshot?.sources.some((s) => s.status === 'stale') || (runActive && state.shell.screen === 'runbooks'));
 
   // Rows are derived once per snapshot or dashboard change, not on every clock tick.
   const visible = useMemo(() => visibleRowsFor(state.dashboard, (list) => (snapshot ? LISTS[list].rows(snapshot, state.dashboard.target) : [])), [snapshot, state.dashboard]);
   // The handler must stay stable (ink re-subscribes useInput on every new handler), so it reads the latest rows through a ref.
-  const latest = useRef({ visible, blocked: !!m.refusal });
-  latest.current = { visible, blocked: !!m.refusal };
+  const latest = useRef({ visible, blocked: !!m.refusal, desk });
+  latest.current = { visible, blocked: !!m.refusal, desk };
   const onKey = useCallback((input: string, key: KeyLike) => {
     for (const name of keyNames(input, key)) dispatch({ type: 'key', name, ...latest.current });
   }, []);
@@ -50,10 +57,13 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
   useEffect(() => {
     if (state.shell.quitting) onQuit();
   }, [state.shell.quitting, onQuit]);
+  useEffect(() => {
+    if (state.outbox) m.runbooks?.send(state.outbox.intent);
+  }, [state.outbox, m.runbooks]);
 
   const { shell } = state;
   const screen = SCREENS.find((s) => s.id === shell.screen)!;
-  const bindings = bindingsFor(shell.screen);
+  const bindings = bindingsFor(shell.screen, shell.screen === 'runbooks' && desk ? (desk.run ? walkthroughBindings(desk.run.phase, canAssist(desk)) : PICKER_BINDINGS) : []);
   // The live region stays shorter than the terminal, or Ink flickers and wipes scrollback.
   const height = Math.max(rows - 1, 10);
   const body = height - CHROME_LINES;
@@ -70,13 +80,18 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
           <HelpOverlay bindings={bindings} height={body} />
         ) : shell.screen === 'dashboard' && snapshot ? (
           <DashboardScreen snapshot={snapshot} state={state.dashboard} visible={visible} width={columns} height={body} />
+        ) : shell.screen === 'runbooks' && desk?.run && desk.section ? (
+          <Walkthrough run={desk.run} section={desk.section} snapshot={snapshot} width={columns} height={body} now={tick} />
+        ) : shell.screen === 'runbooks' && desk ? (
+          <RunbookPicker desk={desk} selected={state.runbooks.selected} width={columns} height={body} />
         ) : (
           <PlaceholderScreen screen={screen} origin={m.origin} />
         )}
       </Box>
-      <HintBar bindings={bindings} cmdline={shell.cmdline} message={shell.message} />
+      <HintBar bindings={bindings} cmdline={shell.cmdline} message={shell.message ?? (shell.screen === 'runbooks' ? state.runbooks.message : undefined)} prompt={shell.screen === 'runbooks' ? state.runbooks.prompt : undefined} />
     </Box>
   );
 }
 
 const NO_SNAPSHOT = { get: () => undefined, subscribe: () => () => {} };
+const NO_DESK = NO_SNAPSHOT;

@@ -2,18 +2,28 @@ import { dashboardKey, goTo, initialDashboard, type DashboardState, type Visible
 import { resolveCommand } from './command-line.ts';
 import { findBinding, GLOBAL_BINDINGS } from './keymap.ts';
 import { initialShell, shellReducer, type ShellAction, type ShellState } from './shell-reducer.ts';
+import type { DeskIntent, DeskState } from '../../engine/runbook/runbook-desk.ts';
+import { initialRunbookUi, runbookKey, type RunbookUi } from './runbooks/runbook-ui.ts';
 
 export interface AppState {
   shell: ShellState;
   dashboard: DashboardState;
+  runbooks: RunbookUi;
+  /** The last intent for the engine; a new object each time, so the app sends each once. */
+  outbox?: { intent: DeskIntent };
 }
 
 export type AppAction =
   | ShellAction
-  /** `visible` gives the rows on screen, so selection can be clamped and opened; `blocked` while a refusal is shown. */
-  | { type: 'key'; name: string; visible: VisibleRows; blocked?: boolean };
+  /**
+   * `visible` gives the rows on screen, so selection can be clamped and opened; `blocked` while a
+   * refusal is shown; `desk` is the Runbooks screen's engine state.
+   */
+  | { type: 'key'; name: string; visible: VisibleRows; blocked?: boolean; desk?: DeskState };
 
-export const initialApp: AppState = { shell: initialShell, dashboard: initialDashboard };
+export const initialApp: AppState = { shell: initialShell, dashboard: initialDashboard, runbooks: initialRunbookUi };
+
+const RUNNING = new Set(['running', 'verifying']);
 
 function submitCommand(state: AppState): AppState {
   const name = (state.shell.cmdline ?? '').trim();
@@ -23,16 +33,23 @@ function submitCommand(state: AppState): AppState {
   const target = resolveCommand(name);
   if ('error' in target) return { ...state, shell: { ...closed, message: target.error } };
   return {
+    ...state,
     shell: { ...closed, screen: target.screen, help: false },
     dashboard: target.view ? goTo(state.dashboard, target.view) : state.dashboard,
   };
 }
 
 /** Keys are interpreted here, not in components, so the whole keyboard is unit-testable. */
-function reduceKey(state: AppState, name: string, visible: VisibleRows, blocked: boolean): AppState {
+function reduceKey(state: AppState, name: string, visible: VisibleRows, blocked: boolean, desk: DeskState | undefined): AppState {
   const { shell } = state;
   const withShell = (a: ShellAction) => ({ ...state, shell: shellReducer(shell, a) });
-  if (name === 'ctrl+c') return withShell({ type: 'quit' });
+  const onRunbooks = shell.screen === 'runbooks' && !shell.help && !blocked && shell.cmdline === undefined && desk;
+  // Ctrl-C cancels the running step rather than leaving the cockpit in the middle of it.
+  if (name === 'ctrl+c' && !(onRunbooks && desk.run && RUNNING.has(desk.run.phase.kind))) return withShell({ type: 'quit' });
+  if (onRunbooks) {
+    const r = runbookKey(state.runbooks, name, desk);
+    if (r) return { ...state, runbooks: r.ui, ...(r.intent ? { outbox: { intent: r.intent } } : {}) };
+  }
   if (shell.cmdline !== undefined) {
     if (name === 'escape') return withShell({ type: 'cmdline.cancel' });
     if (name === 'enter') return submitCommand(state);
@@ -50,6 +67,6 @@ function reduceKey(state: AppState, name: string, visible: VisibleRows, blocked:
 }
 
 export function appReducer(state: AppState, action: AppAction): AppState {
-  if (action.type === 'key') return reduceKey(state, action.name, action.visible, action.blocked ?? false);
+  if (action.type === 'key') return reduceKey(state, action.name, action.visible, action.blocked ?? false, action.desk);
   return { ...state, shell: shellReducer(state.shell, action) };
 }

@@ -72,7 +72,7 @@ export function findBinding<A>(bindings: readonly Binding<A>[], name: string): B
   return bindings.find((b) => b.keys.includes(name));
 }
 
-/** What `?` and the hint bar show on a screen: its own keys first, then the global ones. */
-export function bindingsFor(screen: ScreenId): readonly Binding[] {
-  return [...(screen === 'dashboard' ? DASHBOARD_BINDINGS : []), ...GLOBAL_BINDINGS];
+/** What `?` and the hint bar show on a screen: its own keys first (`own` when they depend on state), then the global ones. */
+export function bindingsFor(screen: ScreenId, own: readonly Binding[] = []): readonly Binding[] {
+  return [...(screen === 'dashboard' ? DASHBOARD_BINDINGS : own), ...GLOBAL_BINDINGS];
 }

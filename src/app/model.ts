@@ -1,5 +1,6 @@
 import type { Store } from '../../engine/common/store.ts';
 import type { Snapshot } from '../../engine/health/types.ts';
+import type { DeskIntent, DeskState } from '../../engine/runbook/runbook-desk.ts';
 import type { Refusal } from '../guard/refusal.ts';
 import type { SandboxIdentity } from '../guard/sandbox.ts';
 
@@ -10,4 +11,8 @@ export interface AppModel {
   refusal?: Refusal;
   /** Arrives once the sandbox passed the guard and the health service started. */
   snapshots?: Store<Snapshot>;
+  /** The Runbooks screen's engine side, with the same sandbox. */
+  runbooks?: { state: Store<DeskState>; send(intent: DeskIntent): void };
+  /** The screen to open on (`lab-tui run` opens the walkthrough). */
+  startScreen?: 'runbooks';
 }

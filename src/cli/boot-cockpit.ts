@@ -4,18 +4,24 @@ import { GuardRefusal } from '../guard/refusal.ts';
 import { openSandbox } from '../guard/sandbox.ts';
 import type { CommandContext } from './commands.ts';
 import { startSandboxHealth } from './start-health.ts';
+import { RunbookDesk, type DeskIntent } from '../../engine/runbook/runbook-desk.ts';
+import { runbookDeps } from './runbook-deps.ts';
+import { runbookSources, runsDir } from './runbook-paths.ts';
 import { resolveTarget } from './target.ts';
 
 /** Resolves the target, passes it through the guard and starts the health service into the model. Returns how to release it all. */
-export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>): Promise<() => Promise<void>> {
+export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, first?: DeskIntent): Promise<() => Promise<void>> {
   const target = await resolveTarget(ctx.global, ctx.io.env);
   model.set((m) => ({ ...m, origin: target.origin }));
   const refuse = (e: GuardRefusal) => model.set((m) => ({ ...m, refusal: e.refusal }));
   try {
     const sandbox = openSandbox(target.config, ctx.io.env);
     const health = startSandboxHealth(sandbox, refuse);
-    model.set((m) => ({ ...m, identity: sandbox.identity, snapshots: health.snapshots }));
+    const desk = new RunbookDesk({ sources: runbookSources(target.config), runsDir: runsDir(target.config), sandbox: sandbox.identity.name }, runbookDeps(sandbox, health.snapshots));
+    model.set((m) => ({ ...m, identity: sandbox.identity, snapshots: health.snapshots, runbooks: { state: desk.state, send: (i) => desk.send(i) } }));
+    if (first) desk.send(first);
     return async () => {
+      await desk.stop();
       await health.stop();
       await target.stop();
     };

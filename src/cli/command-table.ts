@@ -8,6 +8,15 @@ const stateDir = { 'state-dir': { type: 'string' as const, short: 'd' } };
 export const COMMANDS: Command[] = [
   { path: [], usage: '', summary: 'start the cockpit (the embedded simulated sandbox when no configuration exists)', options: {}, load: async () => (await import('./cmd-tui.ts')).runCockpit },
   { path: ['status'], usage: 'status [--json]', summary: 'print the snapshot the dashboard renders, once (exit 0 when printed)', options: json, load: async () => (await import('./cmd-status.ts')).runStatus },
+  {
+    path: ['run'],
+    usage: 'run RUNBOOK.md [--section ID] [--from STEP] [--paranoid] [--dry-run [--json]]',
+    summary: 'walk a runbook procedure in the cockpit (--dry-run: print what would run, run nothing)',
+    options: { ...json, section: { type: 'string', short: 's' }, from: { type: 'string' }, paranoid: { type: 'boolean' }, 'dry-run': { type: 'boolean', short: 'n' } },
+    load: async () => (await import('./cmd-run.ts')).runRun,
+  },
+  { path: ['resume'], usage: 'resume [RUN_ID | JOURNAL]', summary: 'continue an interrupted run where it stopped (default: the newest interrupted run)', options: {}, load: async () => (await import('./cmd-run.ts')).runResume },
+  { path: ['runbook', 'check'], usage: 'runbook check FILE... [--json]', summary: 'parse runbooks and report every problem with its file and line', options: json, load: async () => (await import('./cmd-run.ts')).runRunbookCheck },
   { path: ['config', 'check'], usage: 'config check [--json]', summary: "validate the configuration and run the guard's static rules, without contacting anything", options: json, load: async () => (await import('./cmd-config.ts')).runConfigCheck },
   { path: ['config', 'path'], usage: 'config path', summary: 'print which configuration file lab-tui would read', options: {}, load: async () => (await import('./cmd-config.ts')).runConfigPath },
   {

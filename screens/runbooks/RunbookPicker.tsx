@@ -1,0 +1,35 @@
+import { Box, Text } from 'ink';
+import React from 'react';
+import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
+import { fit } from '../../src/app/runbooks/text-layout.ts';
+
+/** The procedures of every runbook, with their size and last rehearsal; enter starts one. */
+export function RunbookPicker({ desk, selected, width, height }: { desk: DeskState; selected: number; width: number; height: number }) {
+  const rows = desk.sections.map((s) => [s.runbook, s.title, `${s.steps} (${s.agentSteps} agent)`, s.lastRun ? `${s.lastRun.at.slice(0, 16).replace('T', ' ')} ${s.lastRun.status}` : 'never']);
+  const header = ['RUNBOOK', 'PROCEDURE', 'STEPS', 'LAST REHEARSAL'];
+  const widths = [Math.min(24, Math.max(7, ...rows.map((r) => r[0]!.length))), Math.min(40, Math.max(9, ...rows.map((r) => r[1]!.length))), 12];
+  const line = (cells: string[]) => fit(cells.map((c, i) => (i < 3 ? fit(c, widths[i]!) : c)).join('  '), width);
+  const listHeight = Math.max(1, height - 3 - desk.broken.length - (desk.error ? 1 : 0));
+  const start = Math.min(Math.max(0, selected - listHeight + 1), Math.max(0, rows.length - listHeight));
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text bold>{fit(' Runbooks: pick a procedure to rehearse ', width)}</Text>
+      <Text dimColor>{line(header)}</Text>
+      {rows.length === 0 ? <Text dimColor>{fit('  no runbooks found (sandbox.runbooks.path, or the shipped manifests/runbooks)', width)}</Text> : null}
+      {rows.slice(start, start + listHeight).map((r, i) => {
+        const status = desk.sections[start + i]?.lastRun?.status;
+        return (
+          <Text key={`${desk.sections[start + i]!.file}#${desk.sections[start + i]!.section}`} inverse={start + i === selected} color={status === 'failed' ? 'red' : status === 'interrupted' ? 'yellow' : status === 'passed' ? 'green' : undefined}>
+            {line(r)}
+          </Text>
+        );
+      })}
+      {desk.broken.map((b) => (
+        <Text key={b.file} color="red">
+          {fit(`✗ ${b.error.split('\n')[0]}`, width)}
+        </Text>
+      ))}
+      {desk.error ? <Text color="red">{fit(desk.error, width)}</Text> : null}
+    </Box>
+  );
+}

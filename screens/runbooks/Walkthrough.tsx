@@ -1,0 +1,140 @@
+import { Box, Text } from 'ink';
+import React, { memo } from 'react';
+import type { Snapshot } from '../../engine/health/types.ts';
+import type { RunView, StepView } from '../../engine/runbook/run-view.ts';
+import type { ProbeSpec, Section, Step } from '../../engine/runbook/types.ts';
+import { elapsed, fit, wrap } from '../../src/app/runbooks/text-layout.ts';
+
+const ICON: Record<StepView['status'], string> = { pending: '·', running: '▶', verifying: '▶', done: '✓', failed: '✗', skipped: '↷', aborted: '■' };
+const COLOR: Partial<Record<StepView['status'], string>> = { running: 'cyan', verifying: 'cyan', done: 'green', failed: 'red', aborted: 'red', skipped: 'yellow' };
+const SPINNER = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
+const HEALTH_COLOR = { healthy: 'green', degraded: 'yellow', down: 'red', unknown: 'gray' } as const;
+
+const probeText = (p: ProbeSpec) => `${p.probe}${Object.keys(p.params).length ? ` ${Object.entries(p.params).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}${p.timeoutMs ? ` (≤ ${Math.round(p.timeoutMs / 1000)} s)` : ''}`;
+
+/** What the step asks for, line by line: prose, then what runs, then its checks. */
+function stepLines(step: Step, width: number, maxProse: number): { text: string; color?: string }[] {
+  const out: { text: string; color?: string }[] = [];
+  const prose = [step.intro, step.body].filter(Boolean).join('\n');
+  if (prose) out.push(...wrap(prose, width, maxProse).map((text) => ({ text, color: 'gray' })));
+  if (step.lab?.action) out.push({ text: `action: ${step.lab.action}${Object.entries(step.lab.params).map(([k, v]) => `  ${k}=${v}`).join('')}`, color: 'cyan' });
+  if (step.command) for (const l of step.command.code.split('\n')) out.push({ text: `$ ${l}`, color: step.kind === 'AGENT' ? 'cyan' : undefined });
+  for (const r of step.lab?.requires ?? []) out.push({ text: `requires: ${probeText(r)}` });
+  for (const v of step.lab?.verify ?? []) out.push({ text: `verify:   ${probeText(v)}` });
+  return out.map((l) => ({ ...l, text: fit(l.text, width) }));
+}
+
+function phaseLine(run: RunView, now: Date): { text: string; color: string } {
+  const step = run.steps[run.current];
+  const since = step?.startedAt ? elapsed(now.getTime() - Date.parse(step.startedAt)) : '';
+  const spin = SPINNER[Math.floor(now.getTime() / 1000) % SPINNER.length];
+  switch (run.phase.kind) {
+    case 'operator':
+      return { text: `waiting for you ${since}: do it, then enter (f failed, s skip)`, color: 'yellow' };
+    case 'confirm':
+      return { text: 'paranoid: enter runs this step, s skips it', color: 'yellow' };
+    case 'running':
+      return { text: `${spin} running ${since}  (x aborts)`, color: 'cyan' };
+    case 'verifying':
+      return { text: `${spin} verifying ${run.phase.probe} ${since}: ${run.notice ?? ''}`, color: 'cyan' };
+    case 'blocked':
+      return { text: `blocked: ${run.phase.detail}  (r retry, s skip, f failed)`, color: 'red' };
+    case 'failed':
+      return { text: `${run.phase.detail}  (r retry, enter continue)`, color: 'red' };
+    case 'finished':
+      return { text: `run ${run.phase.status} in ${elapsed(now.getTime() - Date.parse(run.startedAt))}  (enter: back to the procedures)`, color: run.phase.status === 'passed' ? 'green' : 'red' };
+    case 'starting':
+      return { text: 'starting…', color: 'gray' };
+  }
+}
+
+export interface WalkthroughProps {
+  run: RunView;
+  section: Section;
+  snapshot?: Snapshot;
+  width: number;
+  height: number;
+  now: Date;
+}
+
+/** Steps on the left, the step in hand on the right, live output below, the sandbox's health at the side. */
+export const Walkthrough = memo(function Walkthrough({ run, section, snapshot, width, height, now }: WalkthroughProps) {
+  const side = 24;
+  const main = Math.max(40, width - side - 1);
+  const listWidth = Math.min(48, Math.floor(main * 0.42));
+  const detailWidth = Math.max(20, main - listWidth - 2);
+  const outputHeight = Math.max(3, Math.floor((height - 2) * 0.35));
+  const topHeight = Math.max(4, height - 2 - outputHeight);
+  const step = section.steps[Math.min(run.current, section.steps.length - 1)];
+  const view = run.steps[run.current];
+  // The outcome first: the text is what gets cut on a narrow list.
+  const improvised = run.improvised.map((x) => `+ ${x.command ? (x.status === undefined ? '▶ ' : x.status.startsWith('ok') ? '✓ ' : `✗ ${x.status} `) : ''}${x.text}${x.command ? ` $ ${x.command}` : ''}`);
+  const stepRows = run.steps.map((s) => {
+    const time = s.durationMs !== undefined ? elapsed(s.durationMs) : s.startedAt ? elapsed(now.getTime() - Date.parse(s.startedAt)) : '';
+    return { s, text: fit(`${ICON[s.status]} ${String(s.number).padStart(2)} ${s.kind === 'AGENT' ? 'A' : 'H'} ${s.title}`, listWidth - 6) + time.padStart(6) };
+  });
+  const phase = phaseLine(run, now);
+  const detail = step ? stepLines(step, detailWidth, Math.max(1, topHeight - 8)) : [];
+  const output = run.output.slice(-(outputHeight - 1));
+  const health = snapshot
+    ? [
+        fit(`nodes ${snapshot.nodes.filter((n) => n.ready === 'Ready').length}/${snapshot.nodes.length} Ready`, side),
+        ...snapshot.components.map((c) => ({ c, text: fit(`${c.id.padEnd(10)}${c.status}`, side) })),
+        ...snapshot.sources.filter((s) => s.status !== 'live').map((s) => fit(`${s.id} ${s.status}`, side)),
+      ]
+    : [fit('health: connecting…', side)];
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Text wrap="truncate">
+        <Text bold>{` ${fit(`${section.title}`, Math.max(10, width - 40))}`}</Text>
+        <Text dimColor>{` run ${run.runId}`}</Text>
+      </Text>
+      <Box flexDirection="row" height={topHeight}>
+        <Box flexDirection="column" width={listWidth} marginRight={2}>
+          {stepRows.slice(0, topHeight - Math.min(improvised.length, 3)).map(({ s, text }, i) => (
+            <Text key={s.id} color={COLOR[s.status]} bold={i === run.current}>
+              {text}
+            </Text>
+          ))}
+          {improvised.slice(-3).map((t, i) => (
+            <Text key={`imp-${i}`} color="magenta">
+              {fit(t, listWidth)}
+            </Text>
+          ))}
+        </Box>
+        <Box flexDirection="column" width={detailWidth}>
+          {step ? <Text bold>{fit(`[${step.kind}] ${step.number}. ${step.title}`, detailWidth)}</Text> : null}
+          {detail.map((l, i) => (
+            <Text key={i} color={l.color}>
+              {l.text}
+            </Text>
+          ))}
+          {view?.detail ? <Text color={view.status === 'failed' || view.status === 'aborted' ? 'red' : undefined}>{fit(`last: ${view.detail}`, detailWidth)}</Text> : null}
+          <Text color={phase.color}>{fit(phase.text, detailWidth)}</Text>
+        </Box>
+        <Box flexDirection="column" width={side} marginLeft={1}>
+          <Text bold>{fit('Health', side)}</Text>
+          {health.slice(0, topHeight - 1).map((h, i) =>
+            typeof h === 'string' ? (
+              <Text key={i} dimColor>
+                {h}
+              </Text>
+            ) : (
+              <Text key={i} color={HEALTH_COLOR[h.c.status]}>
+                {h.text}
+              </Text>
+            ),
+          )}
+        </Box>
+      </Box>
+      <Text bold>{fit(' Output', width)}</Text>
+      <Box flexDirection="column" height={outputHeight - 1}>
+        {output.map((l, i) => (
+          <Text key={i} color={l.stream === 'stderr' ? 'yellow' : undefined}>
+            {fit(l.text, width)}
+          </Text>
+        ))}
+      </Box>
+    </Box>
+  );
+});

@@ -1,0 +1,82 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { listRuns } from '../../engine/runbook/journal.ts';
+import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
+import { findSection, RunError } from '../../engine/runbook/start-run.ts';
+import type { Runbook, Section } from '../../engine/runbook/types.ts';
+import type { CommandContext } from './commands.ts';
+import { runCockpit } from './cmd-tui.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { json } from './io.ts';
+import { runsDir } from './runbook-paths.ts';
+import { resolveTarget } from './target.ts';
+
+function sectionOf(runbook: Runbook, wanted: unknown): Section {
+  const withSteps = runbook.sections.filter((s) => s.steps.length);
+  if (typeof wanted === 'string') {
+    try {
+      return findSection(runbook, wanted);
+    } catch (e) {
+      throw new UsageError((e as RunError).message);
+    }
+  }
+  if (withSteps.length === 1) return withSteps[0]!;
+  throw new UsageError(`${runbook.file} has ${withSteps.length} procedures; pick one with --section: ${withSteps.map((s) => s.id).join(', ')}`);
+}
+
+/** What --dry-run prints: each step and what the engine would do, nothing run. */
+function plan(section: Section, from: number): string {
+  const lines = [`${section.title} (${section.id}): ${section.steps.length} steps${from ? `, from step ${from + 1}` : ''}`];
+  for (const s of section.steps.slice(from)) {
+    lines.push(`${String(s.number).padStart(3)}. [${s.kind}] ${s.title}`);
+    for (const r of s.lab?.requires ?? []) lines.push(`       requires ${r.probe}${Object.keys(r.params).length ? ` ${JSON.stringify(r.params)}` : ''}`);
+    if (s.lab?.action) lines.push(`       ${s.kind === 'AGENT' ? 'would run' : 'assist'} ${s.lab.action}${Object.keys(s.lab.params).length ? ` ${JSON.stringify(s.lab.params)}` : ''}`);
+    else if (s.command) lines.push(...s.command.code.split('\n').map((c) => `       ${s.kind === 'AGENT' ? 'would run' : 'operator runs'} $ ${c}`));
+    for (const v of s.lab?.verify ?? []) lines.push(`       verify ${v.probe}${Object.keys(v.params).length ? ` ${JSON.stringify(v.params)}` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+export async function runRun(ctx: CommandContext): Promise<number> {
+  const file = ctx.args[0];
+  if (!file) throw new UsageError('run needs a runbook file, e.g. lab-tui run manifests/runbooks/CLUSTER_RECOVERY.md --section vault-unseal-vso-re-auth');
+  const runbook = loadRunbook(file);
+  const section = sectionOf(runbook, ctx.values.section);
+  const from = typeof ctx.values.from === 'string' ? ctx.values.from : undefined;
+  const start = from ? section.steps.findIndex((s) => s.id === from || String(s.number) === from) : 0;
+  if (start === -1) throw new UsageError(`--from ${from}: no such step in ${section.id} (1-${section.steps.length})`);
+  if (ctx.values['dry-run']) {
+    ctx.io.stdout(ctx.values.json ? json({ runbook: runbook.file, digest: runbook.digest, section: { ...section, steps: section.steps.slice(start) } }) : plan(section, start));
+    return EXIT.ok;
+  }
+  return runCockpit(ctx, { first: { type: 'start', file: runbook.file, section: section.id, from, paranoid: !!ctx.values.paranoid } });
+}
+
+/** `resume [RUN]`: a run id, a journal file, or the newest interrupted run. */
+export async function runResume(ctx: CommandContext): Promise<number> {
+  const wanted = ctx.args[0];
+  let file: string | undefined;
+  if (wanted && fs.existsSync(wanted)) file = path.resolve(wanted);
+  else {
+    const target = await resolveTarget(ctx.global, ctx.io.env);
+    const runs = listRuns(runsDir(target.config));
+    await target.stop();
+    const run = wanted ? runs.find((r) => r.runId === wanted) : runs.find((r) => !r.finished);
+    if (!run) throw new UsageError(wanted ? `no run ${wanted} in ${runsDir(target.config)}` : `no interrupted run in ${runsDir(target.config)}`);
+    if (run.finished) throw new UsageError(`run ${run.runId} already finished (${run.finished.status}); start a new one`);
+    file = run.file;
+  }
+  return runCockpit(ctx, { first: { type: 'resume', file } });
+}
+
+/** `runbook check FILE...`: parse only; every problem with its file and line. */
+export async function runRunbookCheck(ctx: CommandContext): Promise<number> {
+  if (!ctx.args.length) throw new UsageError('runbook check needs one or more Markdown files');
+  const results = ctx.args.map((f) => {
+    const rb = loadRunbook(f);
+    return { file: rb.file, title: rb.title, digest: rb.digest, sections: rb.sections.map((s) => ({ id: s.id, title: s.title, steps: s.steps.length })) };
+  });
+  ctx.io.stdout(ctx.values.json ? json(results) : results.map((r) => `${r.file}: ok, ${r.sections.map((s) => `${s.id} (${s.steps})`).join(', ')}`).join('\n'));
+  return EXIT.ok;
+}
+
