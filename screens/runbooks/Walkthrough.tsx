@@ -12,16 +12,22 @@ const HEALTH_COLOR = { healthy: 'green', degraded: 'yellow', down: 'red', unknow
 
 const probeText = (p: ProbeSpec) => `${p.probe}${Object.keys(p.params).length ? ` ${Object.entries(p.params).map(([k, v]) => `${k}=${v}`).join(' ')}` : ''}${p.timeoutMs ? ` (≤ ${Math.round(p.timeoutMs / 1000)} s)` : ''}`;
 
-/** What the step asks for, line by line: prose, then what runs, then its checks. */
-function stepLines(step: Step, width: number, maxProse: number): { text: string; color?: string }[] {
+/** What the step asks for in at most `height` lines: prose (cut first), then what runs, then its checks. */
+function stepLines(step: Step, width: number, height: number): { text: string; color?: string }[] {
   const out: { text: string; color?: string }[] = [];
+  const checks = checkLines(step);
   const prose = [step.intro, step.body].filter(Boolean).join('\n');
-  if (prose) out.push(...wrap(prose, width, maxProse).map((text) => ({ text, color: 'gray' })));
+  if (prose && height > checks.length) out.push(...wrap(prose, width, height - checks.length).map((text) => ({ text, color: 'gray' })));
+  return [...out, ...checks].slice(0, Math.max(0, height)).map((l) => ({ ...l, text: fit(l.text, width) }));
+}
+
+function checkLines(step: Step): { text: string; color?: string }[] {
+  const out: { text: string; color?: string }[] = [];
   if (step.lab?.action) out.push({ text: `action: ${step.lab.action}${Object.entries(step.lab.params).map(([k, v]) => `  ${k}=${v}`).join('')}`, color: 'cyan' });
   if (step.command) for (const l of step.command.code.split('\n')) out.push({ text: `$ ${l}`, color: step.kind === 'AGENT' ? 'cyan' : undefined });
   for (const r of step.lab?.requires ?? []) out.push({ text: `requires: ${probeText(r)}` });
   for (const v of step.lab?.verify ?? []) out.push({ text: `verify:   ${probeText(v)}` });
-  return out.map((l) => ({ ...l, text: fit(l.text, width) }));
+  return out;
 }
 
 function phaseLine(run: RunView, now: Date): { text: string; color: string } {
@@ -73,8 +79,13 @@ export const Walkthrough = memo(function Walkthrough({ run, section, snapshot, w
     const time = s.durationMs !== undefined ? elapsed(s.durationMs) : s.startedAt ? elapsed(now.getTime() - Date.parse(s.startedAt)) : '';
     return { s, text: fit(`${ICON[s.status]} ${String(s.number).padStart(2)} ${s.kind === 'AGENT' ? 'A' : 'H'} ${s.title}`, listWidth - 6) + time.padStart(6) };
   });
+  // The step in hand stays in view on a short terminal.
+  const stepSlots = Math.max(1, topHeight - Math.min(improvised.length, 3));
+  const firstStep = Math.min(Math.max(0, run.current - stepSlots + 2), Math.max(0, stepRows.length - stepSlots));
   const phase = phaseLine(run, now);
-  const detail = step ? stepLines(step, detailWidth, Math.max(1, topHeight - 8)) : [];
+  const title = step ? wrap(`[${step.kind}] ${step.number}. ${step.title}`, detailWidth, 3) : [];
+  // Every pane is cut to its height here: Ink does not clip (see App.tsx).
+  const detail = step ? stepLines(step, detailWidth, topHeight - title.length - (view?.detail ? 1 : 0) - 1) : [];
   const output = run.output.slice(-(outputHeight - 1));
   const health = snapshot
     ? [
@@ -91,8 +102,8 @@ export const Walkthrough = memo(function Walkthrough({ run, section, snapshot, w
       </Text>
       <Box flexDirection="row" height={topHeight}>
         <Box flexDirection="column" width={listWidth} marginRight={2}>
-          {stepRows.slice(0, topHeight - Math.min(improvised.length, 3)).map(({ s, text }, i) => (
-            <Text key={s.id} color={COLOR[s.status]} bold={i === run.current}>
+          {stepRows.slice(firstStep, firstStep + stepSlots).map(({ s, text }) => (
+            <Text key={s.id} color={COLOR[s.status]} bold={s.number - 1 === run.current}>
               {text}
             </Text>
           ))}
@@ -103,7 +114,12 @@ export const Walkthrough = memo(function Walkthrough({ run, section, snapshot, w
           ))}
         </Box>
         <Box flexDirection="column" width={detailWidth}>
-          {step ? <Text bold>{fit(`[${step.kind}] ${step.number}. ${step.title}`, detailWidth)}</Text> : null}
+          {/* The title is the instruction: it wraps rather than being cut. */}
+          {title.map((l, i) => (
+            <Text key={`t${i}`} bold>
+              {l}
+            </Text>
+          ))}
           {detail.map((l, i) => (
             <Text key={i} color={l.color}>
               {l.text}
