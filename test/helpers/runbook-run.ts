@@ -9,6 +9,8 @@ import { openSandbox, type Sandbox } from '../../src/guard/sandbox.ts';
 import { runbookDeps } from '../../src/cli/runbook-deps.ts';
 import { startSandboxHealth } from '../../src/cli/start-health.ts';
 import type { LabConfig } from '../../src/config/types.ts';
+import type { RunbookRun } from '../../engine/runbook/runner.ts';
+import { waitFor } from './wait.ts';
 
 export interface EngineHarness {
   sandbox: Sandbox;
@@ -28,4 +30,16 @@ export function engineOn(sim: LabSim, edit: (c: LabConfig) => LabConfig = (c) =>
   }, { pollMs: 100 });
   const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-runs-'));
   return { sandbox, health, deps: runbookDeps(sandbox, health.snapshots), runsDir, stop: () => health.stop() };
+}
+
+/** Waits for a condition on a run, advancing lab-sim's manual clock in 5 s steps while the engine verifies. */
+export async function untilWithSimClock(run: RunbookRun, sim: LabSim, what: string, pred: () => boolean, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () => {
+      if (pred()) return true;
+      if (run.view.get().phase.kind === 'verifying') await sim.advance(5_000);
+      return pred();
+    },
+    { what: `${what}; view: ${JSON.stringify({ phase: run.view.get().phase, notice: run.view.get().notice, steps: run.view.get().steps.map((s) => `${s.id} ${s.status} ${s.detail ?? ''}`) })}`, timeoutMs },
+  );
 }

@@ -8,13 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { readJournal } from '../../engine/runbook/journal.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
-import type { RunbookRun } from '../../engine/runbook/runner.ts';
 import { startRun } from '../../engine/runbook/start-run.ts';
 import { manifestPath } from '../../engine/common/package-root.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';
+import { engineOn, untilWithSimClock, type EngineHarness } from '../helpers/runbook-run.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -28,18 +27,6 @@ const RUNBOOK = manifestPath('runbooks/CLUSTER_RECOVERY.md');
 const SECTION = 'postgres-restore';
 const TOKEN = 'erp-db-7c1d';
 const ORDERS = 5000;
-
-/** Waits for a condition, advancing lab-sim's manual clock in 5 s steps while the engine verifies. */
-async function until(run: RunbookRun, sim: LabSim, what: string, pred: () => boolean) {
-  await waitFor(
-    async () => {
-      if (pred()) return true;
-      if (run.view.get().phase.kind === 'verifying') await sim.advance(5_000);
-      return pred();
-    },
-    { what: `${what}; view: ${JSON.stringify({ phase: run.view.get().phase, notice: run.view.get().notice, steps: run.view.get().steps.map((s) => `${s.id} ${s.status} ${s.detail ?? ''}`) })}`, timeoutMs: 30_000 },
-  );
-}
 
 describe('runbook engine: Postgres restore against a real PostgreSQL', () => {
   let sim: LabSim | undefined;
@@ -108,9 +95,9 @@ describe('runbook engine: Postgres restore against a real PostgreSQL', () => {
 
   it('restores the dropped database from the newest dump, data intact, journaled without secrets', async () => {
     const { run, file } = startRun({ runbook: loadRunbook(RUNBOOK), section: SECTION, dir: h!.runsDir, sandbox: 'lab-sim', pollMs: 20 }, h!.deps);
-    await until(run, sim!, 'step 1 waits for the operator', () => run.view.get().phase.kind === 'operator');
+    await untilWithSimClock(run, sim!, 'step 1 waits for the operator', () => run.view.get().phase.kind === 'operator');
     run.send({ type: 'done' });
-    await until(run, sim!, 'the run finishes', () => run.view.get().phase.kind === 'finished');
+    await untilWithSimClock(run, sim!, 'the run finishes', () => run.view.get().phase.kind === 'finished');
     const final = await run.done;
 
     assert.deepEqual(final.phase, { kind: 'finished', status: 'passed' });
@@ -155,10 +142,10 @@ describe('runbook engine: Postgres restore against a real PostgreSQL', () => {
 
     const { run, file } = startRun({ runbook: loadRunbook(RUNBOOK), section: SECTION, dir: h!.runsDir, sandbox: 'lab-sim', pollMs: 20 }, h!.deps);
     const phase = () => run.view.get().phase;
-    await until(run, sim!, 'step 1 waits for the operator', () => phase().kind === 'operator');
+    await untilWithSimClock(run, sim!, 'step 1 waits for the operator', () => phase().kind === 'operator');
     run.send({ type: 'done' });
 
-    await until(run, sim!, 'the restore step fails', () => phase().kind === 'failed');
+    await untilWithSimClock(run, sim!, 'the restore step fails', () => phase().kind === 'failed');
     const failedView = run.view.get();
     assert.equal(failedView.current, 2, 'it is step 3, the restore, that failed');
     assert.equal(failedView.steps[2]!.status, 'failed');
@@ -167,12 +154,12 @@ describe('runbook engine: Postgres restore against a real PostgreSQL', () => {
     run.send({ type: 'continue' });
 
     // Scaling the ERP up requires the database: blocked, the operator skips it.
-    await until(run, sim!, 'step 4 is blocked by its requires', () => phase().kind === 'blocked' || phase().kind === 'finished');
+    await untilWithSimClock(run, sim!, 'step 4 is blocked by its requires', () => phase().kind === 'blocked' || phase().kind === 'finished');
     const blocked = phase();
     assert.ok(blocked.kind === 'blocked' && blocked.detail.startsWith('postgres.database'), JSON.stringify(blocked));
     run.send({ type: 'skip', reason: 'no database to connect to: the restore failed' });
 
-    await until(run, sim!, 'the run finishes', () => phase().kind === 'finished');
+    await untilWithSimClock(run, sim!, 'the run finishes', () => phase().kind === 'finished');
     const final = await run.done;
     assert.deepEqual(final.phase, { kind: 'finished', status: 'failed' });
     assert.deepEqual(final.steps.map((s) => s.status), ['done', 'done', 'failed', 'skipped']);

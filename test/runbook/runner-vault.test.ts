@@ -3,27 +3,14 @@ import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { readJournal } from '../../engine/runbook/journal.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
-import type { RunbookRun } from '../../engine/runbook/runner.ts';
 import { startRun } from '../../engine/runbook/start-run.ts';
 import { manifestPath } from '../../engine/common/package-root.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
-import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';
+import { engineOn, untilWithSimClock, type EngineHarness } from '../helpers/runbook-run.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const RUNBOOK = manifestPath('runbooks/CLUSTER_RECOVERY.md');
-
-/** Waits for a phase, advancing lab-sim's manual clock in 5 s steps while the engine verifies. */
-async function until(run: RunbookRun, sim: LabSim, what: string, pred: () => boolean) {
-  await waitFor(
-    async () => {
-      if (pred()) return true;
-      if (run.view.get().phase.kind === 'verifying') await sim.advance(5_000);
-      return pred();
-    },
-    { what: `${what}; view: ${JSON.stringify({ phase: run.view.get().phase, notice: run.view.get().notice, steps: run.view.get().steps.map((s) => `${s.id} ${s.status} ${s.detail ?? ''}`) })}`, timeoutMs: 30_000 },
-  );
-}
 
 describe('runbook engine against lab-sim: Vault unseal + VSO re-auth', () => {
   let sim: LabSim;
@@ -42,12 +29,12 @@ describe('runbook engine against lab-sim: Vault unseal + VSO re-auth', () => {
 
   it('walks the section to green with an improvised step, journaling every transition without secrets', async () => {
     const { run, file } = startRun({ runbook: loadRunbook(RUNBOOK), section: 'vault-unseal-vso-re-auth', dir: h.runsDir, sandbox: 'lab-sim', pollMs: 20 }, h.deps);
-    await until(run, sim, 'step 1 waits for the operator', () => run.view.get().phase.kind === 'operator');
+    await untilWithSimClock(run, sim, 'step 1 waits for the operator', () => run.view.get().phase.kind === 'operator');
     run.send({ type: 'improvise', text: 'Checked the VSO logs for the sealed error', command: 'echo vso saw 503 sealed' });
     await waitFor(() => run.view.get().improvised[0]?.status === 'ok (exit 0)', { what: 'the improvised command ran' });
     run.send({ type: 'done' });
     const final = await (async () => {
-      await until(run, sim, 'the run finishes', () => run.view.get().phase.kind === 'finished');
+      await untilWithSimClock(run, sim, 'the run finishes', () => run.view.get().phase.kind === 'finished');
       return run.done;
     })();
     assert.deepEqual(final.phase, { kind: 'finished', status: 'passed' });
