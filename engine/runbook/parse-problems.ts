@@ -1,10 +1,13 @@
 import { LocatedError, LocatedErrors } from '../common/located-error.ts';
 
-/** Problems found while parsing one runbook: collected so the author fixes them all in one go. */
+/** Problems found while parsing one file: collected so the author fixes them all in one go. */
 export class Problems {
   private readonly errors: LocatedError[] = [];
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly input: 'runbook' | 'manifest' = 'runbook',
+  ) {}
 
   add(line: number, detail: string, hint?: string): void {
     this.errors.push(new LocatedError({ file: this.file, line }, detail, hint));
@@ -16,6 +19,6 @@ export class Problems {
 
   /** In file order, whichever pass found them. */
   throwIfAny(): void {
-    if (this.errors.length) throw new LocatedErrors([...this.errors].sort((a, b) => a.location.line - b.location.line), 'runbook');
+    if (this.errors.length) throw new LocatedErrors([...this.errors].sort((a, b) => a.location.line - b.location.line), this.input);
   }
 }

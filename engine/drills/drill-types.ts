@@ -1,0 +1,28 @@
+import type { ProbeSpec } from '../runbook/types.ts';
+
+/** The change-classes of the promotion gate: a change of a class ships once a drill of that class passed. */
+export const CHANGE_CLASSES = ['infra', 'vault', 'storage', 'database', 'gitops', 'pki', 'dns'] as const;
+export type ChangeClass = (typeof CHANGE_CLASSES)[number];
+
+/** Faults a drill injects (lab-sim's kinds; on a real sandbox each has its own guarded method). */
+export const DRILL_FAULTS = ['node-stop', 'power-cut', 'vault-seal', 'volume-corrupt', 'db-drop', 'bad-sync', 'ca-reinit'] as const;
+export type DrillFault = (typeof DRILL_FAULTS)[number];
+
+export interface Drill {
+  id: string;
+  title: string;
+  changeClass: ChangeClass;
+  description: string;
+  /** Must all hold before the fault is injected: no drill on an unhealthy sandbox. */
+  steadyState: ProbeSpec[];
+  fault: { kind: DrillFault; target?: string };
+  /** The runbook section the operator follows; `file` is relative to the runbooks directories. */
+  runbook: { file: string; section: string };
+  /** The clock stops when all hold (after the fault was detected). */
+  acceptance: ProbeSpec[];
+  timeLimitMs: number;
+  /** Undoes the fault when the drill ends early (abort, Ctrl-C, time limit): e.g. power a node back on. */
+  cleanup: { kind: 'node-start' | 'power-restore'; target?: string }[];
+  file: string;
+  line: number;
+}
