@@ -29,6 +29,7 @@ export const ACTIONS: Record<string, CatalogEntry> = {
   'postgres.restore': { description: 'restore a database from the newest dump in the sandbox backups', params: [p('database', 'string', true, 'database name')] },
   'argocd.rollback': { description: 'revert the broken GitOps ref of an Application', params: [p('app', 'string', true, 'Application name')] },
   'pki.reissue': { description: 're-issue the sandbox certificates from the current Step-CA root', params: [] },
+  'power.on': { description: 'power a node on with the configured command (sandbox.power.start); without `node`: every node not Ready, or all of them while the API is unreachable', params: [p('node', 'string', false, 'node name')] },
   wait: { description: 'wait until the step\'s verify probes hold (no action of its own)', params: [] },
 };
 

@@ -18,6 +18,8 @@ export interface EngineDeps {
   processes(): ProcessRunner;
   /** Shell templates for actions without an API (config `sandbox.recovery`). */
   recovery: Partial<Record<string, string>>;
+  /** Command templates that power a node off/on (`{node}`), config `sandbox.power`. */
+  power?: { stop: string; start: string };
   /** Directory of `<database>*.dump` files (config `sandbox.backups.postgres`). */
   postgresBackups?: string;
   /** The health service's latest snapshot, which probes read. */

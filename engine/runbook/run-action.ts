@@ -81,6 +81,8 @@ export async function runAction(action: string, params: Record<string, unknown>,
       emit('stdout', `deployment ${namespace}/${name} restarted`);
       return { status: 'ok' };
     }
+    case 'power.on':
+      return powerOn(params.node === undefined ? undefined : String(params.node), deps, shell, emit);
     case 'postgres.restore':
       return restoreDatabase(String(params.database), deps, shell, emit);
     default:
@@ -105,4 +107,23 @@ async function restoreDatabase(database: string, deps: EngineDeps, shell: (comma
   const command = `pg_restore --clean --if-exists --create --no-owner --exit-on-error --dbname postgres ${quote(dump)}`;
   emit('stdout', `$ ${command}`);
   return shell(command, env);
+}
+
+/** The nodes to power on: the one named, else every node not Ready (all known ones while the API is down). */
+async function powerOn(node: string | undefined, deps: EngineDeps, shell: (command: string) => Promise<ActionResult>, emit: Emit): Promise<ActionResult> {
+  if (!deps.power) throw new Error('power.on needs sandbox.power.start in the configuration');
+  const s = deps.snapshot();
+  const apiLive = s.sources.find((x) => x.id === 'kubernetes')?.status === 'live';
+  const nodes = node ? [node] : s.nodes.filter((n) => !apiLive || n.ready !== 'Ready').map((n) => n.name);
+  if (!nodes.length) {
+    emit('stdout', 'every node is Ready: nothing to power on');
+    return { status: 'ok' };
+  }
+  for (const n of nodes) {
+    const command = fillTemplate(deps.power.start, { node: n });
+    emit('stdout', `$ ${deps.redactor.redact(command)}`);
+    const r = await shell(command);
+    if (r.status !== 'ok') return { ...r, reason: r.reason ?? `powering ${n} on failed` };
+  }
+  return { status: 'ok' };
 }

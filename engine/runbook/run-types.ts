@@ -30,7 +30,38 @@ export type JournalRecord =
   | (Base & { type: 'improvised'; step: string; text: string; command?: string })
   /** The improvised command's end (an improvisation without a command has none). */
   | (Base & { type: 'improvised-finished'; step: string; status: 'ok' | 'failed' | 'timed-out' | 'aborted'; exitCode?: number; durationMs: number })
-  | (Base & { type: 'run-finished'; status: 'passed' | 'failed' | 'aborted'; durationMs: number });
+  | (Base & { type: 'run-finished'; status: 'passed' | 'failed' | 'aborted'; durationMs: number })
+  // A drill's records share its run's journal: one file per run is the whole evidence.
+  | (Base & { type: 'drill-started'; drill: string; title: string; changeClass: string; change?: string; autopilot: boolean; timeLimitMs: number; versions: Record<string, string> })
+  | (Base & { type: 'steady-state'; when: 'before' | 'after'; ok: boolean; probes: ProbeOutcome[] })
+  | (Base & { type: 'fault-injected'; kind: string; target?: string; detail: string })
+  /** The first acceptance probe seen failing after the fault: detection time. */
+  | (Base & { type: 'symptom-detected'; probe: string; detail: string })
+  /** Every acceptance probe holds: the clock stops. */
+  | (Base & { type: 'acceptance-met'; probes: ProbeOutcome[] })
+  | (Base & { type: 'cleanup'; kind: string; target?: string; ok: boolean; detail: string })
+  | (Base & { type: 'drill-finished'; outcome: DrillOutcome; reason: string; timeToRecover?: TimeToRecover; failedSteps: string[]; skippedSteps: string[]; improvised: string[] });
+
+export type DrillOutcome = 'passed' | 'passed-with-improvisation' | 'failed';
+
+export interface ProbeOutcome {
+  probe: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Fault to acceptance, and where the time went. */
+export interface TimeToRecover {
+  totalMs: number;
+  /** Fault to the first symptom lab-tui saw. */
+  detectionMs?: number;
+  /** Operator time on [HUMAN] steps. */
+  humanMs: number;
+  /** Engine time running [AGENT] steps' actions and commands. */
+  agentMs: number;
+  /** Time spent waiting for verify probes to hold. */
+  verifyMs: number;
+}
 
 export type JournalRecordType = JournalRecord['type'];
 

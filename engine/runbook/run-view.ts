@@ -90,6 +90,13 @@ export function applyRecord(view: RunView | undefined, r: JournalRecord): RunVie
     }
     case 'step-action':
     case 'process-started':
+    case 'drill-started':
+    case 'steady-state':
+    case 'fault-injected':
+    case 'symptom-detected':
+    case 'acceptance-met':
+    case 'cleanup':
+    case 'drill-finished':
       return view;
     case 'run-finished':
       return { ...view, phase: { kind: 'finished', status: r.status } };

@@ -64,7 +64,12 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
   let stopped = false;
   let running: AbortController | undefined;
   let waiting: { allowed: Set<Waited>; resolve: (i: Intent | typeof STOPPED) => void } | undefined;
-  const nextIntent = (...allowed: Waited[]) => new Promise<Intent | typeof STOPPED>((resolve) => (waiting = { allowed: new Set(allowed), resolve }));
+  /** Shows the phase and waits for one of the intents it allows; listening starts before the phase shows, so an answer given at once is not lost. */
+  const ask = (phase: Phase, ...allowed: Waited[]) => {
+    const answer = new Promise<Intent | typeof STOPPED>((resolve) => (waiting = { allowed: new Set(allowed), resolve }));
+    setPhase(phase);
+    return answer;
+  };
 
   const probeCtx = (stepStartedAt: Date): ProbeContext => ({
     snapshot: deps.snapshot,
@@ -139,8 +144,7 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
       if (stopped) return STOPPED;
       if (!failing) break;
       record({ type: 'requires-failed', step: step.id, probe: failing.probe.probe, detail: failing.result.detail });
-      setPhase({ kind: 'blocked', detail: `${failing.probe.probe}: ${failing.result.detail}` });
-      const it = await nextIntent('retry', 'skip', 'fail');
+      const it = await ask({ kind: 'blocked', detail: `${failing.probe.probe}: ${failing.result.detail}` }, 'retry', 'skip', 'fail');
       if (it === STOPPED) return STOPPED;
       if (it.type === 'skip' || it.type === 'fail') {
         record({ type: 'step-finished', step: step.id, status: it.type === 'skip' ? 'skipped' : 'failed', durationMs: 0, ...(it.type === 'skip' ? { reason: it.reason } : { note: it.note }) });
@@ -148,8 +152,7 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
       }
     }
     if (step.kind === 'AGENT' && opts.paranoid) {
-      setPhase({ kind: 'confirm' });
-      const it = await nextIntent('confirm', 'skip');
+      const it = await ask({ kind: 'confirm' }, 'confirm', 'skip');
       if (it === STOPPED) return STOPPED;
       if (it.type === 'skip') {
         record({ type: 'step-finished', step: step.id, status: 'skipped', durationMs: 0, reason: it.reason });
@@ -161,8 +164,7 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
     record({ type: 'step-started', step: step.id, kind: step.kind, title: step.title });
     let result: ActionResult = { status: 'ok' };
     if (step.kind === 'HUMAN') {
-      setPhase({ kind: 'operator' });
-      const it = await nextIntent('done', 'fail', 'skip', ...(step.lab?.action ? (['assist'] as const) : []));
+      const it = await ask({ kind: 'operator' }, 'done', 'fail', 'skip', ...(step.lab?.action ? (['assist'] as const) : []));
       if (it === STOPPED) return STOPPED;
       if (it.type === 'fail' || it.type === 'skip') {
         record({ type: 'step-finished', step: step.id, status: it.type === 'fail' ? 'failed' : 'skipped', durationMs: elapsed(), ...(it.type === 'fail' ? { note: it.note } : { reason: it.reason }) });
@@ -186,8 +188,7 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
 
   async function afterFailure(status: string, detail: string): Promise<'next' | 'retry' | typeof STOPPED> {
     if (status === 'skipped') return 'next';
-    setPhase({ kind: 'failed', detail: `${status}${detail ? `: ${detail}` : ''}` });
-    const it = await nextIntent('retry', 'continue');
+    const it = await ask({ kind: 'failed', detail: `${status}${detail ? `: ${detail}` : ''}` }, 'retry', 'continue');
     if (it === STOPPED) return STOPPED;
     return it.type === 'retry' ? 'retry' : 'next';
   }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { EngineDeps } from './engine-deps.ts';
-import { newRunId, openJournal, readJournal } from './journal.ts';
+import { newRunId, openJournal, readJournal, type Journal } from './journal.ts';
 import { runSection, type RunbookRun } from './runner.ts';
 import { replay, resumePoint, type RunView } from './run-view.ts';
 import { endLeftoverGroup } from './leftover-process.ts';
@@ -39,7 +39,15 @@ function stepIndex(section: Section, from: string): number {
   return i;
 }
 
-export function startRun(o: StartOptions, deps: EngineDeps): { run: RunbookRun; file: string } {
+/** A run's journal, opened and started, before its first step: a drill injects its fault here. */
+export interface OpenedRun {
+  file: string;
+  journal: Journal;
+  /** Starts walking the steps. */
+  walk(): RunbookRun;
+}
+
+export function openRun(o: StartOptions, deps: EngineDeps): OpenedRun {
   const section = findSection(o.runbook, o.section);
   const start = o.from ? stepIndex(section, o.from) : 0;
   const now = o.now ?? (() => new Date());
@@ -60,8 +68,12 @@ export function startRun(o: StartOptions, deps: EngineDeps): { run: RunbookRun; 
     sandbox: o.sandbox,
     operator: os.userInfo().username,
   });
-  const view = replay([started])!;
-  return { run: runSection(view, start, { section, journal, paranoid: !!o.paranoid, pollMs: o.pollMs }, deps), file };
+  return { file, journal, walk: () => runSection(replay([started])!, start, { section, journal, paranoid: !!o.paranoid, pollMs: o.pollMs }, deps) };
+}
+
+export function startRun(o: StartOptions, deps: EngineDeps): { run: RunbookRun; file: string } {
+  const opened = openRun(o, deps);
+  return { run: opened.walk(), file: opened.file };
 }
 
 export interface ResumeOptions {

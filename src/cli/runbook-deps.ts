@@ -8,7 +8,7 @@ import type { Sandbox } from '../guard/sandbox.ts';
 export function runbookDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): EngineDeps {
   const redactor = new Redactor();
   for (const secret of sandbox.secretValues()) redactor.add(secret);
-  const { recovery, backups } = sandbox.config.sandbox;
+  const { recovery, backups, power } = sandbox.config.sandbox;
   return {
     kube: () => sandbox.kube(),
     vault: () => sandbox.vault(),
@@ -16,6 +16,7 @@ export function runbookDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): Engin
     postgresPassword: () => sandbox.postgresPassword(),
     processes: () => sandbox.processes(),
     recovery,
+    power,
     postgresBackups: backups.postgres,
     snapshot: () => snapshots.get(),
     redactor,

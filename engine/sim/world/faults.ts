@@ -55,22 +55,30 @@ export class Faults {
     return record;
   }
 
+  private restorePower(): void {
+    this.powerCut = false;
+    this.lab.longhorn.scheduleReinstall(this.lab.power.bootDoneAt(this.lab.power.controlPlaneNode()));
+  }
+
   private apply(kind: FaultKind, target: string | undefined): void {
     const { power, vault, longhorn, postgres, gitea, stepca } = this.lab;
     switch (kind) {
       case 'node-stop':
         return power.powerOff(target as string);
       case 'node-start':
-        return power.powerOn(target as string);
+        power.powerOn(target as string);
+        // After a power cut the operator powers the VMs back one by one (the power command
+        // templates): once all are on again, that is the power restore.
+        if (this.powerCut && power.names().every((n) => power.isPowered(n))) this.restorePower();
+        return;
       case 'power-cut':
         this.powerCut = true;
         for (const n of power.names()) power.powerOff(n);
         return;
       case 'power-restore': {
         if (!this.powerCut) throw new ControlError(409, 'power-restore follows a power-cut; use node-start to boot a single node');
-        this.powerCut = false;
         for (const n of power.names()) power.powerOn(n);
-        longhorn.scheduleReinstall(power.bootDoneAt(power.controlPlaneNode()));
+        this.restorePower();
         return;
       }
       case 'vault-seal':

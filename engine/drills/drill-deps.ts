@@ -1,0 +1,12 @@
+import type { EngineDeps } from '../runbook/engine-deps.ts';
+
+/** What a drill needs besides the runbook engine, handed over by the isolation guard. */
+export interface DrillDeps {
+  engine: EngineDeps;
+  /** Injects the fault through a guarded adapter; returns how (for the evidence). */
+  inject(kind: string, target?: string): Promise<string>;
+  /** Undoes a fault (power a node back on...); idempotent. */
+  cleanup(kind: string, target?: string): Promise<string>;
+  /** Versions of the sandbox's parts now (the parity snapshot recorded with the evidence). */
+  versions(): Record<string, string>;
+}

@@ -1,0 +1,213 @@
+import { createStore, type Store } from '../common/store.ts';
+import { evaluateProbe, type ProbeContext } from '../runbook/evaluate-probe.ts';
+import { readJournal, type Journal } from '../runbook/journal.ts';
+import type { Intent, RunbookRun } from '../runbook/runner.ts';
+import type { DrillOutcome, ProbeOutcome, TimeToRecover } from '../runbook/run-types.ts';
+import type { RunView } from '../runbook/run-view.ts';
+import { findSection, openRun } from '../runbook/start-run.ts';
+import type { ProbeSpec, Runbook, Section } from '../runbook/types.ts';
+import type { DrillDeps } from './drill-deps.ts';
+import type { Drill } from './drill-types.ts';
+import { timeToRecover } from './time-to-recover.ts';
+
+export class DrillRefused extends Error {
+  override name = 'DrillRefused';
+}
+
+export interface DrillOptions {
+  drill: Drill;
+  runbook: Runbook;
+  runsDir: string;
+  sandbox: string;
+  /** Answers [HUMAN] steps (assisting those with an engine action): unattended drills, lab-sim only. */
+  autopilot: boolean;
+  /** The change (commit, PR) this drill rehearses, for the promotion gate. */
+  change?: string;
+  pollMs?: number;
+}
+
+export interface DrillView {
+  drill: Drill;
+  phase: 'recovering' | 'finishing' | 'finished';
+  faultAt: string;
+  detectedAt?: string;
+  acceptedAt?: string;
+  acceptance: ProbeOutcome[];
+  outcome?: DrillOutcome;
+  reason?: string;
+  timeToRecover?: TimeToRecover;
+  file: string;
+}
+
+export interface DrillRun {
+  readonly view: Store<DrillView>;
+  readonly run: RunbookRun;
+  readonly section: Section;
+  /** Resolves once the drill has finished, cleaned up and re-checked the steady state. */
+  readonly done: Promise<DrillView>;
+  /** Ctrl-C: stops the walkthrough, records the drill as failed (aborted), cleans up. */
+  abort(): Promise<DrillView>;
+}
+
+const SETTLE_MS = 10_000;
+
+async function check(probes: ProbeSpec[], ctx: ProbeContext): Promise<ProbeOutcome[]> {
+  const out: ProbeOutcome[] = [];
+  for (const p of probes) out.push({ probe: p.probe + (Object.keys(p.params).length ? ` ${Object.values(p.params).join(' ')}` : ''), ...(await evaluateProbe(p, ctx)) });
+  return out;
+}
+
+function probeContext(deps: DrillDeps): ProbeContext {
+  const e = deps.engine;
+  return {
+    snapshot: e.snapshot,
+    stepStartedAt: new Date(0),
+    sql: async (database, query) => {
+      const pg = e.postgres();
+      if (!pg) throw new Error('no PostgreSQL configured');
+      return pg.query(query, [], { database });
+    },
+    sh: async () => {
+      throw new Error('sh probes are not evaluated by drills');
+    },
+  };
+}
+
+async function settled(deps: DrillDeps): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  while (Date.now() < deadline && deps.engine.snapshot().sources.some((s) => s.status === 'connecting')) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** Answers what a [HUMAN] step asks, so a drill runs unattended (tests, demos). */
+function autopilot(run: RunbookRun, section: Section, pollMs: number): () => void {
+  let answered = '';
+  let retry: NodeJS.Timeout | undefined;
+  const onChange = () => {
+    const v: RunView = run.view.get();
+    const step = section.steps[v.current];
+    const key = `${v.current}:${v.phase.kind}:${v.steps[v.current]?.startedAt ?? ''}`;
+    if (key === answered) return;
+    const send = (i: Intent) => {
+      answered = key;
+      run.send(i);
+    };
+    if (v.phase.kind === 'operator') send(step?.lab?.action ? { type: 'assist' } : { type: 'done' });
+    else if (v.phase.kind === 'confirm') send({ type: 'confirm' });
+    else if (v.phase.kind === 'failed') send({ type: 'continue' });
+    else if (v.phase.kind === 'blocked') {
+      answered = key;
+      clearTimeout(retry);
+      retry = setTimeout(() => {
+        answered = '';
+        run.send({ type: 'retry' });
+      }, pollMs * 10);
+    }
+  };
+  const unsubscribe = run.view.subscribe(onChange);
+  onChange();
+  return () => {
+    clearTimeout(retry);
+    unsubscribe();
+  };
+}
+
+/**
+ * A chaos drill: steady state, fault, the runbook walkthrough, acceptance polled until it holds
+ * (the clock stops), outcome, cleanup on every path and the steady state checked again. Every
+ * step of it goes to the run's own journal, which is the drill's evidence.
+ */
+export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillRun> {
+  const { drill } = o;
+  const pollMs = o.pollMs ?? 1000;
+  const ctx = probeContext(deps);
+  await settled(deps);
+  const before = await check(drill.steadyState, ctx);
+  const unhealthy = before.filter((p) => !p.ok);
+  if (unhealthy.length) throw new DrillRefused(`drill ${drill.id} refused: the sandbox is not in its steady state: ${unhealthy.map((p) => `${p.probe}: ${p.detail}`).join('; ')}`);
+
+  const section = findSection(o.runbook, drill.runbook.section);
+  const opened = openRun({ runbook: o.runbook, section: section.id, dir: o.runsDir, sandbox: o.sandbox, pollMs }, deps.engine);
+  const journal: Journal = opened.journal;
+  journal.append({ type: 'drill-started', drill: drill.id, title: drill.title, changeClass: drill.changeClass, ...(o.change ? { change: o.change } : {}), autopilot: o.autopilot, timeLimitMs: drill.timeLimitMs, versions: deps.versions() });
+  journal.append({ type: 'steady-state', when: 'before', ok: true, probes: before });
+  const detail = await deps.inject(drill.fault.kind, drill.fault.target);
+  const fault = journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail });
+  const view = createStore<DrillView>({ drill, phase: 'recovering', faultAt: fault.at, acceptance: [], file: opened.file });
+  const run = opened.walk();
+  const stopPilot = o.autopilot ? autopilot(run, section, pollMs) : () => {};
+
+  let runEnded = false;
+  void run.done.then(() => (runEnded = true));
+  let aborted = false;
+  let finish: (reason?: string) => void = () => {};
+  const ended = new Promise<string | undefined>((resolve) => (finish = resolve));
+  const deadline = Date.parse(fault.at) + drill.timeLimitMs;
+
+  const monitor = (async () => {
+    for (;;) {
+      const results = await check(drill.acceptance, ctx);
+      const v = view.get();
+      const allOk = results.every((r) => r.ok);
+      let next: DrillView = { ...v, acceptance: results };
+      if (!v.detectedAt && !allOk) {
+        const first = results.find((r) => !r.ok)!;
+        next = { ...next, detectedAt: journal.append({ type: 'symptom-detected', probe: first.probe, detail: first.detail }).at };
+      }
+      if (!v.acceptedAt && allOk && (next.detectedAt || runEnded)) next = { ...next, acceptedAt: journal.append({ type: 'acceptance-met', probes: results }).at };
+      view.set(next);
+      if (aborted) return finish('aborted by the operator');
+      if (runEnded && next.acceptedAt && allOk) return finish();
+      if (Date.now() > deadline) return finish(`time limit of ${Math.round(drill.timeLimitMs / 60_000)} min passed`);
+      await Promise.race([new Promise((r) => setTimeout(r, pollMs)), ended]);
+    }
+  })();
+
+  const done = (async (): Promise<DrillView> => {
+    const stopReason = await ended;
+    await monitor;
+    stopPilot();
+    if (stopReason) await run.stop();
+    view.set((v) => ({ ...v, phase: 'finishing' }));
+    const runView = run.view.get();
+    const { records } = readJournal(opened.file);
+    const improvised = records.filter((r) => r.type === 'improvised').map((r) => (r.type === 'improvised' ? r.text : ''));
+    const failedSteps = runView.steps.filter((s) => s.status === 'failed' || s.status === 'aborted').map((s) => s.id);
+    const skippedSteps = runView.steps.filter((s) => s.status === 'skipped').map((s) => s.id);
+    const accepted = !stopReason && view.get().acceptance.every((r) => r.ok);
+    const outcome: DrillOutcome = !accepted ? 'failed' : improvised.length || failedSteps.length ? 'passed-with-improvisation' : 'passed';
+    const reason = stopReason
+      ? stopReason
+      : !accepted
+        ? `acceptance not met: ${view.get().acceptance.filter((r) => !r.ok).map((r) => `${r.probe}: ${r.detail}`).join('; ')}`
+        : outcome === 'passed'
+          ? 'acceptance met by following the runbook'
+          : `acceptance met, but the runbook is not current: ${[...failedSteps.map((s) => `${s} failed`), ...improvised.map((t) => `improvised "${t}"`)].join('; ')}`;
+    const ttr = timeToRecover(records);
+    journal.append({ type: 'drill-finished', outcome, reason, ...(ttr ? { timeToRecover: ttr } : {}), failedSteps, skippedSteps, improvised });
+    // Cleanup on every path: a failed or aborted drill must not leave the sandbox broken.
+    for (const c of drill.cleanup) {
+      try {
+        journal.append({ type: 'cleanup', kind: c.kind, ...(c.target ? { target: c.target } : {}), ok: true, detail: await deps.cleanup(c.kind, c.target) });
+      } catch (e) {
+        journal.append({ type: 'cleanup', kind: c.kind, ...(c.target ? { target: c.target } : {}), ok: false, detail: (e as Error).message });
+      }
+    }
+    const after = await check(drill.steadyState, ctx);
+    journal.append({ type: 'steady-state', when: 'after', ok: after.every((p) => p.ok), probes: after });
+    journal.close();
+    view.set((v) => ({ ...v, phase: 'finished', outcome, reason, ...(ttr ? { timeToRecover: ttr } : {}) }));
+    return view.get();
+  })();
+
+  return {
+    view,
+    run,
+    section,
+    done,
+    async abort() {
+      aborted = true;
+      finish('aborted by the operator');
+      return done;
+    },
+  };
+}

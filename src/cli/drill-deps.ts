@@ -1,0 +1,65 @@
+import type { Store } from '../../engine/common/store.ts';
+import type { DrillDeps } from '../../engine/drills/drill-deps.ts';
+import type { Snapshot } from '../../engine/health/types.ts';
+import { runCommand } from '../../engine/runbook/run-command.ts';
+import { fillTemplate } from '../../engine/runbook/run-action.ts';
+import type { Sandbox } from '../guard/sandbox.ts';
+import { runbookDeps } from './runbook-deps.ts';
+
+/**
+ * Faults go through the guarded adapters: lab-sim's control API when the sandbox is lab-sim,
+ * otherwise the real mechanism (power command templates, Vault's seal API, a database drop).
+ */
+export function drillDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): DrillDeps {
+  const engine = runbookDeps(sandbox, snapshots);
+  const power = sandbox.config.sandbox.power;
+  const shell = async (template: string | undefined, node: string) => {
+    if (!template) throw new Error('sandbox.power is not configured: power the node by hand');
+    const r = await runCommand(sandbox.processes(), fillTemplate(template, { node }), { timeoutMs: 120_000, onLine: () => {}, redactor: engine.redactor });
+    if (r.status !== 'ok') throw new Error(`power command for ${node} ${r.status}: ${r.tail}`);
+  };
+  const nodes = () => snapshots.get().nodes.map((n) => n.name);
+  return {
+    engine,
+    async inject(kind, target) {
+      const sim = sandbox.simulator();
+      if (sim) {
+        await sim.fault(kind, target);
+        return `lab-sim control API: fault ${kind}${target ? ` ${target}` : ''}`;
+      }
+      switch (kind) {
+        case 'node-stop':
+          await shell(power?.stop, target!);
+          return `sandbox.power.stop ${target}`;
+        case 'power-cut':
+          for (const n of nodes()) await shell(power?.stop, n);
+          return `sandbox.power.stop on every node`;
+        case 'vault-seal':
+          await sandbox.vault()!.seal();
+          return 'Vault sys/seal';
+        case 'db-drop':
+          await sandbox.postgres()!.mutate(`DROP DATABASE IF EXISTS "${String(target).replace(/"/g, '""')}" WITH (FORCE)`);
+          return `DROP DATABASE ${target}`;
+        default:
+          throw new Error(`fault ${kind} is not automated on a real sandbox yet: inject it by hand`);
+      }
+    },
+    async cleanup(kind, target) {
+      const sim = sandbox.simulator();
+      const all = kind === 'power-restore' ? nodes() : [target!];
+      if (sim) {
+        for (const n of all) await sim.fault('node-start', n);
+        return `lab-sim control API: node-start ${all.join(', ')}`;
+      }
+      for (const n of all) await shell(power?.start, n);
+      return `sandbox.power.start ${all.join(', ')}`;
+    },
+    versions() {
+      const s = snapshots.get();
+      const v: Record<string, string> = {};
+      for (const n of s.nodes) v[`kubelet/${n.name}`] = n.kubelet;
+      if (s.vault?.version) v.vault = s.vault.version;
+      return v;
+    },
+  };
+}
