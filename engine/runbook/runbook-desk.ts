@@ -9,6 +9,9 @@ import type { RunView } from './run-view.ts';
 import { resumeRun, startRun } from './start-run.ts';
 import { findSection } from './start-run.ts';
 import type { Runbook, Section } from './types.ts';
+import type { DrillDeps } from '../drills/drill-deps.ts';
+import type { Drill } from '../drills/drill-types.ts';
+import { runDrill, type DrillRun, type DrillView } from '../drills/run-drill.ts';
 
 export interface SectionEntry {
   file: string;
@@ -28,12 +31,14 @@ export interface DeskState {
   run?: RunView;
   /** The section the run follows, for the step's prose, command and checks. */
   section?: Section;
+  /** The drill the run belongs to: fault, detection, acceptance, clock. */
+  drill?: DrillView;
   /** The last thing that went wrong starting or resuming a run. */
   error?: string;
 }
 
 /** What the Runbooks screen asks of the engine. */
-export type DeskIntent = { type: 'start'; file: string; section: string; from?: string; paranoid?: boolean } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
+export type DeskIntent = { type: 'start'; file: string; section: string; from?: string; paranoid?: boolean } | { type: 'drill'; id: string; change?: string } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
 
 export interface DeskOptions {
   /** Markdown runbooks: files, or directories whose `*.md` (README.md aside) are runbooks. */
@@ -42,6 +47,8 @@ export interface DeskOptions {
   sandbox: string;
   paranoid?: boolean;
   pollMs?: number;
+  /** Drills, when the desk may run them: their deps and how to find one with its runbook. */
+  drills?: { deps: DrillDeps; find(id: string): { drill: Drill; runbook: Runbook } };
 }
 
 function runbookFiles(sources: string[]): string[] {
@@ -63,6 +70,7 @@ function runbookFiles(sources: string[]): string[] {
 export class RunbookDesk {
   readonly state: Store<DeskState>;
   private run: RunbookRun | undefined;
+  private drill: DrillRun | undefined;
   private unsubscribe = () => {};
 
   constructor(
@@ -108,9 +116,10 @@ export class RunbookDesk {
 
   private async handle(intent: DeskIntent): Promise<void> {
     if (intent.type === 'dismiss') {
-      if (this.state.get().run?.phase.kind === 'finished') this.state.set((s) => ({ ...s, run: undefined, section: undefined }));
+      if (this.state.get().run?.phase.kind === 'finished' && (!this.drill || this.drill.view.get().phase === 'finished')) this.state.set((s) => ({ ...s, run: undefined, section: undefined, drill: undefined }));
       return;
     }
+    if (intent.type === 'drill') return this.startDrill(intent.id, intent.change);
     if (intent.type === 'start' || intent.type === 'resume') {
       if (this.run && this.state.get().run?.phase.kind !== 'finished') return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it, or quit and `lab-tui resume` later' }));
       try {
@@ -136,9 +145,34 @@ export class RunbookDesk {
     void run.done.then(() => this.refresh());
   }
 
-  /** Stops the run in hand without finishing it: it stays resumable. */
+  private async startDrill(id: string, change: string | undefined): Promise<void> {
+    if (!this.opts.drills) return this.state.set((s) => ({ ...s, error: 'drills are not available here' }));
+    if (this.run && this.state.get().run?.phase.kind !== 'finished') return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it first' }));
+    try {
+      const { drill, runbook } = this.opts.drills.find(id);
+      const d = await runDrill({ drill, runbook, runsDir: this.opts.runsDir, sandbox: this.opts.sandbox, autopilot: false, change, pollMs: this.opts.pollMs }, this.opts.drills.deps);
+      this.drill = d;
+      this.attach(d.run);
+      const show = () => this.state.set((s) => ({ ...s, drill: d.view.get() }));
+      const off = d.view.subscribe(show);
+      show();
+      void d.done.finally(() => {
+        off();
+        show();
+        this.refresh();
+      });
+    } catch (e) {
+      this.state.set((s) => ({ ...s, error: (e as Error).message }));
+    }
+  }
+
+  /**
+   * Leaves the cockpit: a run stops unfinished and stays resumable; a drill is aborted, so it
+   * is recorded as failed and its cleanup runs (a fault must not outlive the drill).
+   */
   async stop(): Promise<void> {
     this.unsubscribe();
+    if (this.drill && this.drill.view.get().phase !== 'finished') await this.drill.abort();
     await this.run?.stop();
   }
 }

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import React, { memo } from 'react';
 import type { Snapshot } from '../../engine/health/types.ts';
+import type { DrillView } from '../../engine/drills/run-drill.ts';
 import type { RunView, StepView } from '../../engine/runbook/run-view.ts';
 import type { ProbeSpec, Section, Step } from '../../engine/runbook/types.ts';
 import { elapsed, fit, wrap } from '../../src/app/runbooks/text-layout.ts';
@@ -56,6 +57,8 @@ function phaseLine(run: RunView, now: Date): { text: string; color: string } {
 
 export interface WalkthroughProps {
   run: RunView;
+  /** Set when the run is a drill's: its clock and acceptance head the screen. */
+  drill?: DrillView;
   section: Section;
   snapshot?: Snapshot;
   width: number;
@@ -64,7 +67,16 @@ export interface WalkthroughProps {
 }
 
 /** Steps on the left, the step in hand on the right, live output below, the sandbox's health at the side. */
-export const Walkthrough = memo(function Walkthrough({ run, section, snapshot, width, height, now }: WalkthroughProps) {
+function drillLine(d: DrillView, now: Date): { text: string; color: string } {
+  const fault = Date.parse(d.faultAt);
+  const clock = elapsed((d.acceptedAt ? Date.parse(d.acceptedAt) : now.getTime()) - fault);
+  const met = d.acceptance.filter((a) => a.ok).length;
+  const parts = [`DRILL ${d.drill.id} (${d.drill.changeClass})`, `fault ${d.faultAt.slice(11, 19)}`, d.detectedAt ? `detected +${elapsed(Date.parse(d.detectedAt) - fault)}` : 'not detected yet', `acceptance ${met}/${d.acceptance.length || d.drill.acceptance.length}`, `${d.acceptedAt ? 'recovered in' : 'clock'} ${clock}`];
+  if (d.outcome) parts.push(`${d.outcome.toUpperCase()}: ${d.reason ?? ''}`);
+  return { text: parts.join(' · '), color: d.outcome === 'failed' ? 'red' : d.outcome ? 'green' : 'magenta' };
+}
+
+export const Walkthrough = memo(function Walkthrough({ run, drill, section, snapshot, width, height, now }: WalkthroughProps) {
   const side = 24;
   const main = Math.max(40, width - side - 1);
   const listWidth = Math.min(48, Math.floor(main * 0.42));
@@ -96,10 +108,16 @@ export const Walkthrough = memo(function Walkthrough({ run, section, snapshot, w
     : [fit('health: connecting…', side)];
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Text wrap="truncate">
-        <Text bold>{` ${fit(`${section.title}`, Math.max(10, width - 40))}`}</Text>
-        <Text dimColor>{` run ${run.runId}`}</Text>
-      </Text>
+      {drill ? (
+        <Text bold color={drillLine(drill, now).color}>
+          {fit(` ${drillLine(drill, now).text}`, width)}
+        </Text>
+      ) : (
+        <Text wrap="truncate">
+          <Text bold>{` ${fit(`${section.title}`, Math.max(10, width - 40))}`}</Text>
+          <Text dimColor>{` run ${run.runId}`}</Text>
+        </Text>
+      )}
       <Box flexDirection="row" height={topHeight}>
         <Box flexDirection="column" width={listWidth} marginRight={2}>
           {stepRows.slice(firstStep, firstStep + stepSlots).map(({ s, text }) => (

@@ -81,7 +81,7 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
         ) : shell.screen === 'dashboard' && snapshot ? (
           <DashboardScreen snapshot={snapshot} state={state.dashboard} visible={visible} width={columns} height={body} />
         ) : shell.screen === 'runbooks' && desk?.run && desk.section ? (
-          <Walkthrough run={desk.run} section={desk.section} snapshot={snapshot} width={columns} height={body} now={tick} />
+          <Walkthrough run={desk.run} drill={desk.drill} section={desk.section} snapshot={snapshot} width={columns} height={body} now={tick} />
         ) : shell.screen === 'runbooks' && desk ? (
           <RunbookPicker desk={desk} selected={state.runbooks.selected} width={columns} height={body} />
         ) : (

@@ -5,7 +5,8 @@ import { openSandbox } from '../guard/sandbox.ts';
 import type { CommandContext } from './commands.ts';
 import { startSandboxHealth } from './start-health.ts';
 import { RunbookDesk, type DeskIntent } from '../../engine/runbook/runbook-desk.ts';
-import { runbookDeps } from './runbook-deps.ts';
+import { drillDeps } from './drill-deps.ts';
+import { findDrill, runbookFor } from './drill-catalog.ts';
 import { runbookSources, runsDir } from './runbook-paths.ts';
 import { resolveTarget } from './target.ts';
 
@@ -17,7 +18,12 @@ export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, f
   try {
     const sandbox = openSandbox(target.config, ctx.io.env);
     const health = startSandboxHealth(sandbox, refuse);
-    const desk = new RunbookDesk({ sources: runbookSources(target.config), runsDir: runsDir(target.config), sandbox: sandbox.identity.name }, runbookDeps(sandbox, health.snapshots));
+    const drills = drillDeps(sandbox, health.snapshots);
+    const find = (id: string) => {
+      const drill = findDrill(id);
+      return { drill, runbook: runbookFor(target.config, drill) };
+    };
+    const desk = new RunbookDesk({ sources: runbookSources(target.config), runsDir: runsDir(target.config), sandbox: sandbox.identity.name, drills: { deps: drills, find } }, drills.engine);
     model.set((m) => ({ ...m, identity: sandbox.identity, snapshots: health.snapshots, runbooks: { state: desk.state, send: (i) => desk.send(i) } }));
     if (first) desk.send(first);
     return async () => {

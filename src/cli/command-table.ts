@@ -17,6 +17,21 @@ export const COMMANDS: Command[] = [
   },
   { path: ['resume'], usage: 'resume [RUN_ID | JOURNAL]', summary: 'continue an interrupted run where it stopped (default: the newest interrupted run)', options: {}, load: async () => (await import('./cmd-run.ts')).runResume },
   { path: ['runbook', 'check'], usage: 'runbook check FILE... [--json]', summary: 'parse runbooks and report every problem with its file and line', options: json, load: async () => (await import('./cmd-run.ts')).runRunbookCheck },
+  { path: ['drill', 'list'], usage: 'drill list [--json]', summary: 'the chaos drills: change-class, fault, runbook section, time limit', options: json, load: async () => (await import('./cmd-drill.ts')).runDrillList },
+  {
+    path: ['drill', 'run'],
+    usage: 'drill run ID [--autopilot] [--json] [--change REF] [--evidence-dir DIR]',
+    summary: 'run a drill: steady state, fault, runbook walkthrough, acceptance, time to recover (--autopilot: unattended, lab-sim only)',
+    options: { ...json, autopilot: { type: 'boolean' }, change: { type: 'string' }, 'evidence-dir': { type: 'string' } },
+    load: async () => (await import('./cmd-drill.ts')).runDrillRun,
+  },
+  {
+    path: ['gate', 'promote'],
+    usage: 'gate promote --change-class C [--change REF] [--markdown | --json] [--evidence-dir DIR]',
+    summary: 'exit 0 only if a drill of the class passed in the sandbox in this cycle (after the change, when given)',
+    options: { ...json, 'change-class': { type: 'string' }, change: { type: 'string' }, markdown: { type: 'boolean' }, 'evidence-dir': { type: 'string' } },
+    load: async () => (await import('./cmd-drill.ts')).runGatePromote,
+  },
   { path: ['config', 'check'], usage: 'config check [--json]', summary: "validate the configuration and run the guard's static rules, without contacting anything", options: json, load: async () => (await import('./cmd-config.ts')).runConfigCheck },
   { path: ['config', 'path'], usage: 'config path', summary: 'print which configuration file lab-tui would read', options: {}, load: async () => (await import('./cmd-config.ts')).runConfigPath },
   {

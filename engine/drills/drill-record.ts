@@ -1,0 +1,83 @@
+import { listRuns, readJournal } from '../runbook/journal.ts';
+import type { DrillOutcome, JournalRecord, TimeToRecover } from '../runbook/run-types.ts';
+
+/** A drill run as the evidence trail, the reports and the promotion gate read it (from its journal). */
+export interface DrillRecord {
+  schema: 'lab-tui/drill-run@1';
+  runId: string;
+  drill: string;
+  title: string;
+  changeClass: string;
+  change?: string;
+  sandbox: string;
+  operator: string;
+  autopilot: boolean;
+  versions: Record<string, string>;
+  runbook: { file: string; section: string; digest: string };
+  startedAt: string;
+  faultAt?: string;
+  detectedAt?: string;
+  acceptedAt?: string;
+  finishedAt?: string;
+  /** `running` while no outcome is recorded (a crashed or still running drill). */
+  outcome: DrillOutcome | 'running';
+  reason?: string;
+  timeToRecover?: TimeToRecover;
+  failedSteps: string[];
+  skippedSteps: string[];
+  improvised: string[];
+  journal: string;
+  /** Lines of the journal that could not be read (a torn last line after a crash, tampering). */
+  problems: string[];
+}
+
+export function drillRecord(file: string, records: JournalRecord[], problems: string[] = []): DrillRecord | undefined {
+  const run = records.find((r) => r.type === 'run-started');
+  const drill = records.find((r) => r.type === 'drill-started');
+  if (run?.type !== 'run-started' || drill?.type !== 'drill-started') return undefined;
+  const find = <T extends JournalRecord['type']>(t: T) => records.find((r) => r.type === t) as Extract<JournalRecord, { type: T }> | undefined;
+  const finished = find('drill-finished');
+  return {
+    schema: 'lab-tui/drill-run@1',
+    runId: run.runId,
+    drill: drill.drill,
+    title: drill.title,
+    changeClass: drill.changeClass,
+    ...(drill.change ? { change: drill.change } : {}),
+    sandbox: run.sandbox,
+    operator: run.operator,
+    autopilot: drill.autopilot,
+    versions: drill.versions,
+    runbook: { file: run.runbook, section: run.section, digest: run.digest },
+    startedAt: run.at,
+    faultAt: find('fault-injected')?.at,
+    detectedAt: find('symptom-detected')?.at,
+    acceptedAt: find('acceptance-met')?.at,
+    finishedAt: finished?.at,
+    outcome: finished?.outcome ?? 'running',
+    ...(finished ? { reason: finished.reason } : {}),
+    ...(finished?.timeToRecover ? { timeToRecover: finished.timeToRecover } : {}),
+    failedSteps: finished?.failedSteps ?? [],
+    skippedSteps: finished?.skippedSteps ?? [],
+    improvised: finished?.improvised ?? records.flatMap((r) => (r.type === 'improvised' ? [r.text] : [])),
+    journal: file,
+    problems,
+  };
+}
+
+/** Every drill run in the evidence directory, newest first; unreadable journals are reported, not dropped. */
+export function listDrillRecords(runsDir: string): { records: DrillRecord[]; unreadable: { file: string; problem: string }[] } {
+  const records: DrillRecord[] = [];
+  const unreadable: { file: string; problem: string }[] = [];
+  for (const run of listRuns(runsDir)) {
+    try {
+      const { records: rs, problems } = readJournal(run.file);
+      const rec = drillRecord(run.file, rs, problems.map((p) => `${run.file}:${p.line}: ${p.message}`));
+      if (rec) records.push(rec);
+      for (const p of problems) unreadable.push({ file: run.file, problem: `line ${p.line}: ${p.message}` });
+    } catch (e) {
+      unreadable.push({ file: run.file, problem: (e as Error).message });
+    }
+  }
+  return { records: records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1)), unreadable };
+}
