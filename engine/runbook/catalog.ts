@@ -44,7 +44,7 @@ export const PROBES: Record<string, CatalogEntry> = {
   },
   'deployment.ready': { description: 'a Deployment has all its desired replicas ready (or exactly `replicas`)', params: [p('deployment', 'string', true, 'Deployment name'), NAMESPACE, p('replicas', 'number', false, 'exact desired and ready count')], shorthand: 'deployment' },
   'app.healthy': { description: 'an ArgoCD Application (default: every one) is Synced and Healthy', params: [p('app', 'string', false, 'Application name')], shorthand: 'app' },
-  'volume.healthy': { description: 'a Longhorn volume (default: every one) is healthy', params: [p('volume', 'string', false, 'volume name')], shorthand: 'volume' },
+  'volume.healthy': { description: 'a Longhorn volume (default: every attached one) is healthy', params: [p('volume', 'string', false, 'volume name')], shorthand: 'volume' },
   'volume.no-orphans': { description: 'no orphaned replica data is left (for one volume or all)', params: [p('volume', 'string', false, 'volume name')], shorthand: 'volume' },
   'postgres.reachable': { description: 'PostgreSQL answers', params: [] },
   'postgres.database': { description: 'a database exists', params: [p('database', 'string', true, 'database name')], shorthand: 'database' },

@@ -69,8 +69,11 @@ export async function evaluateProbe(spec: ProbeSpec, ctx: ProbeContext): Promise
     }
     case 'app.healthy':
       return notLive(s, 'kubernetes') ?? listed(s.apps, param('app'), (a) => a.name, 'application', (a) => a.sync === 'Synced' && a.health === 'Healthy', (a) => `${a.name} ${a.sync}/${a.health}`);
-    case 'volume.healthy':
-      return notLive(s, 'kubernetes') ?? listed(s.volumes, param('volume'), (v) => v.name, 'volume', (v) => v.robustness === 'healthy', (v) => `${v.name} ${v.robustness}`);
+    case 'volume.healthy': {
+      // A detached volume has no robustness to speak of (Longhorn says "unknown"): all of them means all attached ones.
+      const volumes = param('volume') === undefined ? s.volumes.filter((v) => v.state !== 'detached') : s.volumes;
+      return notLive(s, 'kubernetes') ?? listed(volumes, param('volume'), (v) => v.name, 'attached volume', (v) => v.robustness === 'healthy', (v) => `${v.name} ${v.robustness}`);
+    }
     case 'volume.no-orphans':
       return notLive(s, 'kubernetes') ?? listed(s.volumes, param('volume'), (v) => v.name, 'volume', (v) => v.orphans.length === 0, (v) => (v.orphans.length ? `${v.name}: orphaned data in ${v.orphans.map((o) => o.dataDir).join(', ')}` : `${v.name}: no orphaned data`));
     case 'postgres.reachable':

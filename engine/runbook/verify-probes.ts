@@ -12,10 +12,18 @@ export interface VerifyOptions {
   onAttempt(probe: ProbeSpec, result: ProbeResult): void;
 }
 
+/** Waits `ms` or until the abort; the abort listener goes with the wait (a long verification polls hundreds of times). */
 const pause = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const onAbort = () => {
+      clearTimeout(t);
+      resolve();
+    };
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Polls a probe until it holds, its timeout passes or the operator aborts; the last result counts. */
