@@ -133,7 +133,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   const detail = await deps.inject(drill.fault.kind, drill.fault.target);
   const fault = journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail });
   const view = createStore<DrillView>({ drill, phase: 'recovering', faultAt: fault.at, acceptance: [], file: opened.file });
-  const run = opened.walk();
+  const run = opened.walk({ keepJournalOpen: true });
   const stopPilot = o.autopilot ? autopilot(run, section, pollMs) : () => {};
 
   let runEnded = false;

@@ -22,7 +22,7 @@ export type JournalRecord =
   | (Base & { type: 'step-action'; step: string; command?: string; action?: string; params?: Record<string, unknown> })
   /** The step's command runs as process group `pid` (`startTime`: its /proc start time, to know it again). */
   | (Base & { type: 'process-started'; step: string; pid: number; startTime?: string })
-  /** A digest of an output chunk (redacted text, at most 500 characters, and the sha256 of the raw bytes). */
+  /** A digest of an output chunk: its redacted text (at most 500 characters shown) with the sha256 and byte count of the whole redacted chunk. */
   | (Base & { type: 'output'; step: string; stream: 'stdout' | 'stderr'; text: string; bytes: number; sha256: string })
   | (Base & { type: 'verified'; step: string; probe: string; ok: boolean; detail: string; durationMs: number })
   | (Base & { type: 'step-finished'; step: string; status: StepOutcome; durationMs: number; exitCode?: number; reason?: string; note?: string })

@@ -64,8 +64,12 @@ export const OUTPUT_LINES = 500;
 
 /** The view a journal implies, record by record; resumption replays the same function. */
 export function applyRecord(view: RunView | undefined, r: JournalRecord): RunView | undefined {
-  if (r.type === 'run-started')
-    return { runId: r.runId, runbook: r.runbook, section: r.section, sectionTitle: r.sectionTitle, startedAt: r.at, steps: r.steps.map((s, i) => ({ ...s, number: i + 1, status: 'pending' })), current: 0, phase: { kind: 'starting' }, improvised: [], output: [] };
+  if (r.type === 'run-started') {
+    // Steps before --from are not part of this run: skipped, so they neither pend nor fail it.
+    const from = r.mode.from ? Math.max(0, r.steps.findIndex((s) => s.id === r.mode.from)) : 0;
+    const steps = r.steps.map((s, i): StepView => (i < from ? { ...s, number: i + 1, status: 'skipped', detail: 'not run: the run started --from a later step' } : { ...s, number: i + 1, status: 'pending' }));
+    return { runId: r.runId, runbook: r.runbook, section: r.section, sectionTitle: r.sectionTitle, startedAt: r.at, steps, current: from, phase: { kind: 'starting' }, improvised: [], output: [] };
+  }
   if (!view) return view;
   const index = 'step' in r ? view.steps.findIndex((s) => s.id === r.step) : -1;
   const patch = (p: Partial<StepView>): RunView => ({ ...view, steps: view.steps.map((s, i) => (i === index ? { ...s, ...p } : s)) });

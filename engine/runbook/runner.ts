@@ -32,6 +32,8 @@ export interface RunOptions {
   paranoid: boolean;
   /** Verification polling interval (1 s; tests use less). */
   pollMs?: number;
+  /** The journal outlives the run (a drill appends its outcome after it); else it is closed at the end. */
+  keepJournalOpen?: boolean;
 }
 
 export interface RunbookRun {
@@ -63,6 +65,7 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
 
   let stopped = false;
   let running: AbortController | undefined;
+  const improvisedRunning = new Set<AbortController>();
   let waiting: { allowed: Set<Waited>; resolve: (i: Intent | typeof STOPPED) => void } | undefined;
   /** Shows the phase and waits for one of the intents it allows; listening starts before the phase shows, so an answer given at once is not lost. */
   const ask = (phase: Phase, ...allowed: Waited[]) => {
@@ -106,9 +109,9 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
     }
   }
 
-  /** Runs the verify probes in order; the first that does not hold fails the step. */
-  async function verify(step: Step, startedAt: Date): Promise<string | undefined> {
-    running = new AbortController();
+  /** Runs the verify probes in order; the first that does not hold fails the step (`aborted` when the operator stopped it). */
+  async function verify(step: Step, startedAt: Date): Promise<{ failure?: string; aborted: boolean }> {
+    const controller = (running = new AbortController());
     try {
       for (const probe of step.lab?.verify ?? []) {
         setPhase({ kind: 'verifying', probe: probe.probe });
@@ -120,9 +123,9 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
           onAttempt: (_, res) => view.set((v) => ({ ...v, phase: { kind: 'verifying', probe: probe.probe }, notice: res.detail })),
         });
         record({ type: 'verified', step: step.id, probe: probe.probe, ok: r.ok, detail: r.detail, durationMs: r.durationMs });
-        if (!r.ok) return `${probe.probe}: ${r.detail}`;
+        if (!r.ok) return { failure: `${probe.probe}: ${r.detail}`, aborted: controller.signal.aborted };
       }
-      return undefined;
+      return { aborted: false };
     } finally {
       running = undefined;
       view.set((v) => ({ ...v, notice: undefined }));
@@ -137,6 +140,8 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
 
   /** 'next', 'retry' (run the same step again) or STOPPED. */
   async function runStep(step: Step): Promise<'next' | 'retry' | typeof STOPPED> {
+    // The step in hand from the start, so a confirmation or an improvisation is about this step.
+    view.set((v) => ({ ...v, current: step.number - 1 }));
     const requires = step.lab?.requires ?? [];
     if (requires.length) await sourcesSettled();
     for (;;) {
@@ -179,9 +184,10 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
       result = await execute(step);
     }
     if (stopped) return STOPPED;
-    const failure = result.status === 'ok' ? await verify(step, started) : (result.reason ?? (result.status === 'timed-out' ? 'timed out' : result.exitCode !== undefined ? `exit ${result.exitCode}` : result.status));
+    const checked = result.status === 'ok' ? await verify(step, started) : { failure: result.reason ?? (result.status === 'timed-out' ? 'timed out' : result.exitCode !== undefined ? `exit ${result.exitCode}` : result.status), aborted: false };
     if (stopped) return STOPPED;
-    const status = result.status === 'aborted' ? 'aborted' : failure ? 'failed' : 'done';
+    const failure = checked.failure;
+    const status = result.status === 'aborted' || checked.aborted ? 'aborted' : failure ? 'failed' : 'done';
     record({ type: 'step-finished', step: step.id, status, durationMs: elapsed(), ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}), ...(failure ? { reason: failure } : {}) });
     return status === 'done' ? 'next' : afterFailure(status, failure ?? '');
   }
@@ -198,7 +204,9 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
     const step = v.steps[Math.min(v.current, v.steps.length - 1)]?.id ?? section.id;
     record({ type: 'improvised', step, text, ...(command ? { command: deps.redactor.redact(command) } : {}) });
     if (!command) return;
-    const r = await runCommand(deps.processes(), command, { timeoutMs: DEFAULT_ACTION_TIMEOUT_MS, onLine: emitFor(step), redactor: deps.redactor });
+    const controller = new AbortController();
+    improvisedRunning.add(controller);
+    const r = await runCommand(deps.processes(), command, { timeoutMs: DEFAULT_ACTION_TIMEOUT_MS, signal: controller.signal, onLine: emitFor(step), redactor: deps.redactor }).finally(() => improvisedRunning.delete(controller));
     batcher.flush();
     record({ type: 'improvised-finished', step, status: r.status, exitCode: r.exitCode, durationMs: r.durationMs });
   }
@@ -211,7 +219,7 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
     }
     record({ type: 'run-finished', status: outcome(view.get()), durationMs: Date.now() - Date.parse(view.get().startedAt) });
     return view.get();
-  })();
+  })().finally(() => opts.keepJournalOpen || journal.close());
   const improvising = new Set<Promise<void>>();
 
   return {
@@ -234,6 +242,7 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
     async stop() {
       stopped = true;
       running?.abort();
+      for (const c of improvisedRunning) c.abort();
       waiting?.resolve(STOPPED);
       await done;
       await Promise.all(improvising);

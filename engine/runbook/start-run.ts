@@ -43,8 +43,8 @@ function stepIndex(section: Section, from: string): number {
 export interface OpenedRun {
   file: string;
   journal: Journal;
-  /** Starts walking the steps. */
-  walk(): RunbookRun;
+  /** Starts walking the steps; `keepJournalOpen` when the caller appends after the run (a drill). */
+  walk(opts?: { keepJournalOpen?: boolean }): RunbookRun;
 }
 
 export function openRun(o: StartOptions, deps: EngineDeps): OpenedRun {
@@ -68,7 +68,7 @@ export function openRun(o: StartOptions, deps: EngineDeps): OpenedRun {
     sandbox: o.sandbox,
     operator: os.userInfo().username,
   });
-  return { file, journal, walk: () => runSection(replay([started])!, start, { section, journal, paranoid: !!o.paranoid, pollMs: o.pollMs }, deps) };
+  return { file, journal, walk: (w) => runSection(replay([started])!, start, { section, journal, paranoid: !!o.paranoid, pollMs: o.pollMs, keepJournalOpen: w?.keepJournalOpen }, deps) };
 }
 
 export function startRun(o: StartOptions, deps: EngineDeps): { run: RunbookRun; file: string } {

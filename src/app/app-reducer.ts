@@ -3,7 +3,7 @@ import { resolveCommand } from './command-line.ts';
 import { findBinding, GLOBAL_BINDINGS } from './keymap.ts';
 import { initialShell, shellReducer, type ShellAction, type ShellState } from './shell-reducer.ts';
 import type { DeskIntent, DeskState } from '../../engine/runbook/runbook-desk.ts';
-import { initialRunbookUi, runbookKey, type RunbookUi } from './runbooks/runbook-ui.ts';
+import { initialRunbookUi, RUNNING, runbookKey, type RunbookUi } from './runbooks/runbook-ui.ts';
 
 export interface AppState {
   shell: ShellState;
@@ -22,8 +22,6 @@ export type AppAction =
   | { type: 'key'; name: string; visible: VisibleRows; blocked?: boolean; desk?: DeskState };
 
 export const initialApp: AppState = { shell: initialShell, dashboard: initialDashboard, runbooks: initialRunbookUi };
-
-const RUNNING = new Set(['running', 'verifying']);
 
 function submitCommand(state: AppState): AppState {
   const name = (state.shell.cmdline ?? '').trim();

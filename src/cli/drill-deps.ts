@@ -6,10 +6,7 @@ import { fillTemplate } from '../../engine/runbook/run-action.ts';
 import type { Sandbox } from '../guard/sandbox.ts';
 import { runbookDeps } from './runbook-deps.ts';
 
-/**
- * Faults go through the guarded adapters: lab-sim's control API when the sandbox is lab-sim,
- * otherwise the real mechanism (power command templates, Vault's seal API, a database drop).
- */
+/** Faults and their cleanup go through the guarded adapters (see inject). */
 export function drillDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): DrillDeps {
   const engine = runbookDeps(sandbox, snapshots);
   const power = sandbox.config.sandbox.power;
@@ -22,35 +19,26 @@ export function drillDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): DrillDe
   return {
     engine,
     async inject(kind, target) {
-      const sim = sandbox.simulator();
-      if (sim) {
-        await sim.fault(kind, target);
-        return `lab-sim control API: fault ${kind}${target ? ` ${target}` : ''}`;
-      }
+      // The real mechanism wherever there is one (lab-sim serves the same protocols); lab-sim's
+      // control API only for what a sandbox does through tools lab-tui does not drive.
       switch (kind) {
         case 'node-stop':
           await shell(power?.stop, target!);
           return `sandbox.power.stop ${target}`;
-        case 'power-cut':
-          for (const n of nodes()) await shell(power?.stop, n);
-          return `sandbox.power.stop on every node`;
         case 'vault-seal':
           await sandbox.vault()!.seal();
           return 'Vault sys/seal';
         case 'db-drop':
           await sandbox.postgres()!.mutate(`DROP DATABASE IF EXISTS "${String(target).replace(/"/g, '""')}" WITH (FORCE)`);
-          return `DROP DATABASE ${target}`;
-        default:
-          throw new Error(`fault ${kind} is not automated on a real sandbox yet: inject it by hand`);
+          return `DROP DATABASE ${target} WITH (FORCE)`;
       }
+      const sim = sandbox.simulator();
+      if (!sim) throw new Error(`fault ${kind} is not automated on a real sandbox yet: inject it by hand, then follow the runbook`);
+      await sim.fault(kind, target);
+      return `lab-sim control API: fault ${kind}${target ? ` ${target}` : ''}`;
     },
     async cleanup(kind, target) {
-      const sim = sandbox.simulator();
       const all = kind === 'power-restore' ? nodes() : [target!];
-      if (sim) {
-        for (const n of all) await sim.fault('node-start', n);
-        return `lab-sim control API: node-start ${all.join(', ')}`;
-      }
       for (const n of all) await shell(power?.start, n);
       return `sandbox.power.start ${all.join(', ')}`;
     },

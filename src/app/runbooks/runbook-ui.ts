@@ -19,6 +19,8 @@ export interface RunbookUi {
 
 export const initialRunbookUi: RunbookUi = { selected: 0 };
 
+export const RUNNING = new Set(['running', 'verifying']);
+
 export interface RunbookKeyResult {
   ui: RunbookUi;
   intent?: DeskIntent;
@@ -65,9 +67,9 @@ function act(ui: RunbookUi, action: RunbookAction, desk: DeskState): RunbookKeyR
   const entry = desk.sections[ui.selected];
   switch (action) {
     case 'up':
-      return { ui: { ...ui, selected: Math.max(0, ui.selected - 1) } };
+      return { ui: { ...ui, message: undefined, selected: Math.max(0, ui.selected - 1) } };
     case 'down':
-      return { ui: { ...ui, selected: Math.min(Math.max(0, count - 1), ui.selected + 1) } };
+      return { ui: { ...ui, message: undefined, selected: Math.min(Math.max(0, count - 1), ui.selected + 1) } };
     case 'start':
       return entry ? { ui, intent: { type: 'start', file: entry.file, section: entry.section } } : { ui };
     case 'resume':
@@ -87,6 +89,8 @@ function act(ui: RunbookUi, action: RunbookAction, desk: DeskState): RunbookKeyR
  * run is in hand, the picker's otherwise. `undefined`: not a key of this screen.
  */
 export function runbookKey(ui: RunbookUi, name: string, desk: DeskState): RunbookKeyResult | undefined {
+  // While a step runs, Ctrl-C aborts it, even mid-prompt (otherwise it quits, in app-reducer).
+  if (name === 'ctrl+c') return desk.run && RUNNING.has(desk.run.phase.kind) ? { ui: { ...ui, prompt: undefined }, intent: { type: 'abort' } } : undefined;
   if (ui.prompt) return onPrompt(ui, ui.prompt, name);
   const bindings = desk.run ? walkthroughBindings(desk.run.phase, canAssist(desk)) : PICKER_BINDINGS;
   const binding = findBinding(bindings, name);
