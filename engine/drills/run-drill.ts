@@ -50,6 +50,7 @@ export interface DrillRun {
 }
 
 const SETTLE_MS = 10_000;
+const DETECT_WAIT_MS = 15_000;
 
 async function check(probes: ProbeSpec[], ctx: ProbeContext): Promise<ProbeOutcome[]> {
   const out: ProbeOutcome[] = [];
@@ -133,6 +134,18 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   const detail = await deps.inject(drill.fault.kind, drill.fault.target);
   const fault = journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail });
   const view = createStore<DrillView>({ drill, phase: 'recovering', faultAt: fault.at, acceptance: [], file: opened.file });
+  // The operator opens the runbook once the fault shows (the alert), not before: a precondition
+  // such as "Vault is sealed" would otherwise be judged on data from before the fault.
+  const detectBy = Date.now() + DETECT_WAIT_MS;
+  while (Date.now() < detectBy) {
+    const results = await check(drill.acceptance, ctx);
+    const failing = results.find((r) => !r.ok);
+    if (failing) {
+      view.set((v) => ({ ...v, acceptance: results, detectedAt: journal.append({ type: 'symptom-detected', probe: failing.probe, detail: failing.detail }).at }));
+      break;
+    }
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
   const run = opened.walk({ keepJournalOpen: true });
   const stopPilot = o.autopilot ? autopilot(run, section, pollMs) : () => {};
 

@@ -12,6 +12,7 @@ import type { Runbook, Section } from './types.ts';
 import type { DrillDeps } from '../drills/drill-deps.ts';
 import type { Drill } from '../drills/drill-types.ts';
 import { runDrill, type DrillRun, type DrillView } from '../drills/run-drill.ts';
+import { listDrillRecords, type DrillRecord } from '../drills/drill-record.ts';
 
 export interface SectionEntry {
   file: string;
@@ -33,6 +34,11 @@ export interface DeskState {
   section?: Section;
   /** The drill the run belongs to: fault, detection, acceptance, clock. */
   drill?: DrillView;
+  /** The drills on offer and every drill run on record (newest first), for the Drills and Evidence screens. */
+  drills: Drill[];
+  evidence: DrillRecord[];
+  /** Journals that could not be read whole: shown, never silently dropped. */
+  unreadable: { file: string; problem: string }[];
   /** The last thing that went wrong starting or resuming a run. */
   error?: string;
 }
@@ -48,7 +54,7 @@ export interface DeskOptions {
   paranoid?: boolean;
   pollMs?: number;
   /** Drills, when the desk may run them: their deps and how to find one with its runbook. */
-  drills?: { deps: DrillDeps; find(id: string): { drill: Drill; runbook: Runbook } };
+  drills?: { deps: DrillDeps; list(): Drill[]; find(id: string): { drill: Drill; runbook: Runbook } };
 }
 
 function runbookFiles(sources: string[]): string[] {
@@ -77,7 +83,7 @@ export class RunbookDesk {
     private readonly opts: DeskOptions,
     private readonly deps: EngineDeps,
   ) {
-    this.state = createStore<DeskState>({ sections: [], broken: [] });
+    this.state = createStore<DeskState>({ sections: [], broken: [], drills: [], evidence: [], unreadable: [] });
     this.refresh();
   }
 
@@ -107,7 +113,8 @@ export class RunbookDesk {
         });
       }
     }
-    this.state.set((s) => ({ ...s, sections, broken }));
+    const evidence = listDrillRecords(this.opts.runsDir);
+    this.state.set((s) => ({ ...s, sections, broken, drills: this.opts.drills?.list() ?? [], evidence: evidence.records, unreadable: evidence.unreadable }));
   }
 
   send(intent: DeskIntent): void {

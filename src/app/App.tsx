@@ -20,6 +20,9 @@ import { useNow } from './use-now.ts';
 import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
 import { RunbookPicker } from '../../screens/runbooks/RunbookPicker.tsx';
 import { Walkthrough } from '../../screens/runbooks/Walkthrough.tsx';
+import { DrillPicker } from '../../screens/drills/DrillPicker.tsx';
+import { EvidenceScreen } from '../../screens/evidence/EvidenceScreen.tsx';
+import { DRILL_BINDINGS } from './drills/drill-ui.ts';
 import { canAssist } from './runbooks/runbook-ui.ts';
 import { PICKER_BINDINGS, walkthroughBindings } from './runbooks/runbook-keys.ts';
 import { useTerminalSize } from './use-terminal-size.ts';
@@ -43,7 +46,7 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
   const { rows, columns } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
   const runActive = !!desk?.run && desk.run.phase.kind !== 'finished';
-  const tick = useNow(now, !!snapshot?.sources.some((s) => s.status === 'stale') || (runActive && state.shell.screen === 'runbooks'));
+  const tick = useNow(now, !!snapshot?.sources.some((s) => s.status === 'stale') || (runActive && (state.shell.screen === 'runbooks' || state.shell.screen === 'drills')));
 
   // Rows are derived once per snapshot or dashboard change, not on every clock tick.
   const visible = useMemo(() => visibleRowsFor(state.dashboard, (list) => (snapshot ? LISTS[list].rows(snapshot, state.dashboard.target) : [])), [snapshot, state.dashboard]);
@@ -63,7 +66,9 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
 
   const { shell } = state;
   const screen = SCREENS.find((s) => s.id === shell.screen)!;
-  const bindings = bindingsFor(shell.screen, shell.screen === 'runbooks' && desk ? (desk.run ? walkthroughBindings(desk.run.phase, canAssist(desk)) : PICKER_BINDINGS) : []);
+  const drillInHand = shell.screen === 'drills' && !!desk?.drill && !!desk.run;
+  const own = !desk ? [] : (shell.screen === 'runbooks' || drillInHand) && desk.run ? walkthroughBindings(desk.run.phase, canAssist(desk)) : shell.screen === 'runbooks' ? PICKER_BINDINGS : shell.screen === 'drills' ? DRILL_BINDINGS : [];
+  const bindings = bindingsFor(shell.screen, own);
   // The live region stays shorter than the terminal, or Ink flickers and wipes scrollback.
   const height = Math.max(rows - 1, 10);
   const body = height - CHROME_LINES;
@@ -80,8 +85,12 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
           <HelpOverlay bindings={bindings} height={body} />
         ) : shell.screen === 'dashboard' && snapshot ? (
           <DashboardScreen snapshot={snapshot} state={state.dashboard} visible={visible} width={columns} height={body} />
-        ) : shell.screen === 'runbooks' && desk?.run && desk.section ? (
+        ) : (shell.screen === 'runbooks' || drillInHand) && desk?.run && desk.section ? (
           <Walkthrough run={desk.run} drill={desk.drill} section={desk.section} snapshot={snapshot} width={columns} height={body} now={tick} />
+        ) : shell.screen === 'drills' && desk ? (
+          <DrillPicker desk={desk} selected={state.drills.selected} confirming={state.drills.confirming} sandbox={m.identity?.name ?? '?'} width={columns} height={body} />
+        ) : shell.screen === 'evidence' && desk ? (
+          <EvidenceScreen desk={desk} now={tick} width={columns} height={body} />
         ) : shell.screen === 'runbooks' && desk ? (
           <RunbookPicker desk={desk} selected={state.runbooks.selected} width={columns} height={body} />
         ) : (

@@ -4,11 +4,13 @@ import { findBinding, GLOBAL_BINDINGS } from './keymap.ts';
 import { initialShell, shellReducer, type ShellAction, type ShellState } from './shell-reducer.ts';
 import type { DeskIntent, DeskState } from '../../engine/runbook/runbook-desk.ts';
 import { initialRunbookUi, RUNNING, runbookKey, type RunbookUi } from './runbooks/runbook-ui.ts';
+import { drillKey, initialDrillUi, type DrillUi } from './drills/drill-ui.ts';
 
 export interface AppState {
   shell: ShellState;
   dashboard: DashboardState;
   runbooks: RunbookUi;
+  drills: DrillUi;
   /** The last intent for the engine; a new object each time, so the app sends each once. */
   outbox?: { intent: DeskIntent };
 }
@@ -21,7 +23,7 @@ export type AppAction =
    */
   | { type: 'key'; name: string; visible: VisibleRows; blocked?: boolean; desk?: DeskState };
 
-export const initialApp: AppState = { shell: initialShell, dashboard: initialDashboard, runbooks: initialRunbookUi };
+export const initialApp: AppState = { shell: initialShell, dashboard: initialDashboard, runbooks: initialRunbookUi, drills: initialDrillUi };
 
 function submitCommand(state: AppState): AppState {
   const name = (state.shell.cmdline ?? '').trim();
@@ -41,12 +43,17 @@ function submitCommand(state: AppState): AppState {
 function reduceKey(state: AppState, name: string, visible: VisibleRows, blocked: boolean, desk: DeskState | undefined): AppState {
   const { shell } = state;
   const withShell = (a: ShellAction) => ({ ...state, shell: shellReducer(shell, a) });
-  const onRunbooks = shell.screen === 'runbooks' && !shell.help && !blocked && shell.cmdline === undefined && desk;
+  const free = !shell.help && !blocked && shell.cmdline === undefined && desk;
+  // The Drills screen shows the walkthrough of the drill in hand, with the same keys.
+  const walking = free && ((shell.screen === 'runbooks' && desk) || (shell.screen === 'drills' && desk.drill && desk.run));
   // Ctrl-C cancels the running step rather than leaving the cockpit in the middle of it.
-  if (name === 'ctrl+c' && !(onRunbooks && desk.run && RUNNING.has(desk.run.phase.kind))) return withShell({ type: 'quit' });
-  if (onRunbooks) {
+  if (name === 'ctrl+c' && !(walking && desk.run && RUNNING.has(desk.run.phase.kind))) return withShell({ type: 'quit' });
+  if (walking) {
     const r = runbookKey(state.runbooks, name, desk);
     if (r) return { ...state, runbooks: r.ui, ...(r.intent ? { outbox: { intent: r.intent } } : {}) };
+  } else if (free && shell.screen === 'drills') {
+    const r = drillKey(state.drills, name, desk);
+    if (r) return { ...state, drills: r.ui, ...(r.intent ? { outbox: { intent: r.intent } } : {}) };
   }
   if (shell.cmdline !== undefined) {
     if (name === 'escape') return withShell({ type: 'cmdline.cancel' });

@@ -11,8 +11,8 @@ export interface ScreenInfo {
 export const SCREENS: readonly ScreenInfo[] = [
   { id: 'dashboard', title: 'Dashboard', key: '1' },
   { id: 'runbooks', title: 'Runbooks', key: '2' },
-  { id: 'drills', title: 'Drills', key: '3', arrivesWith: 'issue #6 (chaos drills)' },
+  { id: 'drills', title: 'Drills', key: '3' },
   { id: 'gates', title: 'Gates', key: '4', arrivesWith: 'issue #8 (fidelity gates)' },
-  { id: 'evidence', title: 'Evidence', key: '5', arrivesWith: 'issue #6 (evidence trail)' },
+  { id: 'evidence', title: 'Evidence', key: '5' },
 ];
 

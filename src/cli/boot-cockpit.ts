@@ -6,7 +6,8 @@ import type { CommandContext } from './commands.ts';
 import { startSandboxHealth } from './start-health.ts';
 import { RunbookDesk, type DeskIntent } from '../../engine/runbook/runbook-desk.ts';
 import { drillDeps } from './drill-deps.ts';
-import { findDrill, runbookFor } from './drill-catalog.ts';
+import { drillsDir, findDrill, runbookFor } from './drill-catalog.ts';
+import { loadDrills } from '../../engine/drills/load-drill.ts';
 import { runbookSources, runsDir } from './runbook-paths.ts';
 import { resolveTarget } from './target.ts';
 
@@ -23,7 +24,7 @@ export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, f
       const drill = findDrill(id);
       return { drill, runbook: runbookFor(target.config, drill) };
     };
-    const desk = new RunbookDesk({ sources: runbookSources(target.config), runsDir: runsDir(target.config), sandbox: sandbox.identity.name, drills: { deps: drills, find } }, drills.engine);
+    const desk = new RunbookDesk({ sources: runbookSources(target.config), runsDir: runsDir(target.config), sandbox: sandbox.identity.name, drills: { deps: drills, list: () => loadDrills(drillsDir()), find } }, drills.engine);
     model.set((m) => ({ ...m, identity: sandbox.identity, snapshots: health.snapshots, runbooks: { state: desk.state, send: (i) => desk.send(i) } }));
     if (first) desk.send(first);
     return async () => {
