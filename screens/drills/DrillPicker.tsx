@@ -10,9 +10,9 @@ export function DrillPicker({ desk, selected, confirming, sandbox, width, height
   const last = (id: string) => desk.evidence.find((r) => r.drill === id);
   const rows = desk.drills.map((d) => {
     const r = last(d.id);
-    return { d, r, cells: [d.id, d.changeClass, `${d.fault.kind}${d.fault.target ? ` ${d.fault.target}` : ''}`, d.runbook.section, r ? `${r.startedAt.slice(0, 16).replace('T', ' ')} ${r.outcome}${r.timeToRecover ? ` in ${elapsed(r.timeToRecover.totalMs)}` : ''}` : 'never'] };
+    return { d, r, cells: [d.id, d.changeClass, `${d.fault.kind}${d.fault.target ? ` ${d.fault.target}` : ''}`, d.runbook.section, r ? `${r.startedAt.slice(5, 16).replace('T', ' ')} ${r.outcome}${r.timeToRecover ? ` ${elapsed(r.timeToRecover.totalMs)}` : ''}` : 'never'] };
   });
-  const widths = [18, 9, 28, 26];
+  const widths = [18, 8, 26, 24];
   const line = (cells: string[]) => fit(cells.map((c, i) => (i < widths.length ? fit(c, widths[i]!) : c)).join('  '), width);
   const chosen = desk.drills.find((d) => d.id === confirming);
   return (
