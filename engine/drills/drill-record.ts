@@ -9,6 +9,7 @@ export interface DrillRecord {
   title: string;
   changeClass: string;
   change?: string;
+  gameday?: string;
   sandbox: string;
   operator: string;
   autopilot: boolean;
@@ -44,6 +45,7 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
     title: drill.title,
     changeClass: drill.changeClass,
     ...(drill.change ? { change: drill.change } : {}),
+    ...(drill.gameday ? { gameday: drill.gameday } : {}),
     sandbox: run.sandbox,
     operator: run.operator,
     autopilot: drill.autopilot,

@@ -23,6 +23,8 @@ export interface DrillOptions {
   autopilot: boolean;
   /** The change (commit, PR) this drill rehearses, for the promotion gate. */
   change?: string;
+  /** The game-day this run belongs to. */
+  gameday?: string;
   pollMs?: number;
 }
 
@@ -129,7 +131,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   const section = findSection(o.runbook, drill.runbook.section);
   const opened = openRun({ runbook: o.runbook, section: section.id, dir: o.runsDir, sandbox: o.sandbox, pollMs }, deps.engine);
   const journal: Journal = opened.journal;
-  journal.append({ type: 'drill-started', drill: drill.id, title: drill.title, changeClass: drill.changeClass, ...(o.change ? { change: o.change } : {}), autopilot: o.autopilot, timeLimitMs: drill.timeLimitMs, versions: deps.versions() });
+  journal.append({ type: 'drill-started', drill: drill.id, title: drill.title, changeClass: drill.changeClass, ...(o.change ? { change: o.change } : {}), ...(o.gameday ? { gameday: o.gameday } : {}), autopilot: o.autopilot, timeLimitMs: drill.timeLimitMs, versions: deps.versions() });
   journal.append({ type: 'steady-state', when: 'before', ok: true, probes: before });
   const detail = await deps.inject(drill.fault.kind, drill.fault.target);
   const fault = journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail });

@@ -13,6 +13,7 @@ import type { DrillDeps } from '../drills/drill-deps.ts';
 import type { Drill } from '../drills/drill-types.ts';
 import { runDrill, type DrillRun, type DrillView } from '../drills/run-drill.ts';
 import { listDrillRecords, type DrillRecord } from '../drills/drill-record.ts';
+import { activeGameday } from '../drills/gameday.ts';
 
 export interface SectionEntry {
   file: string;
@@ -157,7 +158,8 @@ export class RunbookDesk {
     if (this.run && this.state.get().run?.phase.kind !== 'finished') return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it first' }));
     try {
       const { drill, runbook } = this.opts.drills.find(id);
-      const d = await runDrill({ drill, runbook, runsDir: this.opts.runsDir, sandbox: this.opts.sandbox, autopilot: false, change, pollMs: this.opts.pollMs }, this.opts.drills.deps);
+      const gameday = activeGameday(path.dirname(this.opts.runsDir))?.id;
+      const d = await runDrill({ drill, runbook, runsDir: this.opts.runsDir, sandbox: this.opts.sandbox, autopilot: false, change, gameday, pollMs: this.opts.pollMs }, this.opts.drills.deps);
       this.drill = d;
       this.attach(d.run);
       const show = () => this.state.set((s) => ({ ...s, drill: d.view.get() }));

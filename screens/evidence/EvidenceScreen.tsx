@@ -1,18 +1,10 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import { cycleStart } from '../../engine/drills/promotion-gate.ts';
+import { trend } from '../../engine/drills/report.ts';
 import { CHANGE_CLASSES } from '../../engine/drills/drill-types.ts';
 import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
 import { elapsed, fit } from '../../src/app/runbooks/text-layout.ts';
-
-const BARS = '▁▂▃▄▅▆▇█';
-
-/** Time-to-recover of the last runs, oldest first, as a text sparkline (· for a run that never recovered). */
-export function sparkline(values: (number | undefined)[]): string {
-  const known = values.filter((v): v is number => v !== undefined);
-  const max = Math.max(1, ...known);
-  return values.map((v) => (v === undefined ? '·' : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1)))])).join('');
-}
 
 /** Per drill: last run, outcome, time-to-recover trend; and which change-classes this cycle rehearsed. */
 export function EvidenceScreen({ desk, now, width, height }: { desk: DeskState; now: Date; width: number; height: number }) {
@@ -32,10 +24,10 @@ export function EvidenceScreen({ desk, now, width, height }: { desk: DeskState; 
       {ids.slice(0, Math.max(1, height - 3 - desk.unreadable.length)).map((id) => {
         const runs = desk.evidence.filter((r) => r.drill === id);
         const last = runs[0];
-        const trend = sparkline(runs.slice(0, 12).reverse().map((r) => r.timeToRecover?.totalMs));
+        const runsTrend = trend(runs.slice(0, 12).reverse());
         return (
           <Text key={id} color={last?.outcome === 'failed' ? 'red' : last?.outcome === 'passed-with-improvisation' ? 'yellow' : last?.outcome === 'passed' ? 'green' : undefined}>
-            {line([id, last ? last.startedAt.slice(0, 16).replace('T', ' ') : 'never', last?.outcome ?? '', last?.timeToRecover ? elapsed(last.timeToRecover.totalMs) : '', trend])}
+            {line([id, last ? last.startedAt.slice(0, 16).replace('T', ' ') : 'never', last?.outcome ?? '', last?.timeToRecover ? elapsed(last.timeToRecover.totalMs) : '', runsTrend])}
           </Text>
         );
       })}

@@ -2,6 +2,9 @@ import path from 'node:path';
 import { drillRecord, listDrillRecords, type DrillRecord } from '../../engine/drills/drill-record.ts';
 import { loadDrills } from '../../engine/drills/load-drill.ts';
 import { promotionGate } from '../../engine/drills/promotion-gate.ts';
+import { activeGameday, endGameday, listGamedays, startGameday } from '../../engine/drills/gameday.ts';
+import { renderReport, type ReportLang } from '../../engine/drills/report.ts';
+import fs from 'node:fs';
 import { DrillRefused, runDrill } from '../../engine/drills/run-drill.ts';
 import { readJournal } from '../../engine/runbook/journal.ts';
 import { GuardRefusal } from '../guard/refusal.ts';
@@ -58,7 +61,8 @@ export async function runDrillRun(ctx: CommandContext): Promise<number> {
     const health = startSandboxHealth(sandbox, (e) => (refusal = e));
     try {
       const runsDir = evidenceRuns(ctx, sandbox.config);
-      const d = await runDrill({ drill, runbook: runbookFor(sandbox.config, drill), runsDir, sandbox: sandbox.identity.name, autopilot: true, change: ctx.values.change as string | undefined }, drillDeps(sandbox, health.snapshots));
+      const gameday = activeGameday(path.dirname(runsDir))?.id;
+      const d = await runDrill({ drill, runbook: runbookFor(sandbox.config, drill), runsDir, sandbox: sandbox.identity.name, autopilot: true, change: ctx.values.change as string | undefined, gameday }, drillDeps(sandbox, health.snapshots));
       const onSignal = () => void d.abort();
       process.once('SIGINT', onSignal);
       const v = await d.done.finally(() => process.off('SIGINT', onSignal));
@@ -79,18 +83,69 @@ export async function runDrillRun(ctx: CommandContext): Promise<number> {
   });
 }
 
+/** The evidence directory a reading command uses: --evidence-dir, else the configured one. */
+async function evidenceDirOf(ctx: CommandContext): Promise<string> {
+  if (typeof ctx.values['evidence-dir'] === 'string') return path.resolve(ctx.values['evidence-dir']);
+  const target = await resolveTarget(ctx.global, ctx.io.env);
+  await target.stop();
+  return target.config.sandbox.evidenceDir;
+}
+
+/** A game-day that is already open (or not open) is the operator's mistake, not a crash. */
+function asUsage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+export async function runGamedayStart(ctx: CommandContext): Promise<number> {
+  const dir = await evidenceDirOf(ctx);
+  const g = asUsage(() => startGameday(dir, { name: ctx.values.name as string | undefined, runbookOnly: !!ctx.values['runbook-only'], now: new Date() }));
+  ctx.io.stdout(ctx.values.json ? json(g) : `game-day ${g.id} started (${g.name}${g.runbookOnly ? ', runbook only' : ''}): drills run now belong to it`);
+  return EXIT.ok;
+}
+
+export async function runGamedayEnd(ctx: CommandContext): Promise<number> {
+  const dir = await evidenceDirOf(ctx);
+  const g = asUsage(() => endGameday(dir, new Date()));
+  ctx.io.stdout(ctx.values.json ? json(g) : `game-day ${g.id} ended; lab-tui report --gameday ${g.id}`);
+  return EXIT.ok;
+}
+
+export async function runGamedayList(ctx: CommandContext): Promise<number> {
+  const all = listGamedays(await evidenceDirOf(ctx));
+  ctx.io.stdout(ctx.values.json ? json(all) : formatTable(['GAME-DAY', 'NAME', 'STARTED', 'ENDED', 'MODE'], all.map((g) => [g.id, g.name, g.startedAt.slice(0, 16), g.endedAt?.slice(0, 16) ?? 'open', g.runbookOnly ? 'runbook only' : 'full'])));
+  return EXIT.ok;
+}
+
+/** `report [--gameday ID | --since DATE] [--lang en|fr] [--out FILE]`: the game-day report in Markdown. */
+export async function runReport(ctx: CommandContext): Promise<number> {
+  const lang = (ctx.values.lang ?? 'en') as ReportLang;
+  if (lang !== 'en' && lang !== 'fr') throw new UsageError(`--lang expects en or fr, got "${String(ctx.values.lang)}"`);
+  const evidenceDir = await evidenceDirOf(ctx);
+  const { records, unreadable } = listDrillRecords(path.join(evidenceDir, 'runs'));
+  for (const u of unreadable) ctx.io.stderr(`lab-tui: skipped unreadable evidence ${u.file}: ${u.problem}`);
+  const gameday = typeof ctx.values.gameday === 'string' ? ctx.values.gameday : undefined;
+  const since = typeof ctx.values.since === 'string' ? ctx.values.since : undefined;
+  if (since && Number.isNaN(Date.parse(since))) throw new UsageError(`--since expects a date like 2026-11-01, got "${since}"`);
+  if (gameday && !listGamedays(evidenceDir).some((g) => g.id === gameday)) throw new UsageError(`no game-day ${gameday} in ${evidenceDir}`);
+  const picked = records.filter((r) => (gameday ? r.gameday === gameday : since ? r.startedAt >= new Date(since).toISOString() : true));
+  const scope = gameday ?? (since ? `${lang === 'fr' ? 'depuis le' : 'since'} ${since}` : lang === 'fr' ? 'toutes les exécutions' : 'all runs');
+  const md = renderReport(picked, { lang, scope, generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' });
+  if (typeof ctx.values.out === 'string') {
+    fs.writeFileSync(ctx.values.out, md);
+    ctx.io.stdout(`report written to ${ctx.values.out} (${picked.length} drill run(s))`);
+  } else ctx.io.stdout(md);
+  return EXIT.ok;
+}
+
 /** `gate promote --change-class C [--change REF] [--markdown]`: 0 only with a passed drill of the class in this cycle. */
 export async function runGatePromote(ctx: CommandContext): Promise<number> {
   const changeClass = ctx.values['change-class'];
   if (typeof changeClass !== 'string') throw new UsageError('gate promote needs --change-class (infra, vault, storage, database, gitops, pki, dns)');
-  let runsDir: string;
-  if (typeof ctx.values['evidence-dir'] === 'string') runsDir = path.join(path.resolve(ctx.values['evidence-dir']), 'runs');
-  else {
-    const target = await resolveTarget(ctx.global, ctx.io.env);
-    runsDir = evidenceRuns(ctx, target.config);
-    await target.stop();
-  }
-  const { records, unreadable } = listDrillRecords(runsDir);
+  const { records, unreadable } = listDrillRecords(path.join(await evidenceDirOf(ctx), 'runs'));
   for (const u of unreadable) ctx.io.stderr(`lab-tui: skipped unreadable evidence ${u.file}: ${u.problem}`);
   const v = promotionGate(records, changeClass, { change: typeof ctx.values.change === 'string' ? ctx.values.change : undefined, now: new Date() });
   if (ctx.values.json) ctx.io.stdout(json({ ...v, evidence: v.evidence && { runId: v.evidence.runId, drill: v.evidence.drill, outcome: v.evidence.outcome, startedAt: v.evidence.startedAt, journal: v.evidence.journal } }));

@@ -32,6 +32,16 @@ export const COMMANDS: Command[] = [
     options: { ...json, 'change-class': { type: 'string' }, change: { type: 'string' }, markdown: { type: 'boolean' }, 'evidence-dir': { type: 'string' } },
     load: async () => (await import('./cmd-drill.ts')).runGatePromote,
   },
+  { path: ['gameday', 'start'], usage: 'gameday start [--name N] [--runbook-only] [--evidence-dir DIR]', summary: 'open a game-day: drills run until `gameday end` belong to it (--runbook-only: the cockpit shows only the walkthrough and the health strip)', options: { ...json, name: { type: 'string' }, 'runbook-only': { type: 'boolean' }, 'evidence-dir': { type: 'string' } }, load: async () => (await import('./cmd-drill.ts')).runGamedayStart },
+  { path: ['gameday', 'end'], usage: 'gameday end [--evidence-dir DIR]', summary: 'close the open game-day', options: { ...json, 'evidence-dir': { type: 'string' } }, load: async () => (await import('./cmd-drill.ts')).runGamedayEnd },
+  { path: ['gameday', 'list'], usage: 'gameday list [--json] [--evidence-dir DIR]', summary: 'the game-days on record', options: { ...json, 'evidence-dir': { type: 'string' } }, load: async () => (await import('./cmd-drill.ts')).runGamedayList },
+  {
+    path: ['report'],
+    usage: 'report [--gameday ID | --since DATE] [--lang en|fr] [--out FILE] [--evidence-dir DIR]',
+    summary: 'the game-day report in Markdown: outcomes, time to recover and its split, trends, runbook changes pending (fr: the dated shareout)',
+    options: { gameday: { type: 'string' }, since: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' }, 'evidence-dir': { type: 'string' } },
+    load: async () => (await import('./cmd-drill.ts')).runReport,
+  },
   { path: ['config', 'check'], usage: 'config check [--json]', summary: "validate the configuration and run the guard's static rules, without contacting anything", options: json, load: async () => (await import('./cmd-config.ts')).runConfigCheck },
   { path: ['config', 'path'], usage: 'config path', summary: 'print which configuration file lab-tui would read', options: {}, load: async () => (await import('./cmd-config.ts')).runConfigPath },
   {
