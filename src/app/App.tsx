@@ -1,4 +1,4 @@
-import { Box, useInput, useStdin } from 'ink';
+import { Box, Text, useInput, useStdin } from 'ink';
 import React, { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { Snapshot } from '../../engine/health/types.ts';
 import { DashboardScreen } from '../../screens/dashboard/DashboardScreen.tsx';
@@ -81,6 +81,8 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
       <Box flexDirection="column" height={body}>
         {m.refusal ? (
           <RefusalBanner refusal={m.refusal} />
+        ) : m.runbookOnly && !(shell.screen === 'runbooks' || shell.screen === 'drills') ? (
+          <Text color="yellow">{` Runbook-only game-day: follow the runbook (2 Runbooks, 3 Drills); the dashboard's health strip is beside the walkthrough.`}</Text>
         ) : shell.help ? (
           <HelpOverlay bindings={bindings} height={body} />
         ) : shell.screen === 'dashboard' && snapshot ? (

@@ -14,5 +14,7 @@ export interface AppModel {
   /** The Runbooks screen's engine side, with the same sandbox. */
   runbooks?: { state: Store<DeskState>; send(intent: DeskIntent): void };
   /** The screen to open on (`lab-tui run` opens the walkthrough). */
-  startScreen?: 'runbooks';
+  startScreen?: 'runbooks' | 'drills';
+  /** A runbook-only game-day is open: the walkthrough and its health strip are all the operator gets. */
+  runbookOnly?: boolean;
 }

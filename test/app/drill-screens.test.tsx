@@ -19,9 +19,9 @@ function record(p: Partial<DrillRecord>): DrillRecord {
 const mounted: { unmount(): void }[] = [];
 afterEach(() => mounted.splice(0).forEach((r) => r.unmount()));
 
-function show(desk: DeskState, key: string) {
+function show(desk: DeskState, key: string, runbookOnly = false) {
   const sent: DeskIntent[] = [];
-  const r = renderApp({ runbooks: { state: createStore(desk), send: (i) => void sent.push(i) } }, snapshotOf(healthyRaw()));
+  const r = renderApp({ runbooks: { state: createStore(desk), send: (i) => void sent.push(i) }, runbookOnly }, snapshotOf(healthyRaw()));
   mounted.push(r);
   // ink-testing-library's terminal is 100 columns: widen it, as an operator's is.
   Object.defineProperty(r.stdout, 'columns', { value: 160, configurable: true });
@@ -65,5 +65,16 @@ describe('Drills and Evidence screens', () => {
     assert.match(f, /longhorn-corrupti…\s+2026-11-21 10:00\s+passed-with-improvisation\s+5:00/);
     assert.match(f, /node-kill\s+never/);
     assert.match(f, /unreadable: \/e\/runs\/torn\.jsonl: line 7: torn last line/);
+  });
+
+  it('in a runbook-only game-day, hides the dashboard and the evidence, keeps runbooks and drills', async () => {
+    const r = show(pickerDesk({ drills }), '1', true);
+    await r.open();
+    await r.until(/Runbook-only game-day: follow the runbook/);
+    assert.doesNotMatch(r.frame(), /Nodes\s+\d/);
+    await r.type('5');
+    await r.until(/Runbook-only game-day/);
+    await r.type('3');
+    await r.until(/Drills: rehearse a failure/);
   });
 });
