@@ -23,11 +23,11 @@ describe('lab-tui in a real terminal', () => {
     assert.equal(term.modes().alternateScreen, true, 'runs on the alternate screen');
 
     term.literal('3');
-    await term.waitForText(/Drills\s*\n.*arrives with issue #6/);
+    await term.waitForText(/Drills: rehearse a failure[\s\S]*vault-seal\s+vault/);
     term.literal(':');
     term.literal('evidence');
     term.keys('Enter');
-    await term.waitForText(/Evidence\s*\n.*arrives with issue #6/);
+    await term.waitForText(/Evidence: 0 drill run\(s\)/);
 
     term.literal('?');
     await term.waitForText('Keys (esc or ? closes)');
