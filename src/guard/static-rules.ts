@@ -149,6 +149,10 @@ export function identifySandbox(config: LabConfig, env: Env): StaticIdentity {
     if (host && p.gitRemotes.some((r) => (gitRemoteHost(r) ?? r.toLowerCase()) === host))
       refuse(`Gitea ${s.gitea.url}`, 'prod.gitRemotes', 'the sandbox Gitea host is a prod git remote', CONFIG_FIX);
   }
+  // Runbook pull requests are pushed there: a prod remote is refused like any prod target.
+  const remoteHost = s.runbooks?.remote && gitRemoteHost(s.runbooks.remote);
+  if (remoteHost && p.gitRemotes.some((r) => (gitRemoteHost(r) ?? r.toLowerCase()) === remoteHost))
+    refuse(`runbooks remote ${s.runbooks!.remote}`, 'prod.gitRemotes', 'the runbooks remote is a prod git remote', 'set sandbox.runbooks.remote to the sandbox Gitea');
   if (s.dns && p.dnsZones.some((z) => normalizeZone(z) === normalizeZone(s.dns!.zone)))
     refuse(`DNS zone ${s.dns.zone}`, 'prod.dnsZones', 'the throwaway zone is a prod zone', 'set sandbox.dns.zone to the throwaway sandbox zone');
 

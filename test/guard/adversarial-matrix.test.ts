@@ -188,6 +188,7 @@ const CASES: Case[] = [
   { name: 'sandbox PostgreSQL host:port is deny-listed', rule: 'prod.postgres', edit: (_w, c) => void c.prod.postgres.push(`LOCALHOST.:${c.sandbox.postgres.port}`.replace('LOCALHOST.', '127.0.0.1')) },
   { name: 'sandbox Gitea is deny-listed', rule: 'prod.gitea', edit: (_w, c) => void c.prod.gitea.push(c.sandbox.gitea.url.toUpperCase()) },
   { name: 'sandbox Gitea host is a prod git remote', rule: 'prod.gitRemotes', edit: (_w, c) => void c.prod.gitRemotes.push('git@127.0.0.1:arcodange/runbooks.git') },
+  { name: 'the runbooks remote (where runbook PRs are pushed) is a prod git remote', rule: 'prod.gitRemotes', edit: (_w, c) => void (c.sandbox.runbooks = { remote: 'ssh://git@Gitea.Arcodange.lab:2222/arcodange/runbooks.git' }) },
 ];
 
 describe('isolation guard: adversarial matrix', () => {
