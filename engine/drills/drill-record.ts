@@ -28,6 +28,8 @@ export interface DrillRecord {
   skippedSteps: string[];
   improvised: string[];
   journal: string;
+  /** The draft runbook PR proposed from this run, when there is one. */
+  pr?: string;
   /** Lines of the journal that could not be read (a torn last line after a crash, tampering). */
   problems: string[];
 }
@@ -63,6 +65,7 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
     skippedSteps: finished?.skippedSteps ?? [],
     improvised: finished?.improvised ?? records.flatMap((r) => (r.type === 'improvised' ? [r.text] : [])),
     journal: file,
+    ...(records.findLast((r) => r.type === 'pr-proposed' && r.url)?.type === 'pr-proposed' ? { pr: (records.findLast((r) => r.type === 'pr-proposed' && r.url) as { url: string }).url } : {}),
     problems,
   };
 }

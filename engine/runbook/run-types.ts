@@ -40,6 +40,8 @@ export type JournalRecord =
   /** Every acceptance probe holds: the clock stops. */
   | (Base & { type: 'acceptance-met'; probes: ProbeOutcome[] })
   | (Base & { type: 'cleanup'; kind: string; target?: string; ok: boolean; detail: string })
+  /** The draft runbook pull request proposed from this run's improvisations. */
+  | (Base & { type: 'pr-proposed'; branch: string; commit?: string; url?: string; number?: number; patch?: string })
   | (Base & { type: 'drill-finished'; outcome: DrillOutcome; reason: string; timeToRecover?: TimeToRecover; failedSteps: string[]; skippedSteps: string[]; improvised: string[] });
 
 export type DrillOutcome = 'passed' | 'passed-with-improvisation' | 'failed';

@@ -101,6 +101,7 @@ export function applyRecord(view: RunView | undefined, r: JournalRecord): RunVie
     case 'acceptance-met':
     case 'cleanup':
     case 'drill-finished':
+    case 'pr-proposed':
       return view;
     case 'run-finished':
       return { ...view, phase: { kind: 'finished', status: r.status } };

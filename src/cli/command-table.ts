@@ -42,6 +42,13 @@ export const COMMANDS: Command[] = [
     options: { gameday: { type: 'string' }, since: { type: 'string' }, lang: { type: 'string' }, out: { type: 'string' }, 'evidence-dir': { type: 'string' } },
     load: async () => (await import('./cmd-drill.ts')).runReport,
   },
+  {
+    path: ['pr', 'propose'],
+    usage: 'pr propose --run RUN_ID [--dry-run] [--base BRANCH] [--json] [--evidence-dir DIR]',
+    summary: "turn a run's improvised and failed steps into a draft runbook PR (offline or without GITEA_TOKEN/GITHUB_TOKEN: a patch next to the run record)",
+    options: { ...json, run: { type: 'string' }, 'dry-run': { type: 'boolean', short: 'n' }, base: { type: 'string' }, 'evidence-dir': { type: 'string' } },
+    load: async () => (await import('./cmd-pr.ts')).runPrPropose,
+  },
   { path: ['config', 'check'], usage: 'config check [--json]', summary: "validate the configuration and run the guard's static rules, without contacting anything", options: json, load: async () => (await import('./cmd-config.ts')).runConfigCheck },
   { path: ['config', 'path'], usage: 'config path', summary: 'print which configuration file lab-tui would read', options: {}, load: async () => (await import('./cmd-config.ts')).runConfigPath },
   {

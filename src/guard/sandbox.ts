@@ -10,7 +10,8 @@ import { createVaultAdapter, type VaultAdapter } from '../../engine/adapters/vau
 import type { Env } from '../config/paths.ts';
 import type { LabConfig } from '../config/types.ts';
 import { verifyKubeMarker, verifyVaultMarker } from './markers.ts';
-import { normalizeUrl } from './normalize.ts';
+import { gitRemoteHost, normalizeUrl } from './normalize.ts';
+import { giteaForge, githubForge, type Forge } from '../../engine/pr/forge.ts';
 import { refuse } from './refusal.ts';
 import { identifySandbox, type StaticIdentity } from './static-rules.ts';
 
@@ -46,8 +47,10 @@ export interface Sandbox {
   processes(): ProcessRunner;
   /** For pg_restore (PGPASSWORD); read when needed, never stored. */
   postgresPassword(): string | undefined;
-  /** Every secret value lab-tui can know of (unseal keys, root token, passwords), for redaction. */
+  /** Every secret value lab-tui can know of (unseal keys, root token, passwords, forge tokens), for redaction. */
   secretValues(): string[];
+  /** Where runbook PRs go: the runbooks remote the static rules accepted, and its forge (a reason when there is none). */
+  runbookForge(): { remote?: string; forge: Forge | { missing: string } };
   /** Re-runs the static rules now; mutations call this so a swapped kubeconfig or env is caught. */
   recheck(): void;
 }
@@ -72,6 +75,12 @@ function readKeyFileSecrets(file: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** `owner/repo` from a git remote URL (https://host/owner/repo.git, git@host:owner/repo.git). */
+function repoOf(remote: string): { owner: string; repo: string } | undefined {
+  const m = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(remote);
+  return m ? { owner: m[1]!, repo: m[2]! } : undefined;
 }
 
 export function openSandbox(config: LabConfig, env: Env): Sandbox {
@@ -134,7 +143,19 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
     postgresPassword,
     secretValues() {
       const keys = id.vault ? readKeyFileSecrets(id.vault.keyFile) : [];
-      return [...keys, postgresPassword(), env.VAULT_TOKEN].filter((v): v is string => !!v);
+      return [...keys, postgresPassword(), env.VAULT_TOKEN, env.GITEA_TOKEN, env.GITHUB_TOKEN].filter((v): v is string => !!v);
+    },
+    runbookForge() {
+      const remote = config.sandbox.runbooks?.remote;
+      const repo = remote ? repoOf(remote) : undefined;
+      if (!remote || !repo) return { remote, forge: { missing: 'no runbooks remote (sandbox.runbooks.remote) to open a PR against' } };
+      if (gitRemoteHost(remote) === 'github.com') {
+        if (!env.GITHUB_TOKEN) return { remote, forge: { missing: 'GITHUB_TOKEN is not set' } };
+        return { remote, forge: githubForge({ ...repo, token: env.GITHUB_TOKEN, recheck }) };
+      }
+      if (!id.gitea) return { remote, forge: { missing: 'no sandbox Gitea (sandbox.gitea.url) to open the PR on' } };
+      if (!env.GITEA_TOKEN) return { remote, forge: { missing: 'GITEA_TOKEN is not set' } };
+      return { remote, forge: giteaForge({ baseUrl: id.gitea.url, ...repo, token: env.GITEA_TOKEN, recheck }) };
     },
     processes() {
       if (runner) return runner;
