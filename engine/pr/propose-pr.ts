@@ -9,7 +9,7 @@ import type { Forge } from './forge.ts';
 import { branchName, pushRunbookBranch } from './git-branch.ts';
 import { prBody, prTitle } from './pr-body.ts';
 import { proposeEdits } from './propose.ts';
-import type { Proposal } from './types.ts';
+import type { Proposal, RunbookEdit } from './types.ts';
 
 /** Where runbook PRs go, as the isolation guard let them through. */
 export interface PrTarget {
@@ -52,8 +52,13 @@ export function proposalFor(journalFile: string): { proposal: Proposal; proposed
  * or, offline or without a token, the branch kept local and a patch next to the run record.
  * Idempotent: a second call finds the branch and the PR. The outcome is journaled with the run.
  */
-export async function proposeRunbookPr(journalFile: string, t: PrTarget): Promise<PrOutcome> {
-  const { proposal, proposed, original } = proposalFor(journalFile);
+export async function proposeRunbookPr(journalFile: string, t: PrTarget, reviewed?: RunbookEdit[]): Promise<PrOutcome> {
+  const base = proposalFor(journalFile);
+  // The operator may have reworded or dropped edits: those are what gets proposed.
+  const proposal = reviewed ? { ...base.proposal, edits: reviewed } : base.proposal;
+  if (!proposal.edits.length) throw new Error('every change was dropped: nothing to propose');
+  const original = base.original;
+  const proposed = reviewed ? applyEdits(original, reviewed) : base.proposed;
   const { records } = readJournal(journalFile);
   const branch = branchName(proposal.drill, proposal.date, proposal.runId);
   const out: PrOutcome = { proposal, branch };
@@ -92,4 +97,12 @@ export async function proposeRunbookPr(journalFile: string, t: PrTarget): Promis
   out.pr = pr;
   record({ commit: out.commit, url: pr.url, number: pr.number });
   return out;
+}
+
+/** The operator's wording for an edit: the inserted step's title, or the note's text. */
+export function reword(edit: RunbookEdit, text: string): RunbookEdit {
+  const lines = edit.markdown.split('\n');
+  if (edit.kind === 'improvised-step') lines[0] = lines[0]!.replace(/(\[(?:AGENT|HUMAN)\]\s+).*$/, `$1${text}`);
+  else lines[lines.length - 1] = lines[lines.length - 1]!.replace(/(>\s*).*$/, `$1${text}`);
+  return { ...edit, markdown: lines.join('\n'), summary: `${edit.summary} (reworded: ${text})` };
 }

@@ -82,7 +82,7 @@ export async function runAction(action: string, params: Record<string, unknown>,
       return { status: 'ok' };
     }
     case 'power.on':
-      return powerOn(params.node === undefined ? undefined : String(params.node), deps, shell, emit);
+      return powerOn(params.node === undefined ? undefined : String(params.node), deps, shell, emit, opts.signal, opts.timeoutMs);
     case 'postgres.restore':
       return restoreDatabase(String(params.database), deps, shell, emit);
     default:
@@ -109,16 +109,28 @@ async function restoreDatabase(database: string, deps: EngineDeps, shell: (comma
   return shell(command, env);
 }
 
-/** The nodes to power on: the one named, else every node not Ready (all known ones while the API is down). */
-async function powerOn(node: string | undefined, deps: EngineDeps, shell: (command: string) => Promise<ActionResult>, emit: Emit): Promise<ActionResult> {
-  if (!deps.power) throw new Error('power.on needs sandbox.power.start in the configuration');
+/** Nodes that are down: not Ready, or all known ones while the API itself is unreachable. */
+function downNodes(deps: EngineDeps): string[] {
   const s = deps.snapshot();
   const apiLive = s.sources.find((x) => x.id === 'kubernetes')?.status === 'live';
-  const nodes = node ? [node] : s.nodes.filter((n) => !apiLive || n.ready !== 'Ready').map((n) => n.name);
-  if (!nodes.length) {
-    emit('stdout', 'every node is Ready: nothing to power on');
-    return { status: 'ok' };
+  return s.nodes.filter((n) => !apiLive || n.ready !== 'Ready').map((n) => n.name);
+}
+
+/**
+ * The nodes to power on: the one named, else the nodes that are down. A node that just lost power
+ * still shows Ready for its grace period (40 s): the action waits until it shows, as an operator
+ * waits for the alert before power-cycling anything.
+ */
+async function powerOn(node: string | undefined, deps: EngineDeps, shell: (command: string) => Promise<ActionResult>, emit: Emit, signal: AbortSignal, timeoutMs: number): Promise<ActionResult> {
+  if (!deps.power) throw new Error('power.on needs sandbox.power.start in the configuration');
+  let nodes = node ? [node] : downNodes(deps);
+  if (!nodes.length) emit('stdout', 'every node shows Ready: waiting for the one that lost power to show NotReady');
+  const deadline = Date.now() + timeoutMs;
+  while (!nodes.length && !signal.aborted && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    nodes = downNodes(deps);
   }
+  if (!nodes.length) return signal.aborted ? { status: 'aborted' } : { status: 'timed-out', reason: 'no node went down: nothing to power on' };
   for (const n of nodes) {
     const command = fillTemplate(deps.power.start, { node: n });
     emit('stdout', `$ ${deps.redactor.redact(command)}`);

@@ -14,6 +14,8 @@ import type { Drill } from '../drills/drill-types.ts';
 import { runDrill, type DrillRun, type DrillView } from '../drills/run-drill.ts';
 import { listDrillRecords, type DrillRecord } from '../drills/drill-record.ts';
 import { activeGameday } from '../drills/gameday.ts';
+import { proposalFor, proposeRunbookPr, reword, type PrTarget } from '../pr/propose-pr.ts';
+import type { RunbookEdit } from '../pr/types.ts';
 
 export interface SectionEntry {
   file: string;
@@ -40,12 +42,30 @@ export interface DeskState {
   evidence: DrillRecord[];
   /** Journals that could not be read whole: shown, never silently dropped. */
   unreadable: { file: string; problem: string }[];
+  /** Runbook changes proposed from the finished run, under the operator's review. */
+  proposal?: ProposalReview;
   /** The last thing that went wrong starting or resuming a run. */
   error?: string;
 }
 
+export interface ProposalReview {
+  runFile: string;
+  runId: string;
+  edits: (RunbookEdit & { dropped: boolean })[];
+  status: 'review' | 'proposing' | 'done' | 'failed';
+  result?: { branch: string; url?: string; existed?: boolean; patch?: string; next?: string };
+  error?: string;
+}
+
 /** What the Runbooks screen asks of the engine. */
-export type DeskIntent = { type: 'start'; file: string; section: string; from?: string; paranoid?: boolean } | { type: 'drill'; id: string; change?: string } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
+export type DeskIntent =
+  | { type: 'start'; file: string; section: string; from?: string; paranoid?: boolean }
+  | { type: 'drill'; id: string; change?: string }
+  | { type: 'propose' }
+  | { type: 'pr-drop'; id: string }
+  | { type: 'pr-reword'; id: string; text: string }
+  | { type: 'pr-accept' }
+  | { type: 'pr-close' } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
 
 export interface DeskOptions {
   /** Markdown runbooks: files, or directories whose `*.md` (README.md aside) are runbooks. */
@@ -56,6 +76,8 @@ export interface DeskOptions {
   pollMs?: number;
   /** Drills, when the desk may run them: their deps and how to find one with its runbook. */
   drills?: { deps: DrillDeps; list(): Drill[]; find(id: string): { drill: Drill; runbook: Runbook } };
+  /** Where runbook PRs go, when the desk may propose them. */
+  pr?: () => PrTarget;
 }
 
 function runbookFiles(sources: string[]): string[] {
@@ -128,6 +150,7 @@ export class RunbookDesk {
       return;
     }
     if (intent.type === 'drill') return this.startDrill(intent.id, intent.change);
+    if (intent.type === 'propose' || intent.type === 'pr-drop' || intent.type === 'pr-reword' || intent.type === 'pr-accept' || intent.type === 'pr-close') return this.review(intent);
     if (intent.type === 'start' || intent.type === 'resume') {
       if (this.run && this.state.get().run?.phase.kind !== 'finished') return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it, or quit and `lab-tui resume` later' }));
       try {
@@ -151,6 +174,45 @@ export class RunbookDesk {
     this.unsubscribe = run.view.subscribe(show);
     show();
     void run.done.then(() => this.refresh());
+  }
+
+  /** The operator reviews the proposed edits (drop, reword) before anything is pushed. */
+  private async review(intent: DeskIntent): Promise<void> {
+    const set = (p: Partial<ProposalReview> | undefined) => this.state.set((s) => ({ ...s, proposal: p && s.proposal ? { ...s.proposal, ...p } : (p as ProposalReview | undefined) }));
+    const current = this.state.get().proposal;
+    switch (intent.type) {
+      case 'propose': {
+        const run = this.state.get().run;
+        const file = run && path.join(this.opts.runsDir, `${run.runId}.jsonl`);
+        if (!run || !file) return;
+        try {
+          const { proposal } = proposalFor(file);
+          set(undefined);
+          this.state.set((s) => ({ ...s, proposal: { runFile: file, runId: run.runId, edits: proposal.edits.map((e) => ({ ...e, dropped: false })), status: 'review' } }));
+        } catch (e) {
+          this.state.set((s) => ({ ...s, error: (e as Error).message }));
+        }
+        return;
+      }
+      case 'pr-drop':
+        return current && set({ edits: current.edits.map((e) => (e.id === intent.id ? { ...e, dropped: !e.dropped } : e)) });
+      case 'pr-reword':
+        return current && set({ edits: current.edits.map((e) => (e.id === intent.id ? { ...reword(e, intent.text), dropped: e.dropped } : e)) });
+      case 'pr-close':
+        return this.state.set((s) => ({ ...s, proposal: undefined }));
+      case 'pr-accept': {
+        if (!current || current.status === 'proposing' || !this.opts.pr) return;
+        set({ status: 'proposing', error: undefined });
+        try {
+          const out = await proposeRunbookPr(current.runFile, this.opts.pr(), current.edits.filter((e) => !e.dropped).map(({ dropped, ...e }) => e));
+          set({ status: 'done', result: { branch: out.branch, url: out.pr?.url, existed: out.pr?.existed, patch: out.patch, next: out.next } });
+        } catch (e) {
+          set({ status: 'failed', error: (e as Error).message });
+        }
+        this.refresh();
+        return;
+      }
+    }
   }
 
   private async startDrill(id: string, change: string | undefined): Promise<void> {

@@ -27,7 +27,7 @@ export function EvidenceScreen({ desk, now, width, height }: { desk: DeskState; 
         const runsTrend = trend(runs.slice(0, 12).reverse());
         return (
           <Text key={id} color={last?.outcome === 'failed' ? 'red' : last?.outcome === 'passed-with-improvisation' ? 'yellow' : last?.outcome === 'passed' ? 'green' : undefined}>
-            {line([id, last ? last.startedAt.slice(0, 16).replace('T', ' ') : 'never', last?.outcome ?? '', last?.timeToRecover ? elapsed(last.timeToRecover.totalMs) : '', runsTrend])}
+            {line([id, last ? last.startedAt.slice(0, 16).replace('T', ' ') : 'never', last?.outcome ?? '', last?.timeToRecover ? elapsed(last.timeToRecover.totalMs) : '', `${runsTrend}${last?.pr ? `  PR ${last.pr}` : ''}`])}
           </Text>
         );
       })}

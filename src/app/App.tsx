@@ -23,8 +23,9 @@ import { Walkthrough } from '../../screens/runbooks/Walkthrough.tsx';
 import { DrillPicker } from '../../screens/drills/DrillPicker.tsx';
 import { EvidenceScreen } from '../../screens/evidence/EvidenceScreen.tsx';
 import { DRILL_BINDINGS } from './drills/drill-ui.ts';
-import { canAssist } from './runbooks/runbook-ui.ts';
-import { PICKER_BINDINGS, walkthroughBindings } from './runbooks/runbook-keys.ts';
+import { canAssist, canPropose } from './runbooks/runbook-ui.ts';
+import { PICKER_BINDINGS, PROPOSAL_BINDINGS, walkthroughBindings } from './runbooks/runbook-keys.ts';
+import { ProposalReview } from '../../screens/pr/ProposalReview.tsx';
 import { useTerminalSize } from './use-terminal-size.ts';
 
 export interface AppProps {
@@ -67,7 +68,8 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
   const { shell } = state;
   const screen = SCREENS.find((s) => s.id === shell.screen)!;
   const drillInHand = shell.screen === 'drills' && !!desk?.drill && !!desk.run;
-  const own = !desk ? [] : (shell.screen === 'runbooks' || drillInHand) && desk.run ? walkthroughBindings(desk.run.phase, canAssist(desk)) : shell.screen === 'runbooks' ? PICKER_BINDINGS : shell.screen === 'drills' ? DRILL_BINDINGS : [];
+  const walkingHere = !!desk && (shell.screen === 'runbooks' || drillInHand);
+  const own = !desk ? [] : walkingHere && desk.proposal ? PROPOSAL_BINDINGS : walkingHere && desk.run ? walkthroughBindings(desk.run.phase, canAssist(desk), canPropose(desk)) : shell.screen === 'runbooks' ? PICKER_BINDINGS : shell.screen === 'drills' ? DRILL_BINDINGS : [];
   const bindings = bindingsFor(shell.screen, own);
   // The live region stays shorter than the terminal, or Ink flickers and wipes scrollback.
   const height = Math.max(rows - 1, 10);
@@ -87,6 +89,8 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
           <HelpOverlay bindings={bindings} height={body} />
         ) : shell.screen === 'dashboard' && snapshot ? (
           <DashboardScreen snapshot={snapshot} state={state.dashboard} visible={visible} width={columns} height={body} />
+        ) : walkingHere && desk?.proposal ? (
+          <ProposalReview review={desk.proposal} selected={state.runbooks.change} width={columns} height={body} />
         ) : (shell.screen === 'runbooks' || drillInHand) && desk?.run && desk.section ? (
           <Walkthrough run={desk.run} drill={desk.drill} section={desk.section} snapshot={snapshot} width={columns} height={body} now={tick} />
         ) : shell.screen === 'drills' && desk ? (

@@ -7,6 +7,7 @@ import type { CommandContext } from './commands.ts';
 import { evidenceRuns } from './cmd-drill.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
+import { prTarget } from './pr-target.ts';
 import { withSandbox } from './with-sandbox.ts';
 
 /** `pr propose --run RUN_ID [--dry-run]`: the run's improvised and failed steps as a draft runbook PR. */
@@ -30,16 +31,7 @@ export const runPrPropose = (ctx: CommandContext): Promise<number> =>
     }
     const redactor = new Redactor();
     for (const s of sandbox.secretValues()) redactor.add(s);
-    const { remote, forge } = sandbox.runbookForge();
-    const out = await proposeRunbookPr(file, {
-      git: sandbox.processes(),
-      repoDir: sandbox.config.sandbox.runbooks?.path,
-      remote,
-      base: typeof ctx.values.base === 'string' ? ctx.values.base : 'main',
-      forge,
-      redactor,
-      author: { name: 'lab-tui', email: 'lab-tui@sandbox.invalid' },
-    });
+    const out = await proposeRunbookPr(file, prTarget(sandbox, redactor, typeof ctx.values.base === 'string' ? ctx.values.base : 'main'));
     if (ctx.values.json) ctx.io.stdout(json({ branch: out.branch, commit: out.commit, pr: out.pr, patch: out.patch, next: out.next, edits: edits.map((e) => ({ id: e.id, kind: e.kind, summary: e.summary })) }));
     else
       ctx.io.stdout(

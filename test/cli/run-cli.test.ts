@@ -43,7 +43,7 @@ describe('lab-tui run / runbook check / resume from a script', () => {
   it('runbook check: ok for the shipped runbook, file:line for every problem of a broken one (exit 2)', async () => {
     const ok = await runCli(['runbook', 'check', RUNBOOK]);
     assert.equal(ok.code, 0);
-    assert.match(ok.stdout, /CLUSTER_RECOVERY\.md: ok, node-loss-reschedule \(3\)/);
+    assert.match(ok.stdout, /CLUSTER_RECOVERY\.md: ok, node-loss-reschedule \(5\)/);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rb-')), 'broken.md');
     fs.writeFileSync(file, '# Broken\n## Vault\n1. [AGENT] Unseal.\n   ```lab\n   action: vault.unsael\n   ```\n2. [ROBOT] Nope\n');
     const bad = await runCli(['runbook', 'check', file]);
