@@ -6,7 +6,7 @@ export function PlaceholderScreen({ screen, origin }: { screen: ScreenInfo; orig
   return (
     <Box flexDirection="column" paddingX={1}>
       <Text bold>{screen.title}</Text>
-      {screen.arrivesWith ? <Text dimColor>arrives with {screen.arrivesWith}</Text> : <Text dimColor>connecting to the sandbox…</Text>}
+      <Text dimColor>connecting to the sandbox…</Text>
       <Text dimColor>target: {origin}</Text>
     </Box>
   );

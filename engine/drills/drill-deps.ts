@@ -1,4 +1,5 @@
 import type { EngineDeps } from '../runbook/engine-deps.ts';
+import type { GateResult } from '../gates/gate-result.ts';
 
 /** What a drill needs besides the runbook engine, handed over by the isolation guard. */
 export interface DrillDeps {
@@ -9,4 +10,6 @@ export interface DrillDeps {
   cleanup(kind: string, target?: string): Promise<string>;
   /** Versions of the sandbox's parts now (the parity snapshot recorded with the evidence). */
   versions(): Record<string, string>;
+  /** The parity gate: a drill on a sandbox that drifted from prod proves nothing about prod. */
+  parity?(): Promise<GateResult>;
 }

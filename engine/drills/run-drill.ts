@@ -25,6 +25,8 @@ export interface DrillOptions {
   change?: string;
   /** The game-day this run belongs to. */
   gameday?: string;
+  /** Run even though the parity gate fails (recorded with the evidence). */
+  overrideParity?: boolean;
   pollMs?: number;
 }
 
@@ -124,6 +126,8 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   const pollMs = o.pollMs ?? 1000;
   const ctx = probeContext(deps);
   await settled(deps);
+  const parity = deps.parity ? await deps.parity() : undefined;
+  if (parity && !parity.ok && !o.overrideParity) throw new DrillRefused(`drill ${drill.id} refused: the sandbox drifted from prod (${parity.summary}); fix the drift, or run with --override-parity (recorded)`);
   const before = await check(drill.steadyState, ctx);
   const unhealthy = before.filter((p) => !p.ok);
   if (unhealthy.length) throw new DrillRefused(`drill ${drill.id} refused: the sandbox is not in its steady state: ${unhealthy.map((p) => `${p.probe}: ${p.detail}`).join('; ')}`);
@@ -131,7 +135,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   const section = findSection(o.runbook, drill.runbook.section);
   const opened = openRun({ runbook: o.runbook, section: section.id, dir: o.runsDir, sandbox: o.sandbox, pollMs }, deps.engine);
   const journal: Journal = opened.journal;
-  journal.append({ type: 'drill-started', drill: drill.id, title: drill.title, changeClass: drill.changeClass, ...(o.change ? { change: o.change } : {}), ...(o.gameday ? { gameday: o.gameday } : {}), autopilot: o.autopilot, timeLimitMs: drill.timeLimitMs, versions: deps.versions() });
+  journal.append({ type: 'drill-started', drill: drill.id, title: drill.title, changeClass: drill.changeClass, ...(o.change ? { change: o.change } : {}), ...(o.gameday ? { gameday: o.gameday } : {}), ...(parity && !parity.ok ? { parityOverride: parity.summary } : {}), autopilot: o.autopilot, timeLimitMs: drill.timeLimitMs, versions: deps.versions() });
   journal.append({ type: 'steady-state', when: 'before', ok: true, probes: before });
   const detail = await deps.inject(drill.fault.kind, drill.fault.target);
   const fault = journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail });

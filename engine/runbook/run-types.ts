@@ -32,7 +32,7 @@ export type JournalRecord =
   | (Base & { type: 'improvised-finished'; step: string; status: 'ok' | 'failed' | 'timed-out' | 'aborted'; exitCode?: number; durationMs: number })
   | (Base & { type: 'run-finished'; status: 'passed' | 'failed' | 'aborted'; durationMs: number })
   // A drill's records share its run's journal: one file per run is the whole evidence.
-  | (Base & { type: 'drill-started'; drill: string; title: string; changeClass: string; change?: string; gameday?: string; autopilot: boolean; timeLimitMs: number; versions: Record<string, string> })
+  | (Base & { type: 'drill-started'; drill: string; title: string; changeClass: string; change?: string; gameday?: string; parityOverride?: string; autopilot: boolean; timeLimitMs: number; versions: Record<string, string> })
   | (Base & { type: 'steady-state'; when: 'before' | 'after'; ok: boolean; probes: ProbeOutcome[] })
   | (Base & { type: 'fault-injected'; kind: string; target?: string; detail: string })
   /** The first acceptance probe seen failing after the fault: detection time. */

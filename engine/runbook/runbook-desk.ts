@@ -16,6 +16,8 @@ import { listDrillRecords, type DrillRecord } from '../drills/drill-record.ts';
 import { activeGameday } from '../drills/gameday.ts';
 import { proposalFor, proposeRunbookPr, reword, type PrTarget } from '../pr/propose-pr.ts';
 import type { RunbookEdit } from '../pr/types.ts';
+import type { GateResult } from '../gates/gate-result.ts';
+import { latestGateResults, saveGateResult } from '../gates/gate-store.ts';
 
 export interface SectionEntry {
   file: string;
@@ -44,6 +46,9 @@ export interface DeskState {
   unreadable: { file: string; problem: string }[];
   /** Runbook changes proposed from the finished run, under the operator's review. */
   proposal?: ProposalReview;
+  /** The last result of each fidelity gate, and whether one is running now. */
+  gates: GateResult[];
+  gateRunning?: string;
   /** The last thing that went wrong starting or resuming a run. */
   error?: string;
 }
@@ -65,7 +70,8 @@ export type DeskIntent =
   | { type: 'pr-drop'; id: string }
   | { type: 'pr-reword'; id: string; text: string }
   | { type: 'pr-accept' }
-  | { type: 'pr-close' } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
+  | { type: 'pr-close' }
+  | { type: 'gate'; gate: 'parity' } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
 
 export interface DeskOptions {
   /** Markdown runbooks: files, or directories whose `*.md` (README.md aside) are runbooks. */
@@ -78,6 +84,8 @@ export interface DeskOptions {
   drills?: { deps: DrillDeps; list(): Drill[]; find(id: string): { drill: Drill; runbook: Runbook } };
   /** Where runbook PRs go, when the desk may propose them. */
   pr?: () => PrTarget;
+  /** Runs the parity gate (the only one that needs no file); results are kept with the evidence. */
+  parity?: () => Promise<GateResult>;
 }
 
 function runbookFiles(sources: string[]): string[] {
@@ -106,7 +114,7 @@ export class RunbookDesk {
     private readonly opts: DeskOptions,
     private readonly deps: EngineDeps,
   ) {
-    this.state = createStore<DeskState>({ sections: [], broken: [], drills: [], evidence: [], unreadable: [] });
+    this.state = createStore<DeskState>({ sections: [], broken: [], drills: [], evidence: [], unreadable: [], gates: [] });
     this.refresh();
   }
 
@@ -137,7 +145,8 @@ export class RunbookDesk {
       }
     }
     const evidence = listDrillRecords(this.opts.runsDir);
-    this.state.set((s) => ({ ...s, sections, broken, drills: this.opts.drills?.list() ?? [], evidence: evidence.records, unreadable: evidence.unreadable }));
+    const gates = latestGateResults(path.dirname(this.opts.runsDir));
+    this.state.set((s) => ({ ...s, sections, broken, drills: this.opts.drills?.list() ?? [], evidence: evidence.records, unreadable: [...evidence.unreadable, ...gates.unreadable], gates: gates.results }));
   }
 
   send(intent: DeskIntent): void {
@@ -150,6 +159,7 @@ export class RunbookDesk {
       return;
     }
     if (intent.type === 'drill') return this.startDrill(intent.id, intent.change);
+    if (intent.type === 'gate') return this.runParity();
     if (intent.type === 'propose' || intent.type === 'pr-drop' || intent.type === 'pr-reword' || intent.type === 'pr-accept' || intent.type === 'pr-close') return this.review(intent);
     if (intent.type === 'start' || intent.type === 'resume') {
       if (this.run && this.state.get().run?.phase.kind !== 'finished') return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it, or quit and `lab-tui resume` later' }));
@@ -174,6 +184,18 @@ export class RunbookDesk {
     this.unsubscribe = run.view.subscribe(show);
     show();
     void run.done.then(() => this.refresh());
+  }
+
+  private async runParity(): Promise<void> {
+    if (!this.opts.parity || this.state.get().gateRunning) return;
+    this.state.set((s) => ({ ...s, gateRunning: 'parity' }));
+    try {
+      saveGateResult(path.dirname(this.opts.runsDir), await this.opts.parity());
+    } catch (e) {
+      this.state.set((s) => ({ ...s, error: `parity gate: ${(e as Error).message}` }));
+    }
+    this.state.set((s) => ({ ...s, gateRunning: undefined }));
+    this.refresh();
   }
 
   /** The operator reviews the proposed edits (drop, reword) before anything is pushed. */

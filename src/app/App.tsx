@@ -22,7 +22,9 @@ import { RunbookPicker } from '../../screens/runbooks/RunbookPicker.tsx';
 import { Walkthrough } from '../../screens/runbooks/Walkthrough.tsx';
 import { DrillPicker } from '../../screens/drills/DrillPicker.tsx';
 import { EvidenceScreen } from '../../screens/evidence/EvidenceScreen.tsx';
+import { GatesScreen } from '../../screens/gates/GatesScreen.tsx';
 import { DRILL_BINDINGS } from './drills/drill-ui.ts';
+import { GATE_BINDINGS } from './gates/gate-keys.ts';
 import { canAssist, canPropose } from './runbooks/runbook-ui.ts';
 import { PICKER_BINDINGS, PROPOSAL_BINDINGS, walkthroughBindings } from './runbooks/runbook-keys.ts';
 import { ProposalReview } from '../../screens/pr/ProposalReview.tsx';
@@ -69,7 +71,7 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
   const screen = SCREENS.find((s) => s.id === shell.screen)!;
   const drillInHand = shell.screen === 'drills' && !!desk?.drill && !!desk.run;
   const walkingHere = !!desk && (shell.screen === 'runbooks' || drillInHand);
-  const own = !desk ? [] : walkingHere && desk.proposal ? PROPOSAL_BINDINGS : walkingHere && desk.run ? walkthroughBindings(desk.run.phase, canAssist(desk), canPropose(desk)) : shell.screen === 'runbooks' ? PICKER_BINDINGS : shell.screen === 'drills' ? DRILL_BINDINGS : [];
+  const own = !desk ? [] : walkingHere && desk.proposal ? PROPOSAL_BINDINGS : walkingHere && desk.run ? walkthroughBindings(desk.run.phase, canAssist(desk), canPropose(desk)) : shell.screen === 'runbooks' ? PICKER_BINDINGS : shell.screen === 'drills' ? DRILL_BINDINGS : shell.screen === 'gates' ? GATE_BINDINGS : [];
   const bindings = bindingsFor(shell.screen, own);
   // The live region stays shorter than the terminal, or Ink flickers and wipes scrollback.
   const height = Math.max(rows - 1, 10);
@@ -95,6 +97,8 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
           <Walkthrough run={desk.run} drill={desk.drill} section={desk.section} snapshot={snapshot} width={columns} height={body} now={tick} />
         ) : shell.screen === 'drills' && desk ? (
           <DrillPicker desk={desk} selected={state.drills.selected} confirming={state.drills.confirming} sandbox={m.identity?.name ?? '?'} width={columns} height={body} />
+        ) : shell.screen === 'gates' && desk ? (
+          <GatesScreen desk={desk} width={columns} height={body} />
         ) : shell.screen === 'evidence' && desk ? (
           <EvidenceScreen desk={desk} now={tick} width={columns} height={body} />
         ) : shell.screen === 'runbooks' && desk ? (

@@ -5,6 +5,7 @@ import { initialShell, shellReducer, type ShellAction, type ShellState } from '.
 import type { DeskIntent, DeskState } from '../../engine/runbook/runbook-desk.ts';
 import { initialRunbookUi, RUNNING, runbookKey, type RunbookUi } from './runbooks/runbook-ui.ts';
 import { drillKey, initialDrillUi, type DrillUi } from './drills/drill-ui.ts';
+import { GATE_BINDINGS } from './gates/gate-keys.ts';
 
 export interface AppState {
   shell: ShellState;
@@ -51,6 +52,9 @@ function reduceKey(state: AppState, name: string, visible: VisibleRows, blocked:
   if (walking) {
     const r = runbookKey(state.runbooks, name, desk);
     if (r) return { ...state, runbooks: r.ui, ...(r.intent ? { outbox: { intent: r.intent } } : {}) };
+  } else if (free && shell.screen === 'gates') {
+    const b = findBinding(GATE_BINDINGS, name);
+    if (b) return { ...state, outbox: { intent: { type: 'gate', gate: b.action } } };
   } else if (free && shell.screen === 'drills') {
     const r = drillKey(state.drills, name, desk);
     if (r) return { ...state, drills: r.ui, ...(r.intent ? { outbox: { intent: r.intent } } : {}) };

@@ -4,15 +4,13 @@ export interface ScreenInfo {
   id: ScreenId;
   title: string;
   key: string;
-  /** While the capability has not landed, the screen says which issue brings it. */
-  arrivesWith?: string;
 }
 
 export const SCREENS: readonly ScreenInfo[] = [
   { id: 'dashboard', title: 'Dashboard', key: '1' },
   { id: 'runbooks', title: 'Runbooks', key: '2' },
   { id: 'drills', title: 'Drills', key: '3' },
-  { id: 'gates', title: 'Gates', key: '4', arrivesWith: 'issue #8 (fidelity gates)' },
+  { id: 'gates', title: 'Gates', key: '4' },
   { id: 'evidence', title: 'Evidence', key: '5' },
 ];
 

@@ -26,7 +26,7 @@ describe('app shell', () => {
     // No engine behind this model: the screen says it is still connecting.
     await r.until(/Drills\s*\n.*connecting to the sandbox/);
     await r.type(':', 'g', 'a', 't', '\r');
-    await r.until(/arrives with issue #8/);
+    await r.until(/Gates\s*\n.*connecting to the sandbox/);
     await r.type('1');
     await r.until(/Nodes/);
     r.unmount();

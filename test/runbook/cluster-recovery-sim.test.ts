@@ -22,7 +22,8 @@ const RUNBOOK = manifestPath('runbooks/CLUSTER_RECOVERY.md');
 /** Sim time added per poll while the engine runs an action or verifies. */
 const ADVANCE_MS = 5_000;
 /** Real time one section may take to reach green. */
-const WALK_MS = 30_000;
+// Generous: on 2 busy cores the full power cut walk takes 12-25 s; the bound only catches a hang.
+const WALK_MS = 90_000;
 
 /** Seed 7 places Deployment pods on pi3 (test/sim/node-stop.test.ts relies on it too). */
 const SEED = 7;
