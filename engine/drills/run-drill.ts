@@ -9,6 +9,7 @@ import type { ProbeSpec, Runbook, Section } from '../runbook/types.ts';
 import type { DrillDeps } from './drill-deps.ts';
 import type { Drill } from './drill-types.ts';
 import { timeToRecover } from './time-to-recover.ts';
+import { duration } from './report.ts';
 
 export class DrillRefused extends Error {
   override name = 'DrillRefused';
@@ -176,7 +177,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
       view.set(next);
       if (aborted) return finish('aborted by the operator');
       if (runEnded && next.acceptedAt && allOk) return finish();
-      if (Date.now() > deadline) return finish(`time limit of ${Math.round(drill.timeLimitMs / 60_000)} min passed`);
+      if (Date.now() > deadline) return finish(`time limit of ${duration(drill.timeLimitMs)} passed`);
       await Promise.race([new Promise((r) => setTimeout(r, pollMs)), ended]);
     }
   })();
@@ -194,8 +195,10 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
     const skippedSteps = runView.steps.filter((s) => s.status === 'skipped').map((s) => s.id);
     const accepted = !stopReason && view.get().acceptance.every((r) => r.ok);
     const outcome: DrillOutcome = !accepted ? 'failed' : improvised.length || failedSteps.length ? 'passed-with-improvisation' : 'passed';
+    const unmet = view.get().acceptance.filter((r) => !r.ok);
+    // Whatever ended the drill, the reason says which acceptance probe did not hold.
     const reason = stopReason
-      ? stopReason
+      ? `${stopReason}${unmet.length ? `; acceptance not met: ${unmet.map((r) => `${r.probe}: ${r.detail}`).join('; ')}` : ''}`
       : !accepted
         ? `acceptance not met: ${view.get().acceptance.filter((r) => !r.ok).map((r) => `${r.probe}: ${r.detail}`).join('; ')}`
         : outcome === 'passed'
