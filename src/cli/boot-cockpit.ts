@@ -26,7 +26,7 @@ export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, f
       const drill = findDrill(id);
       return { drill, runbook: runbookFor(target.config, drill) };
     };
-    const desk = new RunbookDesk({ sources: runbookSources(target.config), runsDir: runsDir(target.config), sandbox: sandbox.identity.name, drills: { deps: drills, list: () => loadDrills(drillsDir()), find }, pr: () => prTarget(sandbox, drills.engine.redactor) }, drills.engine);
+    const desk = new RunbookDesk({ sources: runbookSources(target.config), runsDir: runsDir(target.config), sandbox: sandbox.identity.name, drills: { deps: drills, list: () => loadDrills(drillsDir()), find }, pr: () => prTarget(sandbox, drills.engine.redactor), parity: drills.parity }, drills.engine);
     const runbookOnly = activeGameday(target.config.sandbox.evidenceDir)?.runbookOnly === true;
     model.set((m) => ({ ...m, identity: sandbox.identity, snapshots: health.snapshots, runbooks: { state: desk.state, send: (i) => desk.send(i) }, runbookOnly }));
     if (first) desk.send(first);

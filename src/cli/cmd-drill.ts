@@ -62,7 +62,7 @@ export async function runDrillRun(ctx: CommandContext): Promise<number> {
     try {
       const runsDir = evidenceRuns(ctx, sandbox.config);
       const gameday = activeGameday(path.dirname(runsDir))?.id;
-      const d = await runDrill({ drill, runbook: runbookFor(sandbox.config, drill), runsDir, sandbox: sandbox.identity.name, autopilot: true, change: ctx.values.change as string | undefined, gameday }, drillDeps(sandbox, health.snapshots));
+      const d = await runDrill({ drill, runbook: runbookFor(sandbox.config, drill), runsDir, sandbox: sandbox.identity.name, autopilot: true, change: ctx.values.change as string | undefined, gameday, overrideParity: !!ctx.values['override-parity'] }, drillDeps(sandbox, health.snapshots));
       const onSignal = () => void d.abort();
       process.once('SIGINT', onSignal);
       const v = await d.done.finally(() => process.off('SIGINT', onSignal));

@@ -20,11 +20,20 @@ export const COMMANDS: Command[] = [
   { path: ['drill', 'list'], usage: 'drill list [--json]', summary: 'the chaos drills: change-class, fault, runbook section, time limit', options: json, load: async () => (await import('./cmd-drill.ts')).runDrillList },
   {
     path: ['drill', 'run'],
-    usage: 'drill run ID [--autopilot] [--json] [--change REF] [--evidence-dir DIR]',
+    usage: 'drill run ID [--autopilot] [--json] [--change REF] [--override-parity] [--evidence-dir DIR]',
     summary: 'run a drill: steady state, fault, runbook walkthrough, acceptance, time to recover (--autopilot: unattended, lab-sim only)',
-    options: { ...json, autopilot: { type: 'boolean' }, change: { type: 'string' }, 'evidence-dir': { type: 'string' } },
+    options: { ...json, autopilot: { type: 'boolean' }, change: { type: 'string' }, 'override-parity': { type: 'boolean' }, 'evidence-dir': { type: 'string' } },
     load: async () => (await import('./cmd-drill.ts')).runDrillRun,
   },
+  { path: ['gate', 'parity'], usage: 'gate parity [--manifest FILE] [--json] [--evidence-dir DIR]', summary: 'fidelity: the live sandbox against manifests/parity.yaml (versions, nodes, apps, services outside k3s); any drift fails', options: { ...json, manifest: { type: 'string' }, 'evidence-dir': { type: 'string' } }, load: async () => (await import('./cmd-gate.ts')).runGateParity },
+  {
+    path: ['gate', 'idempotence'],
+    usage: 'gate idempotence --playbook P [--inventory I] [--limit L] [--json] [--evidence-dir DIR]',
+    summary: 'fidelity: ansible-playbook --check --diff must report changed=0 (shows the changed tasks and their diffs)',
+    options: { ...json, playbook: { type: 'string' }, inventory: { type: 'string', short: 'i' }, limit: { type: 'string', short: 'l' }, 'evidence-dir': { type: 'string' } },
+    load: async () => (await import('./cmd-gate.ts')).runGateIdempotence,
+  },
+  { path: ['gate', 'tofu-plan'], usage: 'gate tofu-plan --plan PLANFILE [--json] [--evidence-dir DIR]', summary: 'fidelity: every change of the plan stays inside the throwaway DNS zone (lists every other one)', options: { ...json, plan: { type: 'string' }, 'evidence-dir': { type: 'string' } }, load: async () => (await import('./cmd-gate.ts')).runGateTofuPlan },
   {
     path: ['gate', 'promote'],
     usage: 'gate promote --change-class C [--change REF] [--markdown | --json] [--evidence-dir DIR]',

@@ -5,6 +5,8 @@ import { runCommand } from '../../engine/runbook/run-command.ts';
 import { fillTemplate } from '../../engine/runbook/run-action.ts';
 import type { Sandbox } from '../guard/sandbox.ts';
 import { runbookDeps } from './runbook-deps.ts';
+import { parityGate } from '../../engine/gates/parity.ts';
+import { loadParityManifest } from '../../engine/gates/parity-manifest.ts';
 
 /** Faults and their cleanup go through the guarded adapters (see inject). */
 export function drillDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): DrillDeps {
@@ -42,6 +44,7 @@ export function drillDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): DrillDe
       for (const n of all) await shell(power?.start, n);
       return `sandbox.power.start ${all.join(', ')}`;
     },
+    parity: () => parityGate(loadParityManifest(), { kube: () => sandbox.kube(), vault: () => sandbox.vault(), postgres: () => sandbox.postgres(), gitea: () => sandbox.gitea() }),
     versions() {
       const s = snapshots.get();
       const v: Record<string, string> = {};

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { GateResult } from '../../engine/gates/gate-result.ts';
+import { saveGateResult } from '../../engine/gates/gate-store.ts';
+import { idempotenceGate } from '../../engine/gates/idempotence.ts';
+import { parityGate } from '../../engine/gates/parity.ts';
+import { loadParityManifest } from '../../engine/gates/parity-manifest.ts';
+import { readPlan, tofuPlanGate } from '../../engine/gates/tofu-plan.ts';
+import type { CommandContext } from './commands.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { json } from './io.ts';
+import { formatTable } from './table.ts';
+import { withSandbox } from './with-sandbox.ts';
+
+/** Prints the result (table or --json), keeps it with the evidence, and exits 0 only when it passed. */
+function report(ctx: CommandContext, evidenceDir: string, r: GateResult): number {
+  const dir = typeof ctx.values['evidence-dir'] === 'string' ? path.resolve(ctx.values['evidence-dir']) : evidenceDir;
+  saveGateResult(dir, r);
+  if (ctx.values.json) ctx.io.stdout(json(r));
+  else
+    ctx.io.stdout(
+      [
+        `${r.ok ? 'PASS' : 'FAIL'} ${r.gate}: ${r.summary.replace(`${r.gate}: `, '')}`,
+        formatTable(['CHECK', 'EXPECTED', 'OBSERVED', ''], r.checks.map((c) => [c.name, c.expected, c.observed, c.ok ? 'ok' : 'DRIFT'])),
+        ...r.checks.filter((c) => !c.ok && c.detail).map((c) => `--- ${c.name}\n${c.detail}`),
+      ].join('\n'),
+    );
+  return r.ok ? EXIT.ok : EXIT.failed;
+}
+
+export const runGateParity = (ctx: CommandContext): Promise<number> =>
+  withSandbox(ctx, async (sandbox) => {
+    const manifest = loadParityManifest(typeof ctx.values.manifest === 'string' ? ctx.values.manifest : undefined);
+    const r = await parityGate(manifest, { kube: () => sandbox.kube(), vault: () => sandbox.vault(), postgres: () => sandbox.postgres(), gitea: () => sandbox.gitea() });
+    await sandbox.postgres()?.close();
+    return report(ctx, sandbox.config.sandbox.evidenceDir, r);
+  });
+
+export const runGateIdempotence = (ctx: CommandContext): Promise<number> =>
+  withSandbox(ctx, async (sandbox) => {
+    const playbook = ctx.values.playbook;
+    if (typeof playbook !== 'string') throw new UsageError('gate idempotence needs --playbook P (and usually --inventory I --limit sandbox)');
+    if (!fs.existsSync(playbook)) throw new UsageError(`playbook ${playbook} not found`);
+    const r = await idempotenceGate({ runner: sandbox.processes(), playbook: path.resolve(playbook), inventory: ctx.values.inventory as string | undefined, limit: ctx.values.limit as string | undefined });
+    return report(ctx, sandbox.config.sandbox.evidenceDir, r);
+  });
+
+export const runGateTofuPlan = (ctx: CommandContext): Promise<number> =>
+  withSandbox(ctx, async (sandbox) => {
+    const file = ctx.values.plan;
+    if (typeof file !== 'string') throw new UsageError('gate tofu-plan needs --plan PLANFILE (a binary plan, or `tofu show -json` output)');
+    const zone = sandbox.config.sandbox.dns?.zone;
+    if (!zone) throw new UsageError('gate tofu-plan needs the throwaway zone: sandbox.dns.zone in the configuration');
+    let plan: unknown;
+    try {
+      plan = await readPlan(file, sandbox.processes());
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    return report(ctx, sandbox.config.sandbox.evidenceDir, tofuPlanGate(plan, zone));
+  });
