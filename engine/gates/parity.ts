@@ -166,7 +166,7 @@ export async function parityGate(m: ParityManifest, s: ParitySources, now: Date 
   const outside = m.outsideCluster ?? {};
   const outsideReads = Promise.all([
     vault ? read(() => vault.sealStatus()) : undefined,
-    outside.postgres && postgres ? read(async () => (await postgres.query<{ server_version?: string }>('SHOW server_version'))[0]?.server_version) : undefined,
+    outside.postgres && postgres ? read(async () => (await postgres.query<{ server_version?: string }>('SHOW server_version', [], { timeoutMs: READ_TIMEOUT_MS }))[0]?.server_version) : undefined,
     outside.gitea && gitea ? read(() => gitea.getJson<{ version?: string }>('/api/v1/version', 5000)) : undefined,
   ]);
 
