@@ -88,7 +88,9 @@ export interface DeskOptions {
   parity?: () => Promise<GateResult>;
 }
 
+/** The runbooks of every source; a file name the lab's own repository has hides the shipped copy. */
 function runbookFiles(sources: string[]): string[] {
+  const seen = new Set<string>();
   return sources.flatMap((src) => {
     if (!fs.existsSync(src)) return [];
     if (!fs.statSync(src).isDirectory()) return [src];
@@ -96,6 +98,7 @@ function runbookFiles(sources: string[]): string[] {
       .readdirSync(src)
       .filter((f) => f.endsWith('.md') && f.toLowerCase() !== 'readme.md')
       .sort()
+      .filter((f) => !seen.has(f) && seen.add(f))
       .map((f) => path.join(src, f));
   });
 }

@@ -36,7 +36,9 @@ describe('vault-seal drill with an improvised step, then its draft runbook PR, i
         res.statusCode = 201;
         return res.end(JSON.stringify(pr));
       }
-      res.end(req.url?.includes('/pulls') ? JSON.stringify(pulls) : '{}');
+      // A Gitea the parity gate accepts: it answers its version and health.
+      if (req.url === '/api/v1/version') return res.end(JSON.stringify({ version: '1.22.3' }));
+      res.end(req.url?.includes('/pulls') ? JSON.stringify(pulls) : JSON.stringify({ status: 'pass' }));
     });
   });
   const control = () => createSimControl(sim.urls.control, () => {});
