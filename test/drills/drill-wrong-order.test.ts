@@ -21,14 +21,15 @@ import { waitFor } from '../helpers/wait.ts';
  * passes with the shipped one:
  * (a) power-cut with a procedure that keeps the ERP running and injects Longhorn last, without
  *     scaling the ERP down (against "Longhorn first, then Vault unseal, then VSO re-auth, ERP
- *     last"): the ERP crash-loops on its empty filestore, the drill fails;
+ *     last"): the ERP, started before its data was back, never becomes ready, the drill fails
+ *     (and says so); with the shipped runbook it passes, the ERP back with its data;
  * (b) longhorn-corruption recovered by renaming the orphaned directory (lab-sim's
  *     `sim recover longhorn-rename`): the data is gone, the drill fails; with block-device
  *     injection (the shipped runbook) it passes with the data intact.
  * The procedures done wrong are sections of test/drills/fixtures/CLUSTER_RECOVERY_WRONG.md. A
- * failing drill only ends on its time limit, so the drills run here get a short one (real time)
- * that is still several times what their walkthrough needs; each pair runs concurrently, on its
- * own lab-sims.
+ * failing drill only ends on its time limit, so the drills that follow them get a short one (real
+ * time) that is still several times what their walkthrough needs; the four drills run
+ * concurrently, each on its own lab-sim.
  */
 
 const SEED = 7;
