@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { manifestPath } from '../../engine/common/package-root.ts';
 import { loadDrill } from '../../engine/drills/load-drill.ts';
 import { runDrill } from '../../engine/drills/run-drill.ts';
@@ -15,7 +12,8 @@ import { drillDeps } from '../../src/cli/drill-deps.ts';
 import { drillWithSimClock, recordOf, stepsOf } from '../helpers/drill-run.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';
+import type { EngineHarness } from '../helpers/runbook-run.ts';
+import { engineOnRealPostgres, seedErpWithBackup, superuserSql } from '../helpers/real-postgres-erp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -26,7 +24,6 @@ import { waitFor } from '../helpers/wait.ts';
  * adapter (DROP DATABASE … WITH (FORCE)), the runbook restores it, the data is all back.
  */
 
-const execFileAsync = promisify(execFile);
 const TOKEN = 'erp-drill-4f2a';
 const ORDERS = 3000;
 
@@ -37,15 +34,7 @@ describe('drill db-drop-restore against a real PostgreSQL', () => {
   let work: string | undefined;
   let backups: string;
 
-  async function sql<T extends Record<string, unknown>>(database: string, text: string): Promise<T[]> {
-    const client = new pg.Client({ host: db!.host, port: db!.port, user: db!.user, password: db!.password, database });
-    await client.connect();
-    try {
-      return (await client.query<T>(text)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = <T extends Record<string, unknown>>(database: string, text: string) => superuserSql(db!)<T>(database, text);
   const erpOid = async () => (await sql<{ oid: string }>('postgres', "SELECT oid::text FROM pg_database WHERE datname = 'erp'"))[0]?.oid;
   const orders = async () => (await sql<{ count: string; sum: string }>('erp', 'SELECT count(*)::text AS count, sum(total)::text AS sum FROM erp_orders'))[0]!;
 
@@ -56,23 +45,8 @@ describe('drill db-drop-restore against a real PostgreSQL', () => {
     [sim, db] = await Promise.all([startTestSim({ seed: 7 }), startPostgres()]);
     await sim.advance(60_000);
 
-    await sql('postgres', 'CREATE DATABASE erp');
-    await sql('erp', `CREATE TABLE lab_meta(data_token text); INSERT INTO lab_meta VALUES ('${TOKEN}')`);
-    await sql('erp', `CREATE TABLE erp_orders(id int PRIMARY KEY, total numeric); INSERT INTO erp_orders SELECT i, round((i * 3.17) % 991, 2) FROM generate_series(1, ${ORDERS}) i`);
-    const pgDump = fs.existsSync(path.join(db.binDir, 'pg_dump')) ? path.join(db.binDir, 'pg_dump') : 'pg_dump';
-    const dump = path.join(backups, 'erp-2026-11-23T04-00-00Z.dump');
-    await execFileAsync(pgDump, ['-Fc', '-h', db.host, '-p', String(db.port), '-U', db.user, '-d', 'erp', '-f', dump], { env: { PATH: process.env.PATH ?? '', PGPASSWORD: db.password }, timeout: 30_000 });
-    assert.ok(fs.statSync(dump).size > 0, 'pg_dump wrote the dump');
-
-    const passwordFile = path.join(work, 'pg-password');
-    fs.writeFileSync(passwordFile, `${db.password}\n`, { mode: 0o600 });
-    fs.chmodSync(passwordFile, 0o600);
-    const real = db;
-    h = engineOn(sim, (c) => {
-      const recovery = { ...c.sandbox.recovery };
-      delete recovery['postgres.restore'];
-      return { ...c, sandbox: { ...c.sandbox, postgres: { host: real.host, port: real.port, user: real.user, database: 'postgres', passwordFile }, recovery, backups: { postgres: backups } } };
-    });
+    await seedErpWithBackup(db, backups, { token: TOKEN, orders: ORDERS });
+    h = engineOnRealPostgres(sim, db, work, backups);
     const snap = () => h!.health.snapshots.get();
     await waitFor(() => snap().sources.every((s) => s.status !== 'connecting') && snap().sources.find((s) => s.id === 'postgres')?.status === 'live' && snap().databases?.names.includes('erp'), { what: 'the dashboard sees the real PostgreSQL with erp', timeoutMs: 10_000 });
   });

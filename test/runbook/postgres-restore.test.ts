@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { readJournal } from '../../engine/runbook/journal.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
 import { startRun } from '../../engine/runbook/start-run.ts';
@@ -13,7 +10,8 @@ import { manifestPath } from '../../engine/common/package-root.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { engineOn, untilWithSimClock, type EngineHarness } from '../helpers/runbook-run.ts';
+import { untilWithSimClock, type EngineHarness } from '../helpers/runbook-run.ts';
+import { engineOnRealPostgres, seedErpWithBackup, superuserSql } from '../helpers/real-postgres-erp.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 /**
@@ -22,7 +20,6 @@ import { waitFor } from '../helpers/wait.ts';
  * dumped with the real pg_dump, dropped, and restored by the engine's built-in pg_restore.
  */
 
-const execFileAsync = promisify(execFile);
 const RUNBOOK = manifestPath('runbooks/CLUSTER_RECOVERY.md');
 const SECTION = 'postgres-restore';
 const TOKEN = 'erp-db-7c1d';
@@ -36,16 +33,7 @@ describe('runbook engine: Postgres restore against a real PostgreSQL', () => {
   let backups: string;
   let original: { count: number; sum: string };
 
-  /** A statement on the real server as its superuser (the test's own client, not the guarded adapter). */
-  async function sql<T extends Record<string, unknown>>(database: string, text: string): Promise<T[]> {
-    const client = new pg.Client({ host: db!.host, port: db!.port, user: db!.user, password: db!.password, database });
-    await client.connect();
-    try {
-      return (await client.query<T>(text)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = <T extends Record<string, unknown>>(database: string, text: string) => superuserSql(db!)<T>(database, text);
   const databases = async () => (await sql<{ datname: string }>('postgres', 'SELECT datname FROM pg_database')).map((r) => r.datname);
   const snapshot = () => h!.health.snapshots.get();
   const postgresLive = () => snapshot().sources.find((s) => s.id === 'postgres')?.status === 'live';
@@ -57,32 +45,16 @@ describe('runbook engine: Postgres restore against a real PostgreSQL', () => {
     [sim, db] = await Promise.all([startTestSim({ seed: 33 }), startPostgres()]);
     await sim.advance(60_000);
 
-    await sql('postgres', 'CREATE DATABASE erp');
-    await sql('erp', `CREATE TABLE lab_meta(data_token text); INSERT INTO lab_meta VALUES ('${TOKEN}')`);
-    await sql('erp', `CREATE TABLE erp_orders(id int PRIMARY KEY, total numeric); INSERT INTO erp_orders SELECT i, round((i * 7.31) % 997, 2) FROM generate_series(1, ${ORDERS}) i`);
+    await seedErpWithBackup(db, backups, { token: TOKEN, orders: ORDERS });
     const [row] = await sql<{ count: string; sum: string }>('erp', 'SELECT count(*)::text AS count, sum(total)::text AS sum FROM erp_orders');
     original = { count: Number(row!.count), sum: row!.sum };
     assert.equal(original.count, ORDERS);
-
-    // The sandbox backup, made by the real pg_dump; the password reaches that child only.
-    const dump = path.join(backups, `erp-${new Date().toISOString().replace(/[:.]/g, '-')}.dump`);
-    const pgDump = fs.existsSync(path.join(db.binDir, 'pg_dump')) ? path.join(db.binDir, 'pg_dump') : '/usr/bin/pg_dump';
-    await execFileAsync(pgDump, ['-Fc', '-h', db.host, '-p', String(db.port), '-U', db.user, '-d', 'erp', '-f', dump], { env: { PATH: process.env.PATH ?? '', PGPASSWORD: db.password }, timeout: 30_000 });
-    assert.ok(fs.statSync(dump).size > 0, 'pg_dump wrote the dump');
 
     // The incident.
     await sql('postgres', 'DROP DATABASE erp WITH (FORCE)');
     assert.ok(!(await databases()).includes('erp'));
 
-    const passwordFile = path.join(work, 'pg-password');
-    fs.writeFileSync(passwordFile, `${db.password}\n`, { mode: 0o600 });
-    fs.chmodSync(passwordFile, 0o600);
-    const real = db;
-    h = engineOn(sim, (c) => {
-      const recovery = { ...c.sandbox.recovery };
-      delete recovery['postgres.restore'];
-      return { ...c, sandbox: { ...c.sandbox, postgres: { host: '127.0.0.1', port: real.port, user: 'postgres', database: 'postgres', passwordFile }, recovery, backups: { postgres: backups } } };
-    });
+    h = engineOnRealPostgres(sim, db, work, backups);
     await waitFor(() => postgresLive() && snapshot().databases?.names.includes('postgres') && !snapshot().databases!.names.includes('erp'), { what: 'the dashboard sees the real PostgreSQL without erp', timeoutMs: 10_000 });
   });
 
