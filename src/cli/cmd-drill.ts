@@ -17,12 +17,12 @@ import { drillsDir, findDrill, runbookFor } from './drill-catalog.ts';
 import { startSandboxHealth } from './start-health.ts';
 import { formatTable } from './table.ts';
 import { resolveTarget } from './target.ts';
+import { evidenceDir } from './evidence-dir.ts';
 import { withSandbox } from './with-sandbox.ts';
 
-/** `--evidence-dir DIR` overrides the configured evidence directory on every evidence command. */
+/** Where run journals live, `--evidence-dir` honoured. */
 export function evidenceRuns(ctx: CommandContext, config: LabConfig): string {
-  const dir = typeof ctx.values['evidence-dir'] === 'string' ? path.resolve(ctx.values['evidence-dir']) : config.sandbox.evidenceDir;
-  return path.join(dir, 'runs');
+  return path.join(evidenceDir(ctx, config), 'runs');
 }
 
 const seconds = (ms?: number) => (ms === undefined ? '-' : `${Math.round(ms / 100) / 10}s`);
@@ -83,12 +83,12 @@ export async function runDrillRun(ctx: CommandContext): Promise<number> {
   });
 }
 
-/** The evidence directory a reading command uses: --evidence-dir, else the configured one. */
+/** The evidence directory a reading command uses: with --evidence-dir, no sandbox is resolved at all. */
 async function evidenceDirOf(ctx: CommandContext): Promise<string> {
   if (typeof ctx.values['evidence-dir'] === 'string') return path.resolve(ctx.values['evidence-dir']);
   const target = await resolveTarget(ctx.global, ctx.io.env);
   await target.stop();
-  return target.config.sandbox.evidenceDir;
+  return evidenceDir(ctx, target.config);
 }
 
 /** A game-day that is already open (or not open) is the operator's mistake, not a crash. */

@@ -10,12 +10,13 @@ import type { CommandContext } from './commands.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
 import { formatTable } from './table.ts';
+import type { LabConfig } from '../config/types.ts';
+import { evidenceDir } from './evidence-dir.ts';
 import { withSandbox } from './with-sandbox.ts';
 
 /** Prints the result (table or --json), keeps it with the evidence, and exits 0 only when it passed. */
-function report(ctx: CommandContext, evidenceDir: string, r: GateResult): number {
-  const dir = typeof ctx.values['evidence-dir'] === 'string' ? path.resolve(ctx.values['evidence-dir']) : evidenceDir;
-  saveGateResult(dir, r);
+function report(ctx: CommandContext, config: LabConfig, r: GateResult): number {
+  saveGateResult(evidenceDir(ctx, config), r);
   if (ctx.values.json) ctx.io.stdout(json(r));
   else
     ctx.io.stdout(
@@ -33,7 +34,7 @@ export const runGateParity = (ctx: CommandContext): Promise<number> =>
     const manifest = loadParityManifest(typeof ctx.values.manifest === 'string' ? ctx.values.manifest : undefined);
     const r = await parityGate(manifest, { kube: () => sandbox.kube(), vault: () => sandbox.vault(), postgres: () => sandbox.postgres(), gitea: () => sandbox.gitea() });
     await sandbox.postgres()?.close();
-    return report(ctx, sandbox.config.sandbox.evidenceDir, r);
+    return report(ctx, sandbox.config, r);
   });
 
 export const runGateIdempotence = (ctx: CommandContext): Promise<number> =>
@@ -42,7 +43,7 @@ export const runGateIdempotence = (ctx: CommandContext): Promise<number> =>
     if (typeof playbook !== 'string') throw new UsageError('gate idempotence needs --playbook P (and usually --inventory I --limit sandbox)');
     if (!fs.existsSync(playbook)) throw new UsageError(`playbook ${playbook} not found`);
     const r = await idempotenceGate({ runner: sandbox.processes(), playbook: path.resolve(playbook), inventory: ctx.values.inventory as string | undefined, limit: ctx.values.limit as string | undefined });
-    return report(ctx, sandbox.config.sandbox.evidenceDir, r);
+    return report(ctx, sandbox.config, r);
   });
 
 export const runGateTofuPlan = (ctx: CommandContext): Promise<number> =>
@@ -57,5 +58,5 @@ export const runGateTofuPlan = (ctx: CommandContext): Promise<number> =>
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    return report(ctx, sandbox.config.sandbox.evidenceDir, tofuPlanGate(plan, zone));
+    return report(ctx, sandbox.config, tofuPlanGate(plan, zone));
   });
