@@ -40,6 +40,7 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
   if (run?.type !== 'run-started' || drill?.type !== 'drill-started') return undefined;
   const find = <T extends JournalRecord['type']>(t: T) => records.find((r) => r.type === t) as Extract<JournalRecord, { type: T }> | undefined;
   const finished = find('drill-finished');
+  const pr = records.findLast((r): r is Extract<JournalRecord, { type: 'pr-proposed' }> => r.type === 'pr-proposed' && !!r.url);
   return {
     schema: 'lab-tui/drill-run@1',
     runId: run.runId,
@@ -65,7 +66,7 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
     skippedSteps: finished?.skippedSteps ?? [],
     improvised: finished?.improvised ?? records.flatMap((r) => (r.type === 'improvised' ? [r.text] : [])),
     journal: file,
-    ...(records.findLast((r) => r.type === 'pr-proposed' && r.url)?.type === 'pr-proposed' ? { pr: (records.findLast((r) => r.type === 'pr-proposed' && r.url) as { url: string }).url } : {}),
+    ...(pr?.url ? { pr: pr.url } : {}),
     problems,
   };
 }
