@@ -42,7 +42,7 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
       },
       vault: s.vault && { ...s.vault, keyFile: resolvePath(s.vault.keyFile, dir, env), marker: s.vault.marker ?? DEFAULT_VAULT_MARKER },
       postgres: s.postgres && { port: 5432, user: 'postgres', database: 'postgres', ...s.postgres, passwordFile: s.postgres.passwordFile && resolvePath(s.postgres.passwordFile, dir, env) },
-      gitea: s.gitea,
+      gitea: s.gitea && { ...s.gitea, tokenFile: s.gitea.tokenFile && resolvePath(s.gitea.tokenFile, dir, env) },
       stepca: s.stepca,
       dns: s.dns,
       power: s.power,
@@ -51,6 +51,15 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
       simulator: s.simulator,
       recovery: s.recovery ?? {},
       backups: { postgres: s.backups?.postgres && resolvePath(s.backups.postgres, dir, env) },
+      gates: {
+        canary: s.gates?.canary && { ...s.gates.canary, manifest: s.gates.canary.manifest && resolvePath(s.gates.canary.manifest, dir, env) },
+        idempotence: s.gates?.idempotence && {
+          ...s.gates.idempotence,
+          playbook: resolvePath(s.gates.idempotence.playbook, dir, env),
+          inventory: s.gates.idempotence.inventory && resolvePath(s.gates.idempotence.inventory, dir, env),
+        },
+        tofuPlan: s.gates?.tofuPlan && { plan: resolvePath(s.gates.tofuPlan.plan, dir, env) },
+      },
     },
     prod: {
       contexts: p.contexts ?? [],

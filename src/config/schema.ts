@@ -19,7 +19,7 @@ export const configSchema = obj({
       ),
       vault: opt(obj({ address: req(url), keyFile: req(str()), marker: opt(markerVault) })),
       postgres: opt(obj({ host: req(str()), port: opt(int({ min: 1, max: 65535 })), user: opt(str()), database: opt(str()), passwordEnv: opt(str()), passwordFile: opt(str()) })),
-      gitea: opt(obj({ url: req(url), owner: opt(str()) })),
+      gitea: opt(obj({ url: req(url), owner: opt(str()), tokenFile: opt(str()), tokenEnv: opt(str()) })),
       stepca: opt(obj({ url: req(url), certificates: opt(str({ pattern: /^\//, what: 'a path on the CA URL, starting with /' })) })),
       dns: opt(obj({ zone: req(str()) })),
       power: opt(obj({ stop: req(str()), start: req(str()) })),
@@ -28,6 +28,13 @@ export const configSchema = obj({
       simulator: opt(obj({ control: req(url) })),
       recovery: opt(obj({ 'longhorn.inject-block-device': opt(str()), 'postgres.restore': opt(str()), 'argocd.rollback': opt(str()), 'pki.reissue': opt(str()) })),
       backups: opt(obj({ postgres: opt(str()) })),
+      gates: opt(
+        obj({
+          canary: opt(obj({ manifest: opt(str()), timeoutSeconds: opt(int({ min: 1, max: 3600 })) })),
+          idempotence: opt(obj({ playbook: req(str()), inventory: opt(str()), limit: opt(str()) })),
+          tofuPlan: opt(obj({ plan: req(str()) })),
+        }),
+      ),
       env: opt(dict(str())),
       insecureSkipTlsVerify: opt(bool()),
     }),

@@ -19,7 +19,8 @@ export interface SandboxConfig {
   vault?: { address: string; keyFile: string; marker: VaultMarker };
   /** The password comes from `passwordFile` (0600) or the variable `passwordEnv` names, never from this file. */
   postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string; passwordFile?: string };
-  gitea?: { url: string; owner?: string };
+  /** The API token (repository writes, for the canary gate) comes from `tokenFile` (0600) or the variable `tokenEnv` names. */
+  gitea?: { url: string; owner?: string; tokenFile?: string; tokenEnv?: string };
   /** `certificates`: path on the CA that lists issued certificates as PEM (see README#step-ca). */
   stepca?: { url: string; certificates?: string };
   dns?: { zone: string };
@@ -34,6 +35,12 @@ export interface SandboxConfig {
    */
   recovery: Partial<Record<RecoveryTool, string>>;
   backups: { postgres?: string };
+  /** What the gates need beyond the live sandbox, so the Gates screen can run them too. */
+  gates: {
+    canary?: { manifest?: string; timeoutSeconds?: number };
+    idempotence?: { playbook: string; inventory?: string; limit?: string };
+    tofuPlan?: { plan: string };
+  };
 }
 
 export const RECOVERY_TOOLS = ['longhorn.inject-block-device', 'postgres.restore', 'argocd.rollback', 'pki.reissue'] as const;
