@@ -3,6 +3,8 @@ export interface HttpService {
   readonly baseUrl: string;
   getJson<T>(path: string, timeoutMs: number): Promise<{ status: number; body: T; latencyMs: number }>;
   getText(path: string, timeoutMs: number): Promise<{ status: number; body: string; latencyMs: number }>;
+  /** A write (POST, PUT, DELETE) with a JSON body; re-checks the target first. */
+  send<T>(method: string, path: string, body: object | undefined, timeoutMs: number): Promise<{ status: number; body: T | undefined }>;
 }
 
 export function createHttpService(baseUrl: string, recheck: () => void, headers: () => Record<string, string> = () => ({})): HttpService {
@@ -22,5 +24,23 @@ export function createHttpService(baseUrl: string, recheck: () => void, headers:
       return { ...r, body: (r.body ? JSON.parse(r.body) : undefined) as T };
     },
     getText: get,
+    async send<T>(method: string, path: string, body: object | undefined, timeoutMs: number) {
+      recheck();
+      const res = await fetch(`${base}${path}`, {
+        method,
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
+        headers: { ...headers(), ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      let parsed: T | undefined;
+      try {
+        parsed = text ? (JSON.parse(text) as T) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed };
+    },
   };
 }

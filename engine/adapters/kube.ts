@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, ListWatch, makeInformer, PatchStrategy, setHeaderOptions, VersionApi, Watch, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, ListWatch, makeInformer, PatchStrategy, setHeaderOptions, VersionApi, Watch, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
 
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -60,6 +60,11 @@ export interface KubeAdapter {
   /** A JSON merge patch of a namespaced custom object. */
   patchCustom(ref: CustomRef, namespace: string, name: string, patch: object): Promise<void>;
   listCustom(ref: CustomRef): Promise<KubernetesObject[]>;
+  /** Any object by apiVersion/kind/namespace/name (discovery finds its resource); undefined on 404. */
+  readObject<T extends KubernetesObject>(ref: KubernetesObject): Promise<T | undefined>;
+  createObject<T extends KubernetesObject>(obj: T): Promise<T>;
+  /** Deletes in the foreground; false when it was already gone. */
+  deleteObject(ref: KubernetesObject): Promise<boolean>;
   /** A kubeconfig holding only the sandbox context, for child processes such as kubectl. */
   exportSandboxOnly(): string;
 }
@@ -87,6 +92,7 @@ export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void): KubeAd
   const kc = sandboxKubeConfig(ep);
   const apps = kc.makeApiClient(AppsV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const objects = KubernetesObjectApi.makeApiClient(kc);
   return {
     server: ep.server,
     core: kc.makeApiClient(CoreV1Api),
@@ -123,6 +129,33 @@ export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void): KubeAd
     async listCustom(ref) {
       return ((await custom.listClusterCustomObject(ref)) as { items?: KubernetesObject[] }).items ?? [];
     },
+    async readObject<T extends KubernetesObject>(ref: KubernetesObject) {
+      try {
+        return (await objects.read(ref as never)) as T;
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
+    },
+    async createObject(obj) {
+      recheck();
+      return objects.create(obj);
+    },
+    async deleteObject(ref) {
+      recheck();
+      try {
+        await objects.delete(ref, undefined, undefined, undefined, undefined, 'Foreground');
+        return true;
+      } catch (e) {
+        if (isNotFound(e)) return false;
+        throw e;
+      }
+    },
     exportSandboxOnly: () => kc.exportConfig(),
   };
+}
+
+/** client-node 1.x rejects with an ApiException carrying the HTTP code. */
+export function isNotFound(e: unknown): boolean {
+  return (e as { code?: number }).code === 404;
 }

@@ -15,13 +15,15 @@ export interface PostgresAdapter {
   query<T extends Record<string, unknown>>(sql: string, params?: unknown[], opts?: { database?: string; timeoutMs?: number }): Promise<T[]>;
   /** Like query, for statements that change something: re-checks the target first. */
   mutate(sql: string, opts?: { database?: string; timeoutMs?: number }): Promise<void>;
+  /** One query on a fresh connection as another role (the canary's own login), same server. */
+  queryAs<T extends Record<string, unknown>>(login: { user: string; password: string; database: string }, sql: string, opts?: { timeoutMs?: number }): Promise<T[]>;
   /** Closes the shared connection. */
   close(): Promise<void>;
 }
 
 export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void): PostgresAdapter {
-  const connect = async (database: string, timeout: number) => {
-    const client = new pg.Client({ host: ep.host, port: ep.port, user: ep.user, password: ep.password() ?? '', database, connectionTimeoutMillis: timeout, query_timeout: timeout, ssl: false });
+  const connect = async (database: string, timeout: number, login = { user: ep.user, password: ep.password() ?? '' }) => {
+    const client = new pg.Client({ host: ep.host, port: ep.port, ...login, database, connectionTimeoutMillis: timeout, query_timeout: timeout, ssl: false });
     await client.connect();
     return client;
   };
@@ -42,8 +44,8 @@ export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void)
       throw e;
     }
   };
-  const once = async <T extends Record<string, unknown>>(sql: string, params: unknown[] | undefined, database: string, timeout: number) => {
-    const client = await connect(database, timeout);
+  const once = async <T extends Record<string, unknown>>(sql: string, params: unknown[] | undefined, database: string, timeout: number, login?: { user: string; password: string }) => {
+    const client = await connect(database, timeout, login);
     try {
       return (await client.query<T>(sql, params)).rows;
     } finally {
@@ -60,6 +62,7 @@ export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void)
       recheck();
       await once(sql, undefined, opts.database ?? ep.database, opts.timeoutMs ?? 5000);
     },
+    queryAs: (login, sql, opts = {}) => once(sql, undefined, login.database, opts.timeoutMs ?? 5000, login),
     async close() {
       const closing = shared;
       shared = undefined;

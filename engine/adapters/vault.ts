@@ -29,6 +29,14 @@ export interface VaultAdapter {
   /** Verifies the marker once per connection; rejects with GuardRefusal for a foreign Vault. */
   verify(): Promise<void>;
   read(path: string): Promise<unknown>;
+  /** Writes with the sandbox root token, after verifying the marker and re-checking the target. */
+  write(path: string, body: object): Promise<unknown>;
+  remove(path: string): Promise<void>;
+}
+
+/** node-vault rejects with the response attached: 404 means the path holds nothing. */
+export function isVaultNotFound(e: unknown): boolean {
+  return (e as { response?: { statusCode?: number } }).response?.statusCode === 404;
 }
 
 interface KeyFile {
@@ -90,6 +98,16 @@ export function createVaultAdapter(ep: VaultEndpoint, hooks: { recheck: () => vo
     async read(path) {
       await hooks.verify();
       return authed().read(path);
+    },
+    async write(path, body) {
+      hooks.recheck();
+      await hooks.verify();
+      return authed().write(path, body);
+    },
+    async remove(path) {
+      hooks.recheck();
+      await hooks.verify();
+      await authed().delete(path);
     },
   };
 }

@@ -13,6 +13,7 @@ import { formatTable } from './table.ts';
 import type { LabConfig } from '../config/types.ts';
 import { evidenceDir } from './evidence-dir.ts';
 import { withSandbox } from './with-sandbox.ts';
+import { runCanaryGate } from './canary-run.ts';
 
 /** Prints the result (table or --json), keeps it with the evidence, and exits 0 only when it passed. */
 function report(ctx: CommandContext, config: LabConfig, r: GateResult): number {
@@ -59,4 +60,20 @@ export const runGateTofuPlan = (ctx: CommandContext): Promise<number> =>
       throw new UsageError((e as Error).message);
     }
     return report(ctx, sandbox.config, tofuPlanGate(plan, zone));
+  });
+
+export const runGateCanary = (ctx: CommandContext): Promise<number> =>
+  withSandbox(ctx, async (sandbox) => {
+    const timeout = ctx.values.timeout === undefined ? undefined : Number(ctx.values.timeout);
+    if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) throw new UsageError(`--timeout wants whole seconds per link, got ${String(ctx.values.timeout)}`);
+    // Ctrl-C stops the chain but not the cleanup: the run still removes what it provisioned.
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      const r = await runCanaryGate(sandbox, { manifest: typeof ctx.values.manifest === 'string' ? ctx.values.manifest : undefined, timeoutSeconds: timeout, signal: abort.signal });
+      return report(ctx, sandbox.config, r);
+    } finally {
+      process.off('SIGINT', onSignal);
+    }
   });

@@ -33,6 +33,13 @@ export const COMMANDS: Command[] = [
     options: { ...json, playbook: { type: 'string' }, inventory: { type: 'string', short: 'i' }, limit: { type: 'string', short: 'l' }, 'evidence-dir': { type: 'string' } },
     load: async () => (await import('./cmd-gate.ts')).runGateIdempotence,
   },
+  {
+    path: ['gate', 'canary'],
+    usage: 'gate canary [--manifest FILE] [--timeout SECONDS] [--json] [--evidence-dir DIR]',
+    summary: 'fidelity: provisions the throwaway app `canary` through Gitea → PostgreSQL → Vault → ArgoCD → VSO → pod, names the first broken link, cleans up',
+    options: { ...json, manifest: { type: 'string' }, timeout: { type: 'string' }, 'evidence-dir': { type: 'string' } },
+    load: async () => (await import('./cmd-gate.ts')).runGateCanary,
+  },
   { path: ['gate', 'tofu-plan'], usage: 'gate tofu-plan --plan PLANFILE [--json] [--evidence-dir DIR]', summary: 'fidelity: every change of the plan stays inside the throwaway DNS zone (lists every other one)', options: { ...json, plan: { type: 'string' }, 'evidence-dir': { type: 'string' } }, load: async () => (await import('./cmd-gate.ts')).runGateTofuPlan },
   {
     path: ['gate', 'promote'],

@@ -89,6 +89,10 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
     const pg = id.postgres;
     return pg?.passwordFile ? fs.readFileSync(pg.passwordFile, 'utf8').trim() : pg?.passwordEnv ? env[pg.passwordEnv] : undefined;
   };
+  const giteaToken = () => {
+    const g = id.gitea;
+    return g?.tokenFile ? fs.readFileSync(g.tokenFile, 'utf8').trim() : g?.tokenEnv ? env[g.tokenEnv] : undefined;
+  };
   const recheck = () => {
     const now = identifySandbox(config, env);
     if (normalizeUrl(now.kube.server) !== normalizeUrl(id.kube.server) || now.kube.context !== id.kube.context)
@@ -132,7 +136,12 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
       vault = adapter;
       return vault;
     },
-    gitea: () => id.gitea && (gitea ??= createHttpService(id.gitea.url, recheck)),
+    gitea: () =>
+      id.gitea &&
+      (gitea ??= createHttpService(id.gitea.url, recheck, (): Record<string, string> => {
+        const token = giteaToken();
+        return token ? { authorization: `token ${token}` } : {};
+      })),
     simulator: () => (id.simulatorControl ? (simulator ??= createSimControl(id.simulatorControl, recheck)) : undefined),
     stepca: () => id.stepca && (stepca ??= createHttpService(id.stepca.url, recheck)),
     postgres() {
@@ -143,7 +152,7 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
     postgresPassword,
     secretValues() {
       const keys = id.vault ? readKeyFileSecrets(id.vault.keyFile) : [];
-      return [...keys, postgresPassword(), env.VAULT_TOKEN, env.GITEA_TOKEN, env.GITHUB_TOKEN].filter((v): v is string => !!v);
+      return [...keys, postgresPassword(), giteaToken(), env.VAULT_TOKEN, env.GITEA_TOKEN, env.GITHUB_TOKEN].filter((v): v is string => !!v);
     },
     runbookForge() {
       const remote = config.sandbox.runbooks?.remote;

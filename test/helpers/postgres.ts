@@ -15,6 +15,8 @@ export interface TestPostgres {
   password: string;
   dataDir: string;
   binDir: string;
+  /** Puts `lines` first in pg_hba.conf and reloads, as an operator editing access rules would. */
+  prependHba(lines: string[]): void;
   stop(): void;
 }
 
@@ -64,6 +66,11 @@ export async function startPostgres(): Promise<TestPostgres> {
     password,
     dataDir,
     binDir,
+    prependHba(lines) {
+      const hba = path.join(dataDir, 'pg_hba.conf');
+      fs.writeFileSync(hba, `${lines.join('\n')}\n${fs.readFileSync(hba, 'utf8')}`);
+      run('pg_ctl', ['-D', dataDir, '-w', 'reload']);
+    },
     stop: () => {
       try {
         run('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { canaryGate } from '../../engine/gates/canary/canary-gate.ts';
+import { loadCanaryManifest } from '../../engine/gates/canary/canary-manifest.ts';
+import type { GateResult } from '../../engine/gates/gate-result.ts';
+import type { LabSim } from '../../engine/sim/index.ts';
+import { canaryOn, manifestWithTypo } from '../helpers/canary-run.ts';
+import { kubectl, startTestSim } from '../helpers/lab-sim.ts';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
+import { superuserSql } from '../helpers/real-postgres-erp.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+// Per link, in sim time: a broken link costs the test 30 clock steps, not 30 s.
+const OPTS = { timeoutMs: 30_000, pollMs: 1000 };
+
+let sim: LabSim;
+let db: TestPostgres;
+
+before(async () => {
+  [sim, db] = await Promise.all([startTestSim({ seed: 21 }), startPostgres()]);
+  await sim.advance(60_000);
+});
+after(async () => {
+  await sim?.stop();
+  db?.stop();
+});
+
+async function run(manifest?: string, signal?: AbortSignal, login?: { user: string; password: string }): Promise<GateResult> {
+  const { deps, sandbox } = canaryOn(sim, db, login);
+  try {
+    return await canaryGate({ ...deps, signal }, loadCanaryManifest(manifest), OPTS);
+  } finally {
+    await sandbox.postgres()?.close();
+  }
+}
+
+/** What a person would find of the canary afterwards, looking at each system directly. */
+async function leftovers(): Promise<string[]> {
+  const left: string[] = [];
+  if ((await fetch(`${sim.urls.gitea}/api/v1/repos/arcodange/canary`)).status !== 404) left.push('gitea repo');
+  const rootToken = (JSON.parse(fs.readFileSync(sim.files.keyFile, 'utf8')) as { root_token: string }).root_token;
+  for (const p of ['sys/policies/acl/canary', 'auth/kubernetes/role/canary', 'database/roles/canary'])
+    if ((await fetch(`${sim.urls.vault}/v1/${p}`, { headers: { 'x-vault-token': rootToken } })).status !== 404) left.push(`vault ${p}`);
+  const sql = superuserSql(db);
+  if ((await sql('postgres', "SELECT 1 FROM pg_database WHERE datname = 'canary'")).length) left.push('pg database');
+  if ((await sql('postgres', "SELECT 1 FROM pg_roles WHERE rolname = 'canary'")).length) left.push('pg role');
+  const apps = await kubectl(sim, 'get', 'applications.argoproj.io', '-n', 'argocd', '-o', 'name');
+  if (apps.includes('/canary\n')) left.push('argocd application');
+  const inNamespace = await kubectl(sim, 'get', 'pods,deployments,secrets,serviceaccounts', '-n', 'canary', '-o', 'name');
+  if (inNamespace.trim()) left.push(`namespace objects: ${inNamespace.trim().replaceAll('\n', ', ')}`);
+  return left;
+}
+
+function brokenAt(r: GateResult, link: string, observed: RegExp): void {
+  assert.equal(r.ok, false, r.summary);
+  assert.match(r.summary, new RegExp(`^canary: chain broken at ${link} — `), r.summary);
+  const bad = r.checks.find((c) => !c.ok)!;
+  assert.ok(bad.name.startsWith(`${link}: `), `first failing check ${bad.name}`);
+  assert.match(bad.observed, observed);
+  assert.deepEqual(r.checks.at(-1), { name: 'cleanup', expected: 'nothing left behind', observed: 'nothing left behind', ok: true });
+}
+
+describe('canary gate against lab-sim (Kubernetes, Vault, Gitea) and a real PostgreSQL (database link)', () => {
+  test('the shipped convention resolves end to end, link by link, and leaves nothing behind', async () => {
+    const r = await run();
+    assert.equal(r.ok, true, JSON.stringify(r, null, 1));
+    assert.equal(r.gate, 'canary');
+    const links = [...new Set(r.checks.map((c) => c.name.split(':')[0]))];
+    assert.deepEqual(links, ['gitea', 'postgres', 'vault', 'argocd', 'vso', 'pod', 'cleanup']);
+    assert.ok(r.checks.some((c) => c.name === 'postgres: canary connects to canary' && c.observed === 'logged in as canary'));
+    assert.ok(r.checks.some((c) => c.name === 'pod: canary/canary' && c.observed === 'Running with canary-db-creds'));
+    assert.ok(r.checks.some((c) => c.name === 'argocd: Application canary' && c.observed === 'Synced/Healthy'));
+    assert.deepEqual(await leftovers(), []);
+  });
+
+  test('the gate names each broken link, and cleans up after each', async (t) => {
+    const cases: [string, () => Promise<GateResult>, RegExp][] = [
+      ['gitea', () => run(manifestWithTypo('owner: arcodange', 'owner: arcodagne')), /HTTP 404/],
+      ['vault', () => run(manifestWithTypo('path "database/creds/{app}"', 'path "database/creds/canry"')), /grants nothing on database\/creds\/canary/],
+      ['argocd', () => run(manifestWithTypo('kind: ServiceAccount', 'kind: ServiceAcount')), /ServiceAcount/],
+      ['vso', () => run(manifestWithTypo('role: {app}', 'role: canry')), /missing; VSO: .*canry/],
+      ['pod', () => run(manifestWithTypo('      name: {app}-db-creds\n', '      name: {app}-db-cred\n')), /CreateContainerConfigError: secret "canary-db-cred" not found/],
+    ];
+    for (const [link, go, observed] of cases) {
+      await t.test(link, async () => {
+        brokenAt(await go(), link, observed);
+        assert.deepEqual(await leftovers(), []);
+      });
+    }
+  });
+
+  test('postgres: a role the server refuses to let in breaks the chain at the database link', async () => {
+    const sql = superuserSql(db);
+    await sql('postgres', "CREATE ROLE hba_probe LOGIN PASSWORD 'probe'");
+    db.prependHba(['host all canary 127.0.0.1/32 reject', 'host all hba_probe 127.0.0.1/32 reject']);
+    // pg_ctl reload only signals the server: wait until the new rules answer.
+    await waitFor(
+      async () => {
+        const probe = new pg.Client({ host: db.host, port: db.port, user: 'hba_probe', password: 'probe', database: 'postgres' });
+        try {
+          await probe.connect();
+          await probe.end();
+          return false;
+        } catch (e) {
+          return /pg_hba/.test((e as Error).message);
+        }
+      },
+      { what: 'the reloaded pg_hba.conf refuses hba_probe' },
+    );
+    try {
+      brokenAt(await run(), 'postgres', /pg_hba\.conf rejects connection for host "127\.0\.0\.1", user "canary", database "canary"/);
+    } finally {
+      const hba = `${db.dataDir}/pg_hba.conf`;
+      fs.writeFileSync(hba, fs.readFileSync(hba, 'utf8').split('\n').filter((l) => !/reject$/.test(l)).join('\n'));
+      db.prependHba([]);
+    }
+    assert.deepEqual(await leftovers(), []);
+  });
+
+  test('postgres: an admin role without CREATEDB breaks the chain while provisioning, and names the statement', async () => {
+    const sql = superuserSql(db);
+    await sql('postgres', "CREATE ROLE ops LOGIN CREATEROLE PASSWORD 'ops-pw'");
+    const r = await run(undefined, undefined, { user: 'ops', password: 'ops-pw' });
+    brokenAt(r, 'postgres', /permission denied to create database/);
+    assert.equal(r.checks.find((c) => !c.ok)?.name, 'postgres: create database canary');
+    assert.deepEqual(await leftovers(), []);
+  });
+
+  test('Ctrl-C while a link waits stops the chain, still cleans up, and says so', async () => {
+    const abort = new AbortController();
+    const { deps, sandbox } = canaryOn(sim, db);
+    let steps = 0;
+    const r = await canaryGate(
+      {
+        ...deps,
+        signal: abort.signal,
+        sleep: async (ms) => {
+          if (++steps === 3) abort.abort();
+          await sim.advance(ms);
+        },
+      },
+      loadCanaryManifest(manifestWithTypo('role: {app}', 'role: canry')),
+      OPTS,
+    ).finally(() => sandbox.postgres()?.close());
+    assert.equal(r.ok, false);
+    assert.equal(r.summary, 'canary: interrupted; cleaned up');
+    assert.deepEqual(await leftovers(), []);
+  });
+
+  test('what a killed run left behind is removed before the next run provisions again', async () => {
+    const gitea = await fetch(`${sim.urls.gitea}/api/v1/orgs/arcodange/repos`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `token ${fs.readFileSync(sim.files.giteaToken, 'utf8').trim()}` },
+      body: JSON.stringify({ name: 'canary', private: true }),
+    });
+    assert.equal(gitea.status, 201);
+    await superuserSql(db)('postgres', "CREATE ROLE canary LOGIN PASSWORD 'stale'");
+    const r = await run();
+    assert.equal(r.ok, true, r.summary);
+    assert.deepEqual(await leftovers(), []);
+  });
+});
