@@ -20,6 +20,11 @@ export const SQLSTATE = {
   invalidTextRepresentation: '22P02',
   internalError: 'XX000',
   numericValueOutOfRange: '22003',
+  invalidDatetimeFormat: '22007',
+  insufficientPrivilege: '42501',
+  duplicateObject: '42710',
+  reservedName: '42939',
+  dependentObjectsStillExist: '2BP01',
 } as const;
 
 export interface PgErrorOptions {

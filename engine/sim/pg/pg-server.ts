@@ -10,14 +10,12 @@ import { databaseExists } from './sql-statements.ts';
 export interface PgServerOptions {
   world: World;
   postgres: Postgres;
-  /** The superuser's password; only its SCRAM verifier is kept. */
+  /** The bootstrap superuser's password; only its SCRAM verifier is kept (in the model's roles). */
   password: string;
   /** Salt, decoy salt and process ids: seeded, so runs replay identically. */
   prng: Prng;
   port?: number;
 }
-
-const SUPERUSER = 'postgres';
 
 /**
  * PostgreSQL's port on pi2, on 127.0.0.1: open while the model says the server is up, closed
@@ -36,10 +34,9 @@ export class PgServer extends SwitchableListener implements Controller {
     this.postgres = postgres;
     const version = world.topology.postgres.version;
     let processId = 40 + Math.floor(prng.next() * 1000);
+    postgres.roles.setVerifier(postgres.roles.bootstrapSuperuser, scramVerifier(opts.password, prng.bytes(16)));
     this.context = {
       postgres,
-      superuser: SUPERUSER,
-      verifier: scramVerifier(opts.password, prng.bytes(16)),
       decoy: scramVerifier(prng.hex(32), prng.bytes(16)),
       serverVersion: version,
       versionText: `PostgreSQL ${version} (Debian ${version}-1.pgdg120+1) on aarch64-unknown-linux-gnu, compiled by gcc (Debian 12.2.0-14) 12.2.0, 64-bit`,

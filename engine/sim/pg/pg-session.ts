@@ -3,15 +3,14 @@ import type { Socket } from 'node:net';
 import type { Postgres } from '../world/postgres.ts';
 import { PgError, SQLSTATE } from './pg-error.ts';
 import { SCRAM_MECHANISM, ScramExchange, type ScramVerifier } from './scram.ts';
-import { databaseExists, type SqlContext } from './sql-statements.ts';
+import type { SqlContext } from './sql-plan.ts';
+import { databaseExists } from './sql-statements.ts';
 import { QueryProtocol } from './query-protocol.ts';
 import { backend, MessageReader, STARTUP_CODE, type FieldReader } from './wire-protocol.ts';
 
-/** What every session shares: the model, the superuser's verifier, the other sessions. */
+/** What every session shares: the model (roles and their verifiers), the other sessions. */
 export interface PgServerContext {
   postgres: Postgres;
-  superuser: string;
-  verifier: ScramVerifier;
   /** Salt and keys for the SCRAM exchange run for unknown roles. */
   decoy: ScramVerifier;
   serverVersion: string;
@@ -26,7 +25,7 @@ const SASL = { request: 10, continue: 11, final: 12 } as const;
 const AUTH_OK = 0;
 
 /**
- * One client connection: startup (SSL refused, SCRAM-SHA-256 for the superuser), then the simple
+ * One client connection: startup (SSL refused, SCRAM-SHA-256 against the role's stored keys), then the simple
  * and extended query protocols (QueryProtocol). Errors of severity FATAL end the connection.
  */
 export class PgSession {
@@ -107,7 +106,7 @@ export class PgSession {
     this.user = params.user;
     this.requestedDatabase = params.database || params.user;
     this.settings = this.reportedSettings(params);
-    this.scram = new ScramExchange(this.user === this.server.superuser ? this.server.verifier : undefined, this.server.decoy);
+    this.scram = new ScramExchange(this.server.postgres.roles.get(this.user)?.verifier, this.server.decoy);
     this.phase = 'sasl-first';
     this.socket.write(backend.authentication(SASL.request, Buffer.from(`${SCRAM_MECHANISM}\0\0`)));
   }
@@ -125,10 +124,14 @@ export class PgSession {
   private saslFinal(body: FieldReader): void {
     const serverFinal = (this.scram as ScramExchange).final(body.bytes(body.remaining).toString('utf8'));
     this.scram = undefined;
-    // The same message for a wrong password and an unknown role, as PostgreSQL does.
-    if (serverFinal === null) throw new PgError(SQLSTATE.invalidPassword, `password authentication failed for user "${this.user}"`, { severity: 'FATAL' });
+    const role = this.server.postgres.roles.get(this.user);
+    // The same message for a wrong password, an unknown role and an expired VALID UNTIL, as PostgreSQL does.
+    if (serverFinal === null || !role || this.server.postgres.expired(role)) {
+      throw new PgError(SQLSTATE.invalidPassword, `password authentication failed for user "${this.user}"`, { severity: 'FATAL' });
+    }
     this.socket.write(Buffer.concat([backend.authentication(SASL.final, Buffer.from(serverFinal)), backend.authentication(AUTH_OK)]));
-    // Authentication comes first: only an authenticated client learns which databases exist.
+    // Authentication comes first: only an authenticated client learns whether it may log in and which databases exist.
+    if (!role.login) throw new PgError(SQLSTATE.invalidAuthorizationSpecification, `role "${this.user}" is not permitted to log in`, { severity: 'FATAL' });
     const database = this.requestedDatabase;
     if (!databaseExists(this.server.postgres, database)) throw new PgError(SQLSTATE.invalidCatalogName, `database "${database}" does not exist`, { severity: 'FATAL' });
     if (database === 'template0') throw new PgError(SQLSTATE.objectNotInPrerequisiteState, `database "${database}" is not currently accepting connections`, { severity: 'FATAL' });
@@ -149,7 +152,7 @@ export class PgSession {
       in_hot_standby: 'off',
       integer_datetimes: 'on',
       IntervalStyle: 'postgres',
-      is_superuser: this.user === this.server.superuser ? 'on' : 'off',
+      is_superuser: this.server.postgres.roles.get(this.user)?.superuser ? 'on' : 'off',
       server_encoding: 'UTF8',
       server_version: this.server.serverVersion,
       session_authorization: this.user,

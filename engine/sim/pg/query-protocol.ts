@@ -1,5 +1,6 @@
 import { PgError, SQLSTATE } from './pg-error.ts';
-import { planStatement, type Outcome, type Plan, type SqlContext } from './sql-statements.ts';
+import type { Outcome, Plan, SqlContext } from './sql-plan.ts';
+import { planStatement } from './sql-statements.ts';
 import { splitStatements } from './sql-tokens.ts';
 import { backend, type FieldReader, type Row } from './wire-protocol.ts';
 

@@ -48,6 +48,14 @@ export class TokenCursor {
     return { schema: first, name: second };
   }
 
+  /** A '…' literal (never a $n: utility statements such as CREATE ROLE take no parameters). */
+  acceptString(): string | undefined {
+    const t = this.tokens[this.pos];
+    if (t?.kind !== 'string') return undefined;
+    this.pos++;
+    return t.text;
+  }
+
   acceptValue(): ValueExpr | undefined {
     const t = this.tokens[this.pos];
     let value: ValueExpr;

@@ -1,37 +1,10 @@
 import type { Postgres } from '../world/postgres.ts';
 import { PgError, SQLSTATE, unsupported } from './pg-error.ts';
 import { evaluate, parameterTypes, TokenCursor, type ValueExpr } from './sql-cursor.ts';
+import { command, selected, type Builder, type Plan, type SqlContext } from './sql-plan.ts';
+import { alterRole, createRole, dropRole, permissionDenied, roleMustExist, selectRoles } from './sql-role-statements.ts';
 import type { Statement } from './sql-tokens.ts';
-import type { Column, PgTypeName, Row } from './wire-protocol.ts';
-
-/** What a statement sees of its session and of the server. */
-export interface SqlContext {
-  database: string;
-  user: string;
-  postgres: Postgres;
-  /** `SHOW` and version(): the server's reported settings. */
-  setting(name: string): string | undefined;
-  versionText: string;
-  /** Sessions other than this one connected to `database`. */
-  otherSessions(database: string): number;
-  /** DROP DATABASE … WITH (FORCE): ends those sessions first. */
-  terminateSessions(database: string): void;
-  /** After a write to the model, so the rest of the lab reacts (pods lose their database…). */
-  changed(): void;
-}
-
-export interface Outcome {
-  rows: Row[];
-  tag: string;
-  notices?: string[];
-}
-
-export interface Plan {
-  /** null for a command without a result set (NoData). */
-  columns: Column[] | null;
-  params: PgTypeName[];
-  run(ctx: SqlContext, params: Row): Outcome;
-}
+import type { PgTypeName } from './wire-protocol.ts';
 
 /** Always there, outside the lab's model: the maintenance database and the two templates. */
 const SYSTEM_DATABASES = [
@@ -45,11 +18,9 @@ export function databaseExists(postgres: Postgres, name: string): boolean {
   return SYSTEM_DATABASES.some((d) => d.name === name) || postgres.database(name) !== undefined;
 }
 
-type Builder = (c: TokenCursor) => Plan | undefined;
-
 /** The SQL subset lab-sim understands (see engine/sim/README.md#postgresql); anything else is 42601. */
 export function planStatement(statement: Statement): Plan {
-  for (const build of [selectValue, selectFunction, selectDatabases, selectCount, selectDataToken, show, createDatabase, dropDatabase]) {
+  for (const build of [selectValue, selectFunction, selectDatabases, selectRoles, selectCount, selectDataToken, show, createDatabase, dropDatabase, createRole, alterRole, dropRole]) {
     const cursor = new TokenCursor(statement.tokens);
     const plan = build(cursor);
     if (plan && cursor.done()) return plan;
@@ -171,12 +142,22 @@ const show: Builder = (c) => {
   };
 };
 
+/** `CREATE DATABASE name [[WITH] OWNER [=] role]`: superusers and CREATEDB roles, owner recorded. */
 const createDatabase: Builder = (c) => {
   const name = c.accept('create database') ? c.acceptName() : undefined;
   if (!name || name.schema !== undefined) return undefined;
+  const ownerGiven = c.accept('with owner') || c.accept('owner');
+  if (ownerGiven) c.accept('=');
+  const owner = ownerGiven ? c.acceptName() : undefined;
+  if (ownerGiven && (!owner || owner.schema !== undefined)) return undefined;
   return command('CREATE DATABASE', (ctx) => {
+    const creator = roleMustExist(ctx, ctx.user);
+    const ownerName = owner?.name ?? ctx.user;
+    roleMustExist(ctx, ownerName);
+    if (!creator.superuser && !creator.createdb) throw permissionDenied('permission denied to create database');
+    if (!creator.superuser && ownerName !== ctx.user) throw permissionDenied(`must be able to SET ROLE "${ownerName}"`);
     if (databaseExists(ctx.postgres, name.name)) throw new PgError(SQLSTATE.duplicateDatabase, `database "${name.name}" already exists`);
-    ctx.postgres.create(name.name, ctx.user);
+    ctx.postgres.create(name.name, ownerName);
     ctx.changed();
   });
 };
@@ -209,11 +190,3 @@ const dropDatabase: Builder = (c) => {
     return [];
   });
 };
-
-function selected(rows: Row[]): Outcome {
-  return { rows, tag: `SELECT ${rows.length}` };
-}
-
-function command(tag: string, run: (ctx: SqlContext) => string[] | void): Plan {
-  return { columns: null, params: [], run: (ctx) => ({ rows: [], tag, notices: run(ctx) ?? [] }) };
-}

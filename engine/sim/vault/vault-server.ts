@@ -1,7 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequest, readJson, sendJson } from '../net/http-util.ts';
 import { VaultError, type VaultCore, type VaultToken } from '../world/vault-core.ts';
+import type { Capability } from './vault-acl.ts';
+import { errors, permissionDenied, Reply } from './vault-reply.ts';
 import { health, logical, parseUnsealKey, sealStatus, serviceAccountFromJwt } from './vault-responses.ts';
+import { routeStorage, UNHANDLED } from './vault-storage-routes.ts';
 
 export interface VaultServerContext {
   vault: VaultCore;
@@ -10,16 +13,6 @@ export interface VaultServerContext {
 }
 
 type Body = Record<string, unknown>;
-
-class Reply extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`vault ${status}`);
-  }
-}
-const errors = (status: number, ...messages: string[]) => new Reply(status, { errors: messages });
 
 // Endpoints that answer while sealed, as in Vault.
 const SEALED_OK = new Set(['sys/health', 'sys/seal-status', 'sys/unseal', 'sys/init', 'sys/leader']);
@@ -110,45 +103,25 @@ function login(ctx: VaultServerContext, body: Body): unknown {
 
 function route(ctx: VaultServerContext, token: VaultToken, method: string, path: string, body: Body): unknown {
   const { vault } = ctx;
-  const deny = (p: string) => {
-    if (!vault.allowed(token, p)) throw errors(403, '1 error occurred:\n\t* permission denied\n');
+  const need = (p: string, ...capabilities: Capability[]) => {
+    if (!capabilities.every((c) => vault.allowed(token, p, c))) throw permissionDenied();
   };
-  const policies = ['default', 'root', ...vault.spec.policies.map((p) => p.name)];
-  const rulesOf = (name: string) => vault.spec.policies.find((p) => p.name === name)?.rules ?? (name === 'default' || name === 'root' ? '' : undefined);
   let m: RegExpExecArray | null;
 
   if (path === 'sys/seal' && (method === 'PUT' || method === 'POST')) {
-    deny('sys/seal');
+    need('sys/seal', 'update', 'sudo');
     vault.seal();
     return undefined;
   }
-  if ((path === 'sys/policies/acl' && method === 'LIST') || (path === 'sys/policy' && method === 'GET')) {
-    deny('sys/policies/acl');
-    return path === 'sys/policy' ? { policies: policies, keys: policies, ...logical({ policies, keys: policies }) } : { keys: policies, ...logical({ keys: policies }) };
-  }
-  if ((m = /^sys\/(?:policies\/acl|policy)\/([^/]+)$/.exec(path)) && method === 'GET') {
-    deny(`sys/policies/acl/${m[1]}`);
-    const rules = rulesOf(m[1] as string);
-    if (rules === undefined) throw errors(404);
-    return path.startsWith('sys/policy/') ? { name: m[1], rules, ...logical({ name: m[1], rules }) } : { name: m[1], policy: rules, ...logical({ name: m[1], policy: rules }) };
-  }
+  const stored = routeStorage(vault, token, method, path, body);
+  if (stored !== UNHANDLED) return stored;
   if (path === 'auth/token/lookup-self') {
     return logical({ accessor: token.accessor, display_name: token.meta.role ? `kubernetes-${token.meta.service_account_namespace}-${token.meta.service_account_name}` : 'root', id: token.id, policies: token.policies, meta: token.meta, renewable: token.expiresAt !== Infinity, ttl: token.expiresAt === Infinity ? 0 : Math.round((token.expiresAt - ctx.now()) / 1000), type: 'service' });
   }
   if ((m = /^database\/creds\/([^/]+)$/.exec(path)) && (method === 'GET' || method === 'POST')) {
-    deny(path);
+    need(path, 'read');
     const lease = vault.issueCredentials(m[1] as string);
     return logical({ username: lease.username, password: lease.password }, { lease_id: lease.id, renewable: true, lease_duration: Math.round((lease.expiresAt - ctx.now()) / 1000) });
-  }
-  if (path === 'database/roles' && method === 'LIST') {
-    deny('database/roles');
-    return logical({ keys: vault.spec.databaseRoles.map((r) => r.name) });
-  }
-  if ((m = /^database\/roles\/([^/]+)$/.exec(path)) && method === 'GET') {
-    deny(path);
-    const role = vault.spec.databaseRoles.find((r) => r.name === m?.[1]);
-    if (!role) throw errors(404);
-    return logical({ db_name: 'postgres', default_ttl: role.defaultTtl / 1000, max_ttl: role.maxTtl / 1000, creation_statements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT ALL PRIVILEGES ON DATABASE ${role.database} TO "{{name}}";`], revocation_statements: [], renew_statements: [], rollback_statements: [], credential_type: 'password', credential_config: {} });
   }
   if ((path === 'sys/leases/renew' || path === 'sys/renew') && (method === 'PUT' || method === 'POST')) {
     const lease = vault.renew(String(body.lease_id ?? ''));
@@ -160,7 +133,7 @@ function route(ctx: VaultServerContext, token: VaultToken, method: string, path:
     return logical({ id: lease.id, issue_time: new Date(lease.issuedAt).toISOString(), expire_time: new Date(lease.expiresAt).toISOString(), renewable: true, ttl: Math.round((lease.expiresAt - ctx.now()) / 1000) });
   }
   if ((m = /^([^/]+)\/(data|metadata)\/(.+)$/.exec(path)) && method === 'GET') {
-    deny(path);
+    need(path, 'read');
     const data = vault.readKv(m[1] as string, m[3] as string);
     if (!data) throw errors(404);
     const metadata = { created_time: '2026-05-11T09:12:44.000000000Z', custom_metadata: null, deletion_time: '', destroyed: false, version: 1 };

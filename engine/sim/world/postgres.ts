@@ -1,3 +1,4 @@
+import { PgRoles, type PgRole } from './postgres-roles.ts';
 import type { Power } from './power.ts';
 import type { World } from './world.ts';
 
@@ -15,14 +16,17 @@ export interface Backup extends Database {
   location: string;
 }
 
+/** The superuser the official image's initdb creates (POSTGRES_USER unset). */
+const BOOTSTRAP_SUPERUSER = 'postgres';
+
 /**
  * PostgreSQL in docker-compose on pi2, outside k3s: up when pi2 has booted and the container
- * has started, with the databases, the dynamic roles Vault creates (VALID UNTIL = lease expiry)
- * and the nightly dumps in the sandbox backup bucket.
+ * has started, with the databases, the roles (among them the dynamic ones Vault creates, VALID
+ * UNTIL = lease expiry) and the nightly dumps in the sandbox backup bucket.
  */
 export class Postgres {
   private readonly databases = new Map<string, Database>();
-  private readonly roles = new Map<string, { validUntil: number }>();
+  readonly roles = new PgRoles(BOOTSTRAP_SUPERUSER);
   readonly backups: Backup[] = [];
 
   constructor(
@@ -31,6 +35,8 @@ export class Postgres {
   ) {
     const spec = world.topology.postgres;
     for (const db of spec.databases) {
+      // The owners' passwords live with their applications, not in the lab: nobody logs in as them here.
+      if (!this.roles.get(db.owner)) this.roles.create(db.owner, { login: true });
       this.databases.set(db.name, { ...db });
       this.backups.push({ ...db, takenAt: world.now() - spec.backupAge, location: `${spec.backupBucket}/${db.name}.dump` });
     }
@@ -100,21 +106,22 @@ export class Postgres {
     return backup;
   }
 
-  createRole(user: string, validUntil: number): void {
-    this.roles.set(user, { validUntil });
+  /** Databases `role` owns: DROP ROLE refuses while there are any. */
+  ownedBy(role: string): string[] {
+    return [...this.databases.values()].filter((d) => d.owner === role).map((d) => d.name);
   }
 
-  extendRole(user: string, validUntil: number): void {
-    const role = this.roles.get(user);
-    if (role) role.validUntil = validUntil;
-  }
-
+  /** Can `user` log in now: it exists, has LOGIN, and its VALID UNTIL has not passed. */
   roleValid(user: string): boolean {
     const role = this.roles.get(user);
-    if (!role) return false;
-    if (this.world.now() >= role.validUntil) return false;
-    this.world.wakeAt(role.validUntil);
-    return true;
+    return !!role?.login && !this.expired(role);
+  }
+
+  /** VALID UNTIL has passed (sim time); until then the world wakes when it does. */
+  expired(role: PgRole): boolean {
+    if (this.world.now() >= role.validUntil) return true;
+    if (role.validUntil !== Infinity) this.world.wakeAt(role.validUntil);
+    return false;
   }
 
   intact(name: string): boolean {

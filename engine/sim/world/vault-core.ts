@@ -1,5 +1,12 @@
+import type { VaultSpec } from '../topology/topology-types.ts';
+import { capabilitiesOn, parsePolicy, type Capability } from '../vault/vault-acl.ts';
 import type { Postgres } from './postgres.ts';
 import type { World } from './world.ts';
+
+export type KubernetesRole = VaultSpec['kubernetesRoles'][number];
+export type DatabaseRole = VaultSpec['databaseRoles'][number];
+/** A role's fields as Vault returns them on read, kept as written (statements, deprecated names…). */
+export type WrittenFields = Record<string, unknown>;
 
 export interface VaultToken {
   id: string;
@@ -32,6 +39,9 @@ export class VaultError extends Error {
  * Vault's storage and seal state: one Shamir share with threshold 1 (as in the lab), KV v2,
  * policies, kubernetes auth roles, database roles backed by the PostgreSQL model, tokens and
  * leases. Whether the Vault *process* runs is decided by the vault pod (see vault-process.ts).
+ *
+ * Policies and roles start from lab.yaml and are written at runtime through the HTTP API. Writes
+ * go to the `spec` arrays themselves, because VSO and the pod checks read those at call time.
  */
 export class VaultCore {
   sealed = false;
@@ -41,6 +51,7 @@ export class VaultCore {
   readonly clusterId: string;
   private readonly tokens = new Map<string, VaultToken>();
   private readonly leases = new Map<string, Lease>();
+  private readonly written = new Map<string, WrittenFields>();
 
   constructor(
     private readonly world: World,
@@ -84,9 +95,10 @@ export class VaultCore {
 
   loginKubernetes(role: string, serviceAccount: { namespace: string; name: string }): VaultToken {
     this.assertServing();
-    const spec = this.spec.kubernetesRoles.find((r) => r.name === role);
+    const spec = this.kubernetesRole(role.toLowerCase());
     if (!spec) throw new VaultError(400, `invalid role name "${role}"`);
-    if (!spec.namespaces.includes(serviceAccount.namespace) || !spec.serviceAccounts.includes(serviceAccount.name)) {
+    const bound = (list: string[], value: string) => list.includes('*') || list.includes(value);
+    if (!bound(spec.namespaces, serviceAccount.namespace) || !bound(spec.serviceAccounts, serviceAccount.name)) {
       throw new VaultError(403, 'permission denied');
     }
     const token: VaultToken = {
@@ -100,19 +112,83 @@ export class VaultCore {
     return token;
   }
 
-  /** Crude ACL: root may do anything, other tokens may use the paths of their named policies. */
-  allowed(token: VaultToken, path: string): boolean {
+  /**
+   * Vault's ACL over the token's policies as they are now (a policy rewrite applies to tokens
+   * already issued). Root may do anything. LIST paths carry a trailing slash, as in Vault.
+   */
+  allowed(token: VaultToken, path: string, capability: Capability = 'read'): boolean {
     if (token.policies.includes('root')) return true;
-    return token.policies.some((name) => {
-      const rules = this.spec.policies.find((p) => p.name === name)?.rules ?? '';
-      return [...rules.matchAll(/path "([^"]+)"/g)].some(([, pattern]) => pathMatches(pattern as string, path));
+    const rules = token.policies.flatMap((name) => {
+      const text = this.policy(name);
+      return text ? parsePolicy(text) : [];
     });
+    return capabilitiesOn(rules, path).has(capability);
+  }
+
+  /** A policy's HCL; '' for the built-in root and default ones, undefined when there is none. */
+  policy(name: string): string | undefined {
+    if (name === 'root' || name === 'default') return '';
+    return this.spec.policies.find((p) => p.name === name)?.rules;
+  }
+
+  policyNames(): string[] {
+    return ['default', ...this.spec.policies.map((p) => p.name), 'root'];
+  }
+
+  /** Stores a policy the caller has parsed. Names are case-insensitive, as in Vault. */
+  putPolicy(name: string, rules: string): void {
+    const existing = this.spec.policies.find((p) => p.name === name);
+    if (existing) existing.rules = rules;
+    else this.spec.policies.push({ name, rules });
+  }
+
+  deletePolicy(name: string): void {
+    removeNamed(this.spec.policies, name);
+  }
+
+  kubernetesRole(name: string): KubernetesRole | undefined {
+    return this.spec.kubernetesRoles.find((r) => r.name === name);
+  }
+
+  putKubernetesRole(role: KubernetesRole, fields: WrittenFields): void {
+    removeNamed(this.spec.kubernetesRoles, role.name);
+    this.spec.kubernetesRoles.push(role);
+    this.written.set(`kubernetes/${role.name}`, fields);
+  }
+
+  deleteKubernetesRole(name: string): void {
+    removeNamed(this.spec.kubernetesRoles, name);
+    this.written.delete(`kubernetes/${name}`);
+  }
+
+  databaseRole(name: string): DatabaseRole | undefined {
+    return this.spec.databaseRoles.find((r) => r.name === name);
+  }
+
+  putDatabaseRole(role: DatabaseRole, fields: WrittenFields): void {
+    removeNamed(this.spec.databaseRoles, role.name);
+    this.spec.databaseRoles.push(role);
+    this.written.set(`database/${role.name}`, fields);
+  }
+
+  deleteDatabaseRole(name: string): void {
+    removeNamed(this.spec.databaseRoles, name);
+    this.written.delete(`database/${name}`);
+  }
+
+  /** What a runtime write stored beyond the spec; undefined for roles from lab.yaml. */
+  writtenFields(kind: 'kubernetes' | 'database', name: string): WrittenFields | undefined {
+    return this.written.get(`${kind}/${name}`);
   }
 
   issueCredentials(roleName: string): Lease {
     this.assertServing();
     const role = this.spec.databaseRoles.find((r) => r.name === roleName);
     if (!role) throw new VaultError(400, `unknown role: ${roleName}`);
+    // Runtime roles are checked as Vault checks them: at issue time, not when written.
+    const written = this.writtenFields('database', roleName);
+    if (written && written.db_name !== DB_CONNECTION) throw new VaultError(500, `1 error occurred:\n\t* failed to find entry for connection with name: "${String(written.db_name)}"`);
+    if (written && !(written.creation_statements as string[]).length) throw new VaultError(500, '1 error occurred:\n\t* empty creation statements');
     if (!this.postgres.isUp()) {
       throw new VaultError(500, `1 error occurred:\n\t* failed to verify connection: dial tcp ${this.postgres.address}: connect: connection refused`);
     }
@@ -128,7 +204,7 @@ export class VaultCore {
       maxExpiresAt: now + role.maxTtl,
     };
     this.leases.set(lease.id, lease);
-    this.postgres.createRole(username, lease.expiresAt);
+    this.postgres.roles.create(username, { login: true, password: lease.password, validUntil: lease.expiresAt });
     return lease;
   }
 
@@ -140,8 +216,27 @@ export class VaultCore {
     }
     const role = this.spec.databaseRoles.find((r) => r.name === lease.role);
     lease.expiresAt = Math.min(this.world.now() + (role?.defaultTtl ?? 0), lease.maxExpiresAt);
-    this.postgres.extendRole(lease.username, lease.expiresAt);
+    this.postgres.roles.alter(lease.username, { validUntil: lease.expiresAt });
     return lease;
+  }
+
+  /**
+   * Revokes a lease as the PostgreSQL plugin's default revocation does: its role is dropped
+   * (unless it owns a database, which the default statements cannot handle either). Unknown
+   * ids are a no-op, as in Vault.
+   */
+  revoke(leaseId: string): void {
+    this.assertServing();
+    const lease = this.leases.get(leaseId);
+    if (!lease) return;
+    this.leases.delete(leaseId);
+    if (!this.postgres.ownedBy(lease.username).length) this.postgres.roles.drop(lease.username);
+  }
+
+  /** sys/leases/revoke-prefix: the lease named `prefix` or every lease under `prefix/`. */
+  revokePrefix(prefix: string): void {
+    const base = prefix.replace(/\/+$/, '');
+    for (const id of [...this.leases.keys()]) if (id === base || id.startsWith(`${base}/`)) this.revoke(id);
   }
 
   lease(leaseId: string): Lease | undefined {
@@ -153,7 +248,10 @@ export class VaultCore {
   }
 }
 
-function pathMatches(pattern: string, path: string): boolean {
-  if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
-  return pattern === path;
+/** The lab's one database secrets engine connection (database/config/postgres). */
+export const DB_CONNECTION = 'postgres';
+
+function removeNamed<T extends { name: string }>(list: T[], name: string): void {
+  const at = list.findIndex((item) => item.name === name);
+  if (at >= 0) list.splice(at, 1);
 }
