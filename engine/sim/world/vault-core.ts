@@ -131,8 +131,9 @@ export class VaultCore {
     return this.spec.policies.find((p) => p.name === name)?.rules;
   }
 
+  /** As Vault lists them: the stored policies (default among them) in key order, then root. */
   policyNames(): string[] {
-    return ['default', ...this.spec.policies.map((p) => p.name), 'root'];
+    return [...['default', ...this.spec.policies.map((p) => p.name)].sort(), 'root'];
   }
 
   /** Stores a policy the caller has parsed. Names are case-insensitive, as in Vault. */
