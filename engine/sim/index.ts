@@ -46,7 +46,7 @@ export interface LabSim {
   /** PostgreSQL's wire-protocol listener (not HTTP, so not in `urls`); user `postgres`, password in files.postgresPassword. */
   postgres: { host: string; port: number };
   stateDir: string;
-  files: { kubeconfig: string; env: string; config: string; keyFile: string; postgresPassword: string };
+  files: { kubeconfig: string; env: string; config: string; keyFile: string; postgresPassword: string; giteaToken: string };
   advance(ms: number): Promise<void>;
   now(): number;
   fault(kind: FaultKind, target?: string): Promise<void>;
@@ -71,6 +71,8 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const pgPrng = createPrng(seed ^ 0x7067);
   const postgresPassword = pgPrng.bytes(18).toString('base64url');
   const bearerToken = `lab-sim.${prng.hex(40)}`;
+  // Gitea's API token, from its own stream too: new files must not shift the replayed ids.
+  const giteaToken = createPrng(seed ^ 0x6774).hex(40);
   const lab = new Lab(topology, scaledNodes(topology, opts.scale), clock, prng, opts.watchHistory ?? DEFAULT_WATCH_HISTORY);
   const { world } = lab;
   populate(lab, opts.scale);
@@ -82,7 +84,7 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const listeners: ServiceListeners = {
     kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, podLog: (ns, name, previous) => lab.kubelet.containerLog(`${ns}/${name}`, previous), bearerToken, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
     vault: new ServiceListener('vault', createVaultHandler({ vault: lab.vault, now: () => clock.now(), afterWrite: settle }), ports.vault, relayListVerb),
-    gitea: new ServiceListener('gitea', createGiteaHandler(lab.gitea, () => listeners.gitea.url, () => clock.now()), ports.gitea),
+    gitea: new ServiceListener('gitea', createGiteaHandler({ gitea: lab.gitea, baseUrl: () => listeners.gitea.url, now: () => clock.now(), token: giteaToken, afterWrite: settle }), ports.gitea),
     stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version, () => clock.now()), ports.stepca),
   };
   const exposure = new ServiceExposure(lab, listeners);
@@ -123,13 +125,13 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
 
   const urls = { kube: listeners.kube.url, vault: listeners.vault.url, control: control.url, gitea: listeners.gitea.url, stepca: listeners.stepca.url };
   const postgres = { host: pgServer.host, port: pgServer.listeningPort };
-  const files = writeStateFiles({ stateDir, urls, postgres, postgresPassword, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
+  const files = writeStateFiles({ stateDir, urls, postgres, postgresPassword, gitea: { token: giteaToken, owner: topology.argocd.repo.split('/')[0] as string }, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
 
   return {
     urls,
     postgres,
     stateDir,
-    files: { kubeconfig: files.kubeconfig, env: files.env, config: files.config, keyFile: files.keyFile, postgresPassword: files.postgresPassword },
+    files: { kubeconfig: files.kubeconfig, env: files.env, config: files.config, keyFile: files.keyFile, postgresPassword: files.postgresPassword, giteaToken: files.giteaToken },
     advance,
     now: () => clock.now(),
     fault: async (kind, target) => {

@@ -10,6 +10,8 @@ export interface StateFiles {
   keyFile: string;
   /** The PostgreSQL superuser's password (0600), for lab-tui's `postgres.passwordFile`. */
   postgresPassword: string;
+  /** Gitea's API token (0600), for lab-tui's `gitea.tokenFile`. */
+  giteaToken: string;
   control: string;
 }
 
@@ -18,6 +20,8 @@ export interface StateFileInput {
   urls: { kube: string; vault: string; control: string; gitea: string; stepca: string };
   postgres: { host: string; port: number };
   postgresPassword: string;
+  /** The API token for repository writes and the org the lab's repos live in. */
+  gitea: { token: string; owner: string };
   bearerToken: string;
   unsealKey: Buffer;
   rootToken: string;
@@ -31,6 +35,7 @@ export function stateFilePaths(stateDir: string): StateFiles {
     config: join(stateDir, 'config.yaml'),
     keyFile: join(stateDir, 'cluster-keys.json'),
     postgresPassword: join(stateDir, 'postgres-password'),
+    giteaToken: join(stateDir, 'gitea-token'),
     control: join(stateDir, 'control.json'),
   };
 }
@@ -67,9 +72,11 @@ export function writeStateFiles(input: StateFileInput): StateFiles {
   };
   writeFileSync(files.keyFile, JSON.stringify(keys, null, 2) + '\n', { mode: 0o600 });
 
-  writeFileSync(files.postgresPassword, `${input.postgresPassword}\n`, { mode: 0o600 });
   // `mode` only applies to a new file: a reused state dir must not keep a wider one.
-  chmodSync(files.postgresPassword, 0o600);
+  for (const [file, secret] of [[files.postgresPassword, input.postgresPassword], [files.giteaToken, input.gitea.token]] as const) {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
 
   // psql and friends read PGHOST/PGPORT/PGUSER; the password stays in its file, out of the environment.
   const { host, port } = input.postgres;
@@ -94,7 +101,7 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
       kubernetes: { kubeconfig: files.kubeconfig, context: 'lab-sim', server: urls.kube, marker: { namespace: 'kube-system', name: 'lab-sandbox-identity', key: 'env', value: 'sandbox' } },
       vault: { address: urls.vault, keyFile: files.keyFile, marker: { mount: 'secret', path: 'lab/identity', key: 'env', value: 'sandbox' } },
       postgres: { host: input.postgres.host, port: input.postgres.port, user: 'postgres', database: 'postgres', passwordFile: files.postgresPassword },
-      gitea: { url: urls.gitea },
+      gitea: { url: urls.gitea, owner: input.gitea.owner, tokenFile: files.giteaToken },
       stepca: { url: urls.stepca, certificates: '/lab/certificates' },
       dns: { zone: input.dnsZone },
       power: { stop: sim('fault node-stop {node}'), start: sim('fault node-start {node}') },

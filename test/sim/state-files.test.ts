@@ -44,6 +44,20 @@ describe('files lab-sim writes into its state dir', () => {
     assert.equal(statSync(sim.files.postgresPassword).mode & 0o777, 0o600);
   });
 
+  it('keeps the Gitea API token in its own 0600 file, seeded, out of the env file', async () => {
+    assert.equal(sim.files.giteaToken, `${stateDir}/gitea-token`);
+    assert.equal(statSync(sim.files.giteaToken).mode & 0o777, 0o600);
+    const token = readFileSync(sim.files.giteaToken, 'utf8');
+    assert.match(token, /^[0-9a-f]{40}\n$/);
+    assert.ok(!readFileSync(sim.files.env, 'utf8').includes(token.trim()));
+    const again = await startTestSim();
+    try {
+      assert.equal(readFileSync(again.files.giteaToken, 'utf8'), token, 'same seed, same token');
+    } finally {
+      await again.stop();
+    }
+  });
+
   it('writes the lab-tui config.yaml for this sandbox', () => {
     const self = `'${process.execPath}' '${resolve('bin/lab-tui.js')}'`;
     const text = readFileSync(sim.files.config, 'utf8');
@@ -54,7 +68,7 @@ describe('files lab-sim writes into its state dir', () => {
         kubernetes: { kubeconfig: `${stateDir}/kubeconfig`, context: 'lab-sim', server: sim.urls.kube, marker: { namespace: 'kube-system', name: 'lab-sandbox-identity', key: 'env', value: 'sandbox' } },
         vault: { address: sim.urls.vault, keyFile: `${stateDir}/cluster-keys.json`, marker: { mount: 'secret', path: 'lab/identity', key: 'env', value: 'sandbox' } },
         postgres: { host: '127.0.0.1', port: sim.postgres.port, user: 'postgres', database: 'postgres', passwordFile: `${stateDir}/postgres-password` },
-        gitea: { url: sim.urls.gitea },
+        gitea: { url: sim.urls.gitea, owner: 'arcodange', tokenFile: `${stateDir}/gitea-token` },
         stepca: { url: sim.urls.stepca, certificates: '/lab/certificates' },
         dns: { zone: 'sandbox.arcodange.lab' },
         power: { stop: `${self} sim fault node-stop {node} --state-dir '${stateDir}'`, start: `${self} sim fault node-start {node} --state-dir '${stateDir}'` },

@@ -2,6 +2,7 @@ import { isoTime, type KubeObject } from '../kube/kube-object.ts';
 import { resourceForKind, type ResourceDef } from '../kube/resources.ts';
 import type { ArgoSpec, WorkloadSpec } from '../topology/topology-types.ts';
 import { type Health, workloadHealth, worst } from './argo-health.ts';
+import { DynamicApps } from './argocd-dynamic.ts';
 import type { Commit, Gitea } from './gitea.ts';
 import type { Kubelet } from './kubelet.ts';
 import { DAEMONSET, DEPLOYMENT, STATEFULSET } from './workload-controller.ts';
@@ -31,14 +32,16 @@ export interface DesiredResource {
 }
 
 /**
- * The ArgoCD application controller for the lab-apps app-of-apps: it follows the gitops repo in
+ * The ArgoCD application controller. For the lab-apps app-of-apps it follows the gitops repo in
  * Gitea (webhook refresh), auto-syncs with prune and selfHeal as each Application's live
  * syncPolicy says, ignores /spec/replicas drift (the recovery runbook scales the ERP by hand),
- * and reports sync and health per app; lab-apps rolls up its children's health.
+ * and reports sync and health per app; lab-apps rolls up its children's health. Any other
+ * Application in `argocd` is reconciled from its own repo by DynamicApps.
  */
 export class ArgoCd implements Controller {
   readonly name = 'argocd';
   private readonly states = new Map<string, AppState>();
+  private readonly dynamic: DynamicApps;
 
   constructor(
     private readonly world: World,
@@ -46,7 +49,10 @@ export class ArgoCd implements Controller {
     private readonly kubelet: Kubelet,
     private readonly controlPlaneUp: () => boolean,
   ) {
-    gitea.onPush(() => {
+    this.dynamic = new DynamicApps(world, gitea, APPLICATION, (name) => name === this.spec.root || this.spec.apps.some((a) => a.name === name));
+    gitea.onPush((repo) => {
+      this.dynamic.onPush(repo);
+      if (`${repo.owner}/${repo.name}` !== this.spec.repo) return;
       for (const s of this.states.values()) s.refreshAt ??= world.now() + world.topology.timings.argocdRefresh;
     });
   }
@@ -81,6 +87,7 @@ export class ArgoCd implements Controller {
     const children: Health[] = [];
     for (const app of this.spec.apps) children.push(this.reconcileApp(app, head));
     this.writeRoot(worst(children), head);
+    this.dynamic.reconcile(reachable);
   }
 
   private reconcileApp(app: AppSpec, head: Commit | undefined): Health {

@@ -30,7 +30,7 @@ export class Kubelet implements Controller {
     private readonly power: Power,
     private readonly longhorn: Longhorn,
     private readonly deps: PodDependencies,
-    private readonly registry: ReadonlySet<string>,
+    private readonly registry: { has(image: string): boolean },
   ) {
     // Nodes are up when the sim starts: only pods created or changed from now on need a look.
     for (const node of power.names()) this.seenBoot.set(node, power.bootId(node));

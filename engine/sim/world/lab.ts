@@ -41,7 +41,8 @@ export class Lab {
     this.gitea = new Gitea(world, this.power, this.postgres);
     this.longhorn = new Longhorn(world, this.power);
     this.vault = new VaultCore(world, this.postgres);
-    const registry = new Set([...topology.workloads.map((w) => w.image), LOAD_IMAGE]);
+    const cachedImages = new Set([...topology.workloads.map((w) => w.image), LOAD_IMAGE]);
+    const registry = { has: (image: string) => cachedImages.has(image) || this.gitea.hostsImage(image) };
     const deps = new PodDependencies(world, this.longhorn, this.postgres, this.vault);
     this.kubelet = new Kubelet(world, this.power, this.longhorn, deps, registry);
     this.vso = new Vso(world, this.vault, this.kubelet, controlPlaneUp);

@@ -26,8 +26,12 @@ export class PodDependencies {
     for (const w of world.topology.workloads) this.needs.set(`${w.namespace}/${w.name}`, w.needs);
   }
 
+  /** The topology's needs for the lab's workloads; for any other pod, the Secret its env reads. */
   needsFor(pod: PodObject): WorkloadNeeds {
-    return this.needs.get(`${pod.metadata.namespace}/${pod.metadata.labels?.app}`) ?? {};
+    const declared = this.needs.get(`${pod.metadata.namespace}/${pod.metadata.labels?.app}`);
+    if (declared) return declared;
+    const secret = envSecret(pod);
+    return secret ? { secret } : {};
   }
 
   /** CreateContainerConfigError: the Secret the container reads its env from is missing. */
@@ -70,6 +74,22 @@ export class PodDependencies {
   private secret(pod: PodObject, name: string): KubeObject | undefined {
     return this.world.store.get(SECRET, pod.metadata.namespace, name);
   }
+}
+
+type SecretRef = { name?: string; optional?: boolean };
+type EnvContainer = { envFrom?: { secretRef?: SecretRef }[]; env?: { valueFrom?: { secretKeyRef?: SecretRef } }[] };
+
+const required = (ref: SecretRef | undefined) => (ref?.name && !ref.optional ? ref.name : undefined);
+
+/** The first Secret a container must take its environment from (the kubelet needs it to start). */
+function envSecret(pod: PodObject): string | undefined {
+  for (const c of pod.spec.containers as EnvContainer[]) {
+    for (const ref of [...(c.envFrom ?? []).map((e) => e.secretRef), ...(c.env ?? []).map((e) => e.valueFrom?.secretKeyRef)]) {
+      const name = required(ref);
+      if (name) return name;
+    }
+  }
+  return undefined;
 }
 
 export function podKey(pod: PodObject): string {

@@ -109,7 +109,7 @@ export function dumpState(lab: Lab, faults: Faults, services: { kube: boolean; v
     gitea: {
       up: gitea.isUp(),
       healthy: gitea.isUp() && gitea.databaseProblem() === null,
-      repos: [...gitea.repos.entries()].map(([fullName, repo]) => ({ fullName, head: gitea.head(repo).sha, headMessage: gitea.head(repo).message })),
+      repos: [...gitea.repos.entries()].map(([fullName, repo]) => ({ fullName, head: gitea.branchHead(repo)?.sha ?? '', headMessage: gitea.branchHead(repo)?.message ?? '' })),
     },
     stepca: {
       up: stepca.isUp(),

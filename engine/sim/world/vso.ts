@@ -8,9 +8,13 @@ import type { Controller, World } from './world.ts';
 
 export const VDS = resourceForKind('secrets.hashicorp.com/v1beta1', 'VaultDynamicSecret');
 export const VSS = resourceForKind('secrets.hashicorp.com/v1beta1', 'VaultStaticSecret');
+const VAULT_AUTH = resourceForKind('secrets.hashicorp.com/v1beta1', 'VaultAuth');
 const SECRET = resourceForKind('v1', 'Secret');
+const VAULT_URL = 'http://vault.vault.svc.cluster.local:8200/v1';
 
 interface SyncState {
+  /** The object this state is about: a re-created object starts afresh (no lease to renew). */
+  uid: string;
   leaseId?: string;
   nextAt: number;
   failures: number;
@@ -19,6 +23,19 @@ interface SyncState {
   lastRenewal?: number;
   annotations?: string;
 }
+
+type VaultAuthObject = KubeObject & { spec?: { method?: string; mount?: string; kubernetes?: { role?: string; serviceAccount?: string } } };
+
+/** Whom VSO logs in as for an object, and under which key it caches that client. */
+interface Login {
+  role: string;
+  serviceAccount: string;
+  mount: string;
+  cacheKey: string;
+}
+
+/** Getting a Vault client failed (VaultAuth missing or invalid, login refused): VSO's VaultClientConfigError. */
+class ClientConfigError extends Error {}
 
 type VsoObject = KubeObject & {
   spec: { vaultAuthRef?: string; mount: string; path: string; destination: { name: string }; renewalPercent?: number; refreshAfter?: string; rolloutRestartTargets?: { kind: string; name: string }[] };
@@ -46,8 +63,33 @@ export class Vso implements Controller {
     private readonly controlPlaneUp: () => boolean,
   ) {}
 
-  private roleOf(obj: VsoObject): string {
-    return obj.spec.vaultAuthRef ?? obj.metadata.namespace ?? 'default';
+  /**
+   * The VaultAuth named by vaultAuthRef (`default` without one) in the object's namespace, as VSO
+   * resolves it. The topology's own objects predate their VaultAuths in older lab states, so for
+   * them a missing one falls back to the Vault role of the same name.
+   */
+  private login(obj: VsoObject): Login | { error: string } {
+    const namespace = obj.metadata.namespace as string;
+    const ref = obj.spec.vaultAuthRef ?? 'default';
+    const auth = this.world.store.get<VaultAuthObject>(VAULT_AUTH, namespace, ref);
+    const login = (role: string, serviceAccount: string, mount: string) => ({ role, serviceAccount, mount, cacheKey: `${namespace}/${mount}/${role}/${serviceAccount}` });
+    if (auth) {
+      const { method, mount = 'kubernetes', kubernetes } = auth.spec ?? {};
+      if (method !== 'kubernetes') return { error: `unsupported login method "${method ?? ''}" for VaultAuth ${namespace}/${ref}` };
+      if (!kubernetes?.role || !kubernetes.serviceAccount) return { error: `invalid VaultAuth ${namespace}/${ref}: spec.kubernetes.role and spec.kubernetes.serviceAccount are required` };
+      return login(kubernetes.role, kubernetes.serviceAccount, mount);
+    }
+    if (this.declared(obj)) {
+      const role = obj.spec.vaultAuthRef ?? namespace;
+      const spec = this.vault.kubernetesRole(role);
+      return login(role, spec?.serviceAccounts[0] ?? 'default', 'kubernetes');
+    }
+    return { error: `VaultAuth.secrets.hashicorp.com "${ref}" not found` };
+  }
+
+  private declared(obj: VsoObject): boolean {
+    const { vso } = this.world.topology;
+    return [...vso.dynamicSecrets, ...vso.staticSecrets].some((d) => d.namespace === obj.metadata.namespace && d.name === obj.metadata.name);
   }
 
   syncState(namespace: string, name: string): SyncState | undefined {
@@ -63,32 +105,43 @@ export class Vso implements Controller {
       this.clients.clear();
       for (const s of this.states.values()) s.nextAt = this.world.now();
     }
-    for (const obj of this.world.store.list<VsoObject>(VDS)) this.sync(obj, true);
-    for (const obj of this.world.store.list<VsoObject>(VSS)) this.sync(obj, false);
+    const seen = new Set<string>();
+    for (const obj of this.world.store.list<VsoObject>(VDS)) seen.add(this.sync(obj, true));
+    for (const obj of this.world.store.list<VsoObject>(VSS)) seen.add(this.sync(obj, false));
+    for (const key of this.states.keys()) if (!seen.has(key)) this.states.delete(key);
   }
 
   private state(obj: VsoObject): SyncState {
     const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
     let s = this.states.get(key);
-    if (!s) {
-      s = { nextAt: this.world.now(), failures: 0 };
+    if (!s || s.uid !== obj.metadata.uid) {
+      s = { uid: obj.metadata.uid as string, nextAt: this.world.now(), failures: 0 };
       this.states.set(key, s);
     }
     return s;
   }
 
-  private client(role: string, namespace: string): { token: VaultToken; id: string } {
-    const cached = this.clients.get(role);
+  private client(login: Login, namespace: string): { token: VaultToken; id: string } {
+    const cached = this.clients.get(login.cacheKey);
     if (cached && this.vault.lookupToken(cached.token.id)) return cached;
-    const spec = this.world.topology.vault.kubernetesRoles.find((r) => r.name === role);
-    const token = this.vault.loginKubernetes(role, { namespace, name: spec?.serviceAccounts[0] ?? 'default' });
+    let token: VaultToken;
+    try {
+      // The model has one kubernetes auth mount; Vault refuses a login anywhere else.
+      if (login.mount !== 'kubernetes') throw new VaultError(403, 'permission denied');
+      token = this.vault.loginKubernetes(login.role, { namespace, name: login.serviceAccount });
+    } catch (err) {
+      if (!(err instanceof VaultError)) throw err;
+      throw new ClientConfigError(`Error making API request.\n\nURL: PUT ${VAULT_URL}/auth/${login.mount}/login\nCode: ${err.code}. Errors:\n\n* ${err.message}`);
+    }
     const client = { token, id: this.world.prng.hex(16) };
-    this.clients.set(role, client);
+    this.clients.set(login.cacheKey, client);
     return client;
   }
 
-  private sync(obj: VsoObject, dynamic: boolean): void {
+  /** One reconcile of `obj`; returns its state's key. */
+  private sync(obj: VsoObject, dynamic: boolean): string {
     const now = this.world.now();
+    const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
     const s = this.state(obj);
     const generation = obj.metadata.generation ?? 1;
     const changed = s.lastGeneration !== undefined && s.lastGeneration !== generation;
@@ -102,32 +155,40 @@ export class Vso implements Controller {
     s.annotations = annotations;
     if (now < s.nextAt) {
       this.world.wakeAt(s.nextAt);
-      return;
+      return key;
     }
     const namespace = obj.metadata.namespace as string;
+    const login = this.login(obj);
     try {
       this.vault.assertServing();
-      const client = this.client(this.roleOf(obj), namespace);
-      if (dynamic) this.syncDynamic(obj, s, client);
+      if ('error' in login) throw new ClientConfigError(login.error);
+      const client = this.client(login, namespace);
+      if (dynamic) this.syncDynamic(obj, s, client, login);
       else this.syncStatic(obj, s, client);
       s.failures = 0;
       s.lastError = undefined;
       s.lastGeneration = generation;
       s.lastRenewal = now;
     } catch (err) {
-      if (!(err instanceof VaultError)) throw err;
-      this.clients.delete(this.roleOf(obj));
+      if (!(err instanceof VaultError) && !(err instanceof ClientConfigError)) throw err;
+      if (!('error' in login)) this.clients.delete(login.cacheKey);
       s.failures++;
       const t = this.world.topology.timings;
       const backoff = Math.min(t.vsoBackoffMax, t.vsoBackoffInitial * 1.5 ** (s.failures - 1));
       s.nextAt = now + backoff;
-      s.lastError = vaultErrorText(err, obj);
-      this.world.event(obj, 'Warning', dynamic ? 'SecretLeaseRenewalError' : 'VaultClientError', s.lastError, 'VaultSecretsOperator');
+      if (err instanceof ClientConfigError) {
+        s.lastError = `Failed to get Vault auth login: ${err.message}`;
+        this.world.event(obj, 'Warning', 'VaultClientConfigError', s.lastError, 'VaultSecretsOperator');
+      } else {
+        s.lastError = vaultErrorText(err, obj);
+        this.world.event(obj, 'Warning', dynamic ? 'SecretLeaseRenewalError' : 'VaultClientError', s.lastError, 'VaultSecretsOperator');
+      }
       this.world.wakeAt(s.nextAt);
     }
+    return key;
   }
 
-  private syncDynamic(obj: VsoObject, s: SyncState, client: { token: VaultToken; id: string }): void {
+  private syncDynamic(obj: VsoObject, s: SyncState, client: { token: VaultToken; id: string }, login: Login): void {
     const now = this.world.now();
     const path = `${obj.spec.mount}/${obj.spec.path}`;
     if (!this.vault.allowed(client.token, path)) throw new VaultError(403, 'permission denied');
@@ -157,7 +218,7 @@ export class Vso implements Controller {
         lastRuntimePodUID: '',
         secretLease: { id: lease.id, duration: Math.round(duration / 1000), renewable: true, requestID: this.world.prng.uid() },
         staticCredsMetaData: { lastVaultRotation: 0, rotationPeriod: 0, rotationSchedule: '', ttl: 0 },
-        vaultClientMeta: { cacheKey: `kubernetes-${this.roleOf(obj)}`, id: client.id },
+        vaultClientMeta: { cacheKey: `kubernetes-${login.role}`, id: client.id },
       };
     });
   }
@@ -214,7 +275,7 @@ export class Vso implements Controller {
 }
 
 function vaultErrorText(err: VaultError, obj: VsoObject): string {
-  const url = `http://vault.vault.svc.cluster.local:8200/v1/${obj.spec.mount}/${obj.spec.path}`;
+  const url = `${VAULT_URL}/${obj.spec.mount}/${obj.spec.path}`;
   if (err.code === 0) return `failed to get Vault client: Put "${url}": dial tcp 10.43.120.17:8200: connect: connection refused`;
   return `Error making API request.\n\nURL: GET ${url}\nCode: ${err.code}. Errors:\n\n* ${err.message}`;
 }
