@@ -14,12 +14,12 @@ type PgFailure = Error & { code?: string; severity?: string; detail?: string };
 
 describe('lab-sim PostgreSQL roles: CREATE/ALTER/DROP ROLE, CREATE DATABASE … OWNER, pg_roles, logins', () => {
   let sim: LabSim;
-  let admin: pg.Client;
+  let admin: pg.Client & { notices: string[] };
   const open = new Set<pg.Client>();
 
   async function connect(user: string, password: string, database = 'postgres'): Promise<pg.Client & { notices: string[] }> {
     const client = Object.assign(new pg.Client({ host: sim.postgres.host, port: sim.postgres.port, user, password, database, connectionTimeoutMillis: 5000 }), { notices: [] as string[] });
-    client.on('notice', (n) => client.notices.push(n.message));
+    client.on('notice', (n) => client.notices.push(n.message ?? ''));
     client.on('error', () => {});
     await client.connect();
     open.add(client);
@@ -104,7 +104,7 @@ describe('lab-sim PostgreSQL roles: CREATE/ALTER/DROP ROLE, CREATE DATABASE … 
 
     admin.notices = [];
     assert.equal((await admin.query('DROP ROLE IF EXISTS nobody, nologin')).command, 'DROP');
-    assert.deepEqual((admin as pg.Client & { notices: string[] }).notices, ['role "nobody" does not exist, skipping']);
+    assert.deepEqual(admin.notices, ['role "nobody" does not exist, skipping']);
     assert.deepEqual(await roles('nologin'), []);
     await admin.query('DROP DATABASE canary WITH (FORCE)');
     await admin.query('DROP ROLE canary');
