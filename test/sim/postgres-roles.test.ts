@@ -50,6 +50,7 @@ describe('lab-sim PostgreSQL roles: CREATE/ALTER/DROP ROLE, CREATE DATABASE … 
     await admin.query('CREATE ROLE nopassword LOGIN');
     await fails(admin, 'CREATE ROLE pg_canary', '42939', 'role name "pg_canary" is reserved', 'Role names starting with "pg_" are reserved.');
     await fails(admin, "CREATE ROLE twice LOGIN NOLOGIN", '42601', 'conflicting or redundant options');
+    await fails(admin, "CREATE ROLE leaky PASSWORD 'do-not-echo' IN ROLE canary", '42601', "lab-sim does not support this statement: CREATE ROLE leaky PASSWORD '…' IN ROLE canary");
 
     const canary = await connect('canary', 'canary-pw');
     assert.deepEqual((await canary.query('SELECT current_user')).rows, [{ current_user: 'canary' }]);

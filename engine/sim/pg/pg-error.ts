@@ -53,7 +53,9 @@ export class PgError extends Error {
 
 /** Statements outside lab-sim's SQL subset: a syntax error, as a server that cannot parse them would say. */
 export function unsupported(sql: string): PgError {
-  const shown = sql.length > 80 ? `${sql.slice(0, 77)}...` : sql;
+  // A role statement outside the subset must not echo its password back (clients log errors).
+  const redacted = sql.replace(/(PASSWORD\s+)'(?:[^']|'')*'?/gi, "$1'…'");
+  const shown = redacted.length > 80 ? `${redacted.slice(0, 77)}...` : redacted;
   return new PgError(SQLSTATE.syntaxError, `lab-sim does not support this statement: ${shown}`, {
     hint: 'lab-sim speaks a small SQL subset; see engine/sim/README.md#postgresql',
   });
