@@ -9,9 +9,13 @@ export interface GateCheck {
   detail?: string;
 }
 
+/** Every fidelity gate, in the order the Gates screen lists them. */
+export const GATE_NAMES = ['parity', 'canary', 'idempotence', 'tofu-plan'] as const;
+export type GateName = (typeof GATE_NAMES)[number];
+
 export interface GateResult {
   schema: 'lab-tui/gate@1';
-  gate: 'parity' | 'canary' | 'idempotence' | 'tofu-plan';
+  gate: GateName;
   ok: boolean;
   /** One line: why it passed or what failed first. */
   summary: string;

@@ -16,7 +16,7 @@ import { listDrillRecords, type DrillRecord } from '../drills/drill-record.ts';
 import { activeGameday } from '../drills/gameday.ts';
 import { proposalFor, proposeRunbookPr, reword, type PrTarget } from '../pr/propose-pr.ts';
 import type { RunbookEdit } from '../pr/types.ts';
-import type { GateResult } from '../gates/gate-result.ts';
+import { GATE_NAMES, type GateName, type GateResult } from '../gates/gate-result.ts';
 import { latestGateResults, saveGateResult } from '../gates/gate-store.ts';
 
 export interface SectionEntry {
@@ -48,7 +48,9 @@ export interface DeskState {
   proposal?: ProposalReview;
   /** The last result of each fidelity gate, and whether one is running now. */
   gates: GateResult[];
-  gateRunning?: string;
+  gateRunning?: GateName;
+  /** Why each gate this cockpit cannot run cannot (what to configure); a gate not named here can run. */
+  unavailableGates: Partial<Record<GateName, string>>;
   /** The last thing that went wrong starting or resuming a run. */
   error?: string;
 }
@@ -71,7 +73,7 @@ export type DeskIntent =
   | { type: 'pr-reword'; id: string; text: string }
   | { type: 'pr-accept' }
   | { type: 'pr-close' }
-  | { type: 'gate'; gate: 'parity' } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
+  | { type: 'gate'; gate: GateName } | { type: 'resume'; file: string } | { type: 'dismiss' } | Intent;
 
 export interface DeskOptions {
   /** Markdown runbooks: files, or directories whose `*.md` (README.md aside) are runbooks. */
@@ -84,8 +86,17 @@ export interface DeskOptions {
   drills?: { deps: DrillDeps; list(): Drill[]; find(id: string): { drill: Drill; runbook: Runbook } };
   /** Where runbook PRs go, when the desk may propose them. */
   pr?: () => PrTarget;
-  /** Runs the parity gate (the only one that needs no file); results are kept with the evidence. */
-  parity?: () => Promise<GateResult>;
+  /** The gates the desk may run, one at a time; results are kept with the evidence. */
+  gates?: Partial<Record<GateName, () => Promise<GateResult>>>;
+  /** For a gate that cannot run here, why and what to configure (shown instead of running it). */
+  unavailableGates?: Partial<Record<GateName, string>>;
+}
+
+const NOT_HERE = 'not available in this cockpit yet';
+
+/** Every gate without a runner gets a reason, so the screen never offers one that cannot run. */
+function unavailableGates(opts: DeskOptions): Partial<Record<GateName, string>> {
+  return Object.fromEntries(GATE_NAMES.filter((g) => !opts.gates?.[g]).map((g) => [g, opts.unavailableGates?.[g] ?? NOT_HERE]));
 }
 
 /** The runbooks of every source; a file name the lab's own repository has hides the shipped copy. */
@@ -117,7 +128,7 @@ export class RunbookDesk {
     private readonly opts: DeskOptions,
     private readonly deps: EngineDeps,
   ) {
-    this.state = createStore<DeskState>({ sections: [], broken: [], drills: [], evidence: [], unreadable: [], gates: [] });
+    this.state = createStore<DeskState>({ sections: [], broken: [], drills: [], evidence: [], unreadable: [], gates: [], unavailableGates: unavailableGates(opts) });
     this.refresh();
   }
 
@@ -162,7 +173,7 @@ export class RunbookDesk {
       return;
     }
     if (intent.type === 'drill') return this.startDrill(intent.id, intent.change);
-    if (intent.type === 'gate') return this.runParity();
+    if (intent.type === 'gate') return this.runGate(intent.gate);
     if (intent.type === 'propose' || intent.type === 'pr-drop' || intent.type === 'pr-reword' || intent.type === 'pr-accept' || intent.type === 'pr-close') return this.review(intent);
     if (intent.type === 'start' || intent.type === 'resume') {
       if (this.run && this.state.get().run?.phase.kind !== 'finished') return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it, or quit and `lab-tui resume` later' }));
@@ -189,13 +200,18 @@ export class RunbookDesk {
     void run.done.then(() => this.refresh());
   }
 
-  private async runParity(): Promise<void> {
-    if (!this.opts.parity || this.state.get().gateRunning) return;
-    this.state.set((s) => ({ ...s, gateRunning: 'parity' }));
+  /** One gate at a time: they share the sandbox, and a second would race the first's reads. */
+  private async runGate(gate: GateName): Promise<void> {
+    const run = this.opts.gates?.[gate];
+    const { gateRunning, unavailableGates } = this.state.get();
+    if (!run) return this.state.set((s) => ({ ...s, error: `${gate} gate: ${unavailableGates[gate]}` }));
+    if (gateRunning) return this.state.set((s) => ({ ...s, error: `the ${gateRunning} gate is running: one gate at a time` }));
+    this.state.set((s) => ({ ...s, gateRunning: gate, error: undefined }));
     try {
-      saveGateResult(path.dirname(this.opts.runsDir), await this.opts.parity());
+      saveGateResult(path.dirname(this.opts.runsDir), await run());
     } catch (e) {
-      this.state.set((s) => ({ ...s, error: `parity gate: ${(e as Error).message}` }));
+      const message = (e as Error).message;
+      this.state.set((s) => ({ ...s, error: message.startsWith(`${gate} gate`) ? message : `${gate} gate: ${message}` }));
     }
     this.state.set((s) => ({ ...s, gateRunning: undefined }));
     this.refresh();

@@ -1,30 +1,40 @@
 import { Box, Text } from 'ink';
 import React from 'react';
+import { GATE_NAMES } from '../../engine/gates/gate-result.ts';
 import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
+import { gateDetails, gateRow } from '../../src/app/gates/gate-details.ts';
 import { fit } from '../../src/app/runbooks/text-layout.ts';
 
-const GATES = [
-  { id: 'parity', how: 'p here, or lab-tui gate parity' },
-  { id: 'idempotence', how: 'lab-tui gate idempotence --playbook P --inventory I --limit sandbox' },
-  { id: 'tofu-plan', how: 'lab-tui gate tofu-plan --plan PLANFILE' },
-  { id: 'canary', how: 'not available yet' },
-] as const;
+const WIDTHS = [12, 10, 16];
+/** Title, column header, the gates, the rule above the details. */
+const FIXED_LINES = 3 + GATE_NAMES.length;
 
-/** The last result of each fidelity gate, when it ran, and what drifted. */
-export function GatesScreen({ desk, width, height }: { desk: DeskState; width: number; height: number }) {
-  const lines: { text: string; color?: string; bold?: boolean }[] = [];
-  for (const g of GATES) {
-    const r = desk.gates.find((x) => x.gate === g.id);
-    const running = desk.gateRunning === g.id;
-    lines.push({ text: `${g.id.padEnd(12)} ${running ? 'running…' : r ? `${r.ok ? 'PASS' : 'FAIL'}  ${r.at.slice(0, 16).replace('T', ' ')}  ${r.summary}` : `never run  (${g.how})`}`, color: running ? 'cyan' : r ? (r.ok ? 'green' : 'red') : 'gray', bold: true });
-    for (const c of r?.checks.filter((x) => !x.ok).slice(0, 5) ?? []) lines.push({ text: `   ✗ ${c.name}: expected ${c.expected}, observed ${c.observed}`, color: 'red' });
-  }
+/** The last result of each fidelity gate, when it was taken, and below the selected gate every check. */
+export function GatesScreen({ desk, selected, scroll, width, height }: { desk: DeskState; selected: number; scroll: number; width: number; height: number }) {
+  const line = (cells: string[]) => fit(` ${cells.map((c, i) => (i < WIDTHS.length ? fit(c, WIDTHS[i]!) : c)).join('  ')}`, width);
+  const gate = GATE_NAMES[selected]!;
+  const details = gateDetails(desk, gate);
+  const room = Math.max(1, height - FIXED_LINES - (desk.error ? 1 : 0));
+  const from = Math.min(scroll, Math.max(0, details.length - 1));
+  const below = details.length - from - room;
+  // The last line says what is cut off rather than cutting silently.
+  const shown = below > 0 ? [...details.slice(from, from + room - 1), { text: `… ${below + 1} more line(s): pgdn`, dim: true }] : details.slice(from, from + room);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold>{fit(' Fidelity gates: is the sandbox still faithful to prod?', width)}</Text>
-      {lines.slice(0, Math.max(1, height - 2)).map((l, i) => (
-        <Text key={i} color={l.color} bold={l.bold}>
-          {fit(l.text, width)}
+      <Text dimColor>{line(['GATE', 'RESULT', 'LAST RESULT', 'SUMMARY'])}</Text>
+      {GATE_NAMES.map((g, i) => {
+        const row = gateRow(desk, g);
+        return (
+          <Text key={g} inverse={i === selected} color={row.color}>
+            {line(row.cells)}
+          </Text>
+        );
+      })}
+      <Text dimColor>{`─ ${gate}${from > 0 ? ` (from line ${from + 1}, pgup)` : ''} ${'─'.repeat(width)}`.slice(0, width)}</Text>
+      {shown.map((l, i) => (
+        <Text key={i} color={l.color} dimColor={l.dim}>
+          {fit(` ${l.text}`, width)}
         </Text>
       ))}
       {desk.error ? <Text color="red">{fit(desk.error, width)}</Text> : null}

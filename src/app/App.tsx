@@ -98,7 +98,7 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
         ) : shell.screen === 'drills' && desk ? (
           <DrillPicker desk={desk} selected={state.drills.selected} confirming={state.drills.confirming} sandbox={m.identity?.name ?? '?'} width={columns} height={body} />
         ) : shell.screen === 'gates' && desk ? (
-          <GatesScreen desk={desk} width={columns} height={body} />
+          <GatesScreen desk={desk} selected={state.gates.selected} scroll={state.gates.scroll} width={columns} height={body} />
         ) : shell.screen === 'evidence' && desk ? (
           <EvidenceScreen desk={desk} now={tick} width={columns} height={body} />
         ) : shell.screen === 'runbooks' && desk ? (

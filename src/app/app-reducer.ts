@@ -5,13 +5,14 @@ import { initialShell, shellReducer, type ShellAction, type ShellState } from '.
 import type { DeskIntent, DeskState } from '../../engine/runbook/runbook-desk.ts';
 import { initialRunbookUi, RUNNING, runbookKey, type RunbookUi } from './runbooks/runbook-ui.ts';
 import { drillKey, initialDrillUi, type DrillUi } from './drills/drill-ui.ts';
-import { GATE_BINDINGS } from './gates/gate-keys.ts';
+import { gateKey, initialGateUi, type GateUi } from './gates/gate-keys.ts';
 
 export interface AppState {
   shell: ShellState;
   dashboard: DashboardState;
   runbooks: RunbookUi;
   drills: DrillUi;
+  gates: GateUi;
   /** The last intent for the engine; a new object each time, so the app sends each once. */
   outbox?: { intent: DeskIntent };
 }
@@ -24,7 +25,7 @@ export type AppAction =
    */
   | { type: 'key'; name: string; visible: VisibleRows; blocked?: boolean; desk?: DeskState };
 
-export const initialApp: AppState = { shell: initialShell, dashboard: initialDashboard, runbooks: initialRunbookUi, drills: initialDrillUi };
+export const initialApp: AppState = { shell: initialShell, dashboard: initialDashboard, runbooks: initialRunbookUi, drills: initialDrillUi, gates: initialGateUi };
 
 function submitCommand(state: AppState): AppState {
   const name = (state.shell.cmdline ?? '').trim();
@@ -53,8 +54,8 @@ function reduceKey(state: AppState, name: string, visible: VisibleRows, blocked:
     const r = runbookKey(state.runbooks, name, desk);
     if (r) return { ...state, runbooks: r.ui, ...(r.intent ? { outbox: { intent: r.intent } } : {}) };
   } else if (free && shell.screen === 'gates') {
-    const b = findBinding(GATE_BINDINGS, name);
-    if (b) return { ...state, outbox: { intent: { type: 'gate', gate: b.action } } };
+    const r = gateKey(state.gates, name, desk);
+    if (r) return { ...state, gates: r.ui, ...(r.intent ? { outbox: { intent: r.intent } } : {}) };
   } else if (free && shell.screen === 'drills') {
     const r = drillKey(state.drills, name, desk);
     if (r) return { ...state, drills: r.ui, ...(r.intent ? { outbox: { intent: r.intent } } : {}) };

@@ -12,6 +12,7 @@ import { activeGameday } from '../../engine/drills/gameday.ts';
 import { prTarget } from './pr-target.ts';
 import { runbookSources, runsDir } from './runbook-paths.ts';
 import { resolveTarget } from './target.ts';
+import { cockpitGates } from './cockpit-gates.ts';
 
 /** Resolves the target, passes it through the guard and starts the health service into the model. Returns how to release it all. */
 export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, first?: DeskIntent): Promise<() => Promise<void>> {
@@ -26,7 +27,7 @@ export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, f
       const drill = findDrill(id);
       return { drill, runbook: runbookFor(target.config, drill) };
     };
-    const desk = new RunbookDesk({ sources: runbookSources(target.config), runsDir: runsDir(target.config), sandbox: sandbox.identity.name, drills: { deps: drills, list: () => loadDrills(drillsDir()), find }, pr: () => prTarget(sandbox, drills.engine.redactor), parity: drills.parity }, drills.engine);
+    const desk = new RunbookDesk({ sources: runbookSources(target.config), runsDir: runsDir(target.config), sandbox: sandbox.identity.name, drills: { deps: drills, list: () => loadDrills(drillsDir()), find }, pr: () => prTarget(sandbox, drills.engine.redactor), ...cockpitGates(sandbox, drills.parity) }, drills.engine);
     const runbookOnly = activeGameday(target.config.sandbox.evidenceDir)?.runbookOnly === true;
     model.set((m) => ({ ...m, identity: sandbox.identity, snapshots: health.snapshots, runbooks: { state: desk.state, send: (i) => desk.send(i) }, runbookOnly }));
     if (first) desk.send(first);

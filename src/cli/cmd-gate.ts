@@ -1,11 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { GateResult } from '../../engine/gates/gate-result.ts';
 import { saveGateResult } from '../../engine/gates/gate-store.ts';
-import { idempotenceGate } from '../../engine/gates/idempotence.ts';
 import { parityGate } from '../../engine/gates/parity.ts';
 import { loadParityManifest } from '../../engine/gates/parity-manifest.ts';
-import { readPlan, tofuPlanGate } from '../../engine/gates/tofu-plan.ts';
 import type { CommandContext } from './commands.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
@@ -13,6 +9,7 @@ import { formatTable } from './table.ts';
 import type { LabConfig } from '../config/types.ts';
 import { evidenceDir } from './evidence-dir.ts';
 import { withSandbox } from './with-sandbox.ts';
+import { runIdempotenceGate, runTofuPlanGate } from './gate-runs.ts';
 import { runCanaryGate } from './canary-run.ts';
 
 /** Prints the result (table or --json), keeps it with the evidence, and exits 0 only when it passed. */
@@ -38,28 +35,23 @@ export const runGateParity = (ctx: CommandContext): Promise<number> =>
     return report(ctx, sandbox.config, r);
   });
 
+const flag = (ctx: CommandContext, name: string) => (typeof ctx.values[name] === 'string' ? (ctx.values[name] as string) : undefined);
+
+/** Each flag overrides its own key of `sandbox.gates.idempotence`. */
 export const runGateIdempotence = (ctx: CommandContext): Promise<number> =>
   withSandbox(ctx, async (sandbox) => {
-    const playbook = ctx.values.playbook;
-    if (typeof playbook !== 'string') throw new UsageError('gate idempotence needs --playbook P (and usually --inventory I --limit sandbox)');
-    if (!fs.existsSync(playbook)) throw new UsageError(`playbook ${playbook} not found`);
-    const r = await idempotenceGate({ runner: sandbox.processes(), playbook: path.resolve(playbook), inventory: ctx.values.inventory as string | undefined, limit: ctx.values.limit as string | undefined });
+    const conf = sandbox.config.sandbox.gates.idempotence;
+    const playbook = flag(ctx, 'playbook') ?? conf?.playbook;
+    if (!playbook) throw new UsageError(`gate idempotence needs --playbook P or sandbox.gates.idempotence.playbook in ${sandbox.config.file} (and usually --inventory I --limit sandbox)`);
+    const r = await runIdempotenceGate(sandbox, { playbook, inventory: flag(ctx, 'inventory') ?? conf?.inventory, limit: flag(ctx, 'limit') ?? conf?.limit });
     return report(ctx, sandbox.config, r);
   });
 
 export const runGateTofuPlan = (ctx: CommandContext): Promise<number> =>
   withSandbox(ctx, async (sandbox) => {
-    const file = ctx.values.plan;
-    if (typeof file !== 'string') throw new UsageError('gate tofu-plan needs --plan PLANFILE (a binary plan, or `tofu show -json` output)');
-    const zone = sandbox.config.sandbox.dns?.zone;
-    if (!zone) throw new UsageError('gate tofu-plan needs the throwaway zone: sandbox.dns.zone in the configuration');
-    let plan: unknown;
-    try {
-      plan = await readPlan(file, sandbox.processes());
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
-    return report(ctx, sandbox.config, tofuPlanGate(plan, zone));
+    const file = flag(ctx, 'plan') ?? sandbox.config.sandbox.gates.tofuPlan?.plan;
+    if (!file) throw new UsageError(`gate tofu-plan needs --plan PLANFILE or sandbox.gates.tofuPlan.plan in ${sandbox.config.file} (a binary plan, or \`tofu show -json\` output)`);
+    return report(ctx, sandbox.config, await runTofuPlanGate(sandbox, file));
   });
 
 export const runGateCanary = (ctx: CommandContext): Promise<number> =>

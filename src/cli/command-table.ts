@@ -28,8 +28,8 @@ export const COMMANDS: Command[] = [
   { path: ['gate', 'parity'], usage: 'gate parity [--manifest FILE] [--json] [--evidence-dir DIR]', summary: 'fidelity: the live sandbox against manifests/parity.yaml (versions, nodes, apps, services outside k3s); any drift fails', options: { ...json, manifest: { type: 'string' }, 'evidence-dir': { type: 'string' } }, load: async () => (await import('./cmd-gate.ts')).runGateParity },
   {
     path: ['gate', 'idempotence'],
-    usage: 'gate idempotence --playbook P [--inventory I] [--limit L] [--json] [--evidence-dir DIR]',
-    summary: 'fidelity: ansible-playbook --check --diff must report changed=0 (shows the changed tasks and their diffs)',
+    usage: 'gate idempotence [--playbook P] [--inventory I] [--limit L] [--json] [--evidence-dir DIR]',
+    summary: 'fidelity: ansible-playbook --check --diff must report changed=0 (shows the changed tasks and their diffs); flags default to sandbox.gates.idempotence',
     options: { ...json, playbook: { type: 'string' }, inventory: { type: 'string', short: 'i' }, limit: { type: 'string', short: 'l' }, 'evidence-dir': { type: 'string' } },
     load: async () => (await import('./cmd-gate.ts')).runGateIdempotence,
   },
@@ -40,7 +40,7 @@ export const COMMANDS: Command[] = [
     options: { ...json, manifest: { type: 'string' }, timeout: { type: 'string' }, 'evidence-dir': { type: 'string' } },
     load: async () => (await import('./cmd-gate.ts')).runGateCanary,
   },
-  { path: ['gate', 'tofu-plan'], usage: 'gate tofu-plan --plan PLANFILE [--json] [--evidence-dir DIR]', summary: 'fidelity: every change of the plan stays inside the throwaway DNS zone (lists every other one)', options: { ...json, plan: { type: 'string' }, 'evidence-dir': { type: 'string' } }, load: async () => (await import('./cmd-gate.ts')).runGateTofuPlan },
+  { path: ['gate', 'tofu-plan'], usage: 'gate tofu-plan [--plan PLANFILE] [--json] [--evidence-dir DIR]', summary: 'fidelity: every change of the plan (--plan, else sandbox.gates.tofuPlan.plan) stays inside the throwaway DNS zone (lists every other one)', options: { ...json, plan: { type: 'string' }, 'evidence-dir': { type: 'string' } }, load: async () => (await import('./cmd-gate.ts')).runGateTofuPlan },
   {
     path: ['gate', 'promote'],
     usage: 'gate promote --change-class C [--change REF] [--markdown | --json] [--evidence-dir DIR]',

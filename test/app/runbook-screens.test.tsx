@@ -122,7 +122,7 @@ describe('Runbooks screen: the picker', () => {
   });
 
   it('says where runbooks come from when there are none', () => {
-    const r = show({ sections: [], broken: [], drills: [], evidence: [], unreadable: [], gates: [] });
+    const r = show({ sections: [], broken: [], drills: [], evidence: [], unreadable: [], gates: [], unavailableGates: {} });
     assert.match(r.frame(), /no runbooks found \(sandbox\.runbooks\.path, or the shipped manifests\/runbooks\)/);
     r.unmount();
   });

@@ -44,10 +44,10 @@ export const PICKER_SECTIONS: SectionEntry[] = [
 ];
 
 export function pickerDesk(extra: Partial<DeskState> = {}): DeskState {
-  return { sections: PICKER_SECTIONS, broken: [], drills: [], evidence: [], unreadable: [], gates: [], ...extra };
+  return { sections: PICKER_SECTIONS, broken: [], drills: [], evidence: [], unreadable: [], gates: [], unavailableGates: {}, ...extra };
 }
 
 /** A desk with a run of `section` in hand. */
 export function walkthroughDesk(section: Section, o: Parameters<typeof runViewOf>[1]): DeskState {
-  return { sections: PICKER_SECTIONS, broken: [], drills: [], evidence: [], unreadable: [], gates: [], run: runViewOf(section, o), section };
+  return { sections: PICKER_SECTIONS, broken: [], drills: [], evidence: [], unreadable: [], gates: [], unavailableGates: {}, run: runViewOf(section, o), section };
 }

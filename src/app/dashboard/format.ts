@@ -11,3 +11,10 @@ export function duration(ms: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return h ? `${h}h${two(m)}m${two(sec)}s` : m ? `${m}m${two(sec)}s` : `${sec}s`;
 }
+
+/** `YYYY-MM-DD HH:MM` on the local clock: when a result was taken, to the minute. */
+export function localMinute(iso: string): string {
+  const d = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
