@@ -74,10 +74,10 @@ export class Vso implements Controller {
     const auth = this.world.store.get<VaultAuthObject>(VAULT_AUTH, namespace, ref);
     const login = (role: string, serviceAccount: string, mount: string) => ({ role, serviceAccount, mount, cacheKey: `${namespace}/${mount}/${role}/${serviceAccount}` });
     if (auth) {
-      const { method, mount = 'kubernetes', kubernetes } = auth.spec ?? {};
-      if (method !== 'kubernetes') return { error: `unsupported login method "${method ?? ''}" for VaultAuth ${namespace}/${ref}` };
-      if (!kubernetes?.role || !kubernetes.serviceAccount) return { error: `invalid VaultAuth ${namespace}/${ref}: spec.kubernetes.role and spec.kubernetes.serviceAccount are required` };
-      return login(kubernetes.role, kubernetes.serviceAccount, mount);
+      const problem = vaultAuthProblem(auth);
+      if (problem) return { error: problem };
+      const { mount = 'kubernetes', kubernetes } = auth.spec ?? {};
+      return login(kubernetes?.role as string, kubernetes?.serviceAccount as string, mount);
     }
     if (this.declared(obj)) {
       const role = obj.spec.vaultAuthRef ?? namespace;
@@ -85,6 +85,14 @@ export class Vso implements Controller {
       return login(role, spec?.serviceAccounts[0] ?? 'default', 'kubernetes');
     }
     return { error: `VaultAuth.secrets.hashicorp.com "${ref}" not found` };
+  }
+
+  /** VSO's VaultAuth controller: the spec is checked, not the login (that happens per secret). */
+  private validate(auth: VaultAuthObject): void {
+    const problem = vaultAuthProblem(auth);
+    this.world.store.update(VAULT_AUTH, auth.metadata.namespace, auth.metadata.name, (a) => {
+      a.status = { valid: problem === null, error: problem ?? '' };
+    });
   }
 
   private declared(obj: VsoObject): boolean {
@@ -105,6 +113,7 @@ export class Vso implements Controller {
       this.clients.clear();
       for (const s of this.states.values()) s.nextAt = this.world.now();
     }
+    for (const auth of this.world.store.list<VaultAuthObject>(VAULT_AUTH)) this.validate(auth);
     const seen = new Set<string>();
     for (const obj of this.world.store.list<VsoObject>(VDS)) seen.add(this.sync(obj, true));
     for (const obj of this.world.store.list<VsoObject>(VSS)) seen.add(this.sync(obj, false));
@@ -272,6 +281,14 @@ export class Vso implements Controller {
       if (updated) this.world.event(obj, 'Normal', 'RolloutRestartTriggered', `Rollout restart triggered for {${target.kind} ${target.name}}`, 'VaultSecretsOperator');
     }
   }
+}
+
+function vaultAuthProblem(auth: VaultAuthObject): string | null {
+  const { method, kubernetes } = auth.spec ?? {};
+  if (method !== 'kubernetes') return `unsupported auth method "${method ?? ''}": lab-sim's Vault has the kubernetes auth method only`;
+  if (!kubernetes?.role) return 'spec.kubernetes.role is required';
+  if (!kubernetes.serviceAccount) return 'spec.kubernetes.serviceAccount is required';
+  return null;
 }
 
 function vaultErrorText(err: VaultError, obj: VsoObject): string {
