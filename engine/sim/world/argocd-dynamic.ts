@@ -182,7 +182,7 @@ export class DynamicApps {
     return app.spec.destination?.namespace ?? 'default';
   }
 
-  private live(m: { def?: ResourceDef; obj?: KubeObject; namespace?: string; name: string }): KubeObject | undefined {
+  private live(m: { def?: ResourceDef; namespace?: string; name: string }): KubeObject | undefined {
     return m.def ? this.world.store.get(m.def, m.namespace, m.name) : undefined;
   }
 
@@ -270,7 +270,6 @@ export class DynamicApps {
       ...(failed ? [{ type: 'ComparisonError', message: comparison.error, lastTransitionTime: isoTime(this.world.now()) }] : []),
       ...(s.operation?.phase === 'Failed' && s.failedRevision === revision ? [{ type: 'SyncError', message: s.operation.message, lastTransitionTime: isoTime(s.operation.finishedAt ?? this.world.now()) }] : []),
     ];
-    const stamp = (ms: number) => isoTime(ms);
     this.world.store.update(this.application, 'argocd', app.metadata.name, (a) => {
       if (a.metadata.annotations?.['argocd.argoproj.io/refresh']) delete a.metadata.annotations['argocd.argoproj.io/refresh'];
       const previous = a.status as { reconciledAt?: string; conditions?: { type: string; lastTransitionTime: string }[] } | undefined;
@@ -281,13 +280,13 @@ export class DynamicApps {
         health,
         resources: rows.map((r) => resourceStatus(r, failed)),
         ...(s.operation ? { operationState: operationState(s.operation, source) } : {}),
-        history: s.history.map((h) => ({ id: h.id, revision: h.revision, deployedAt: stamp(h.deployedAt), source })),
+        history: s.history.map((h) => ({ id: h.id, revision: h.revision, deployedAt: isoTime(h.deployedAt), source })),
         reconciledAt: previous?.reconciledAt,
         sourceType: 'Directory',
         summary: { images: [...new Set(rows.flatMap((r) => images(r.obj)))] },
         ...(conditions.length ? { conditions } : {}),
       };
-      if (JSON.stringify(a.status) !== JSON.stringify(previous)) (a.status as { reconciledAt: string }).reconciledAt = stamp(this.world.now());
+      if (JSON.stringify(a.status) !== JSON.stringify(previous)) (a.status as { reconciledAt: string }).reconciledAt = isoTime(this.world.now());
     });
   }
 }
