@@ -1,6 +1,7 @@
 import type { GateResult } from '../../engine/gates/gate-result.ts';
 import type { DeskOptions } from '../../engine/runbook/runbook-desk.ts';
 import type { Sandbox } from '../guard/sandbox.ts';
+import { runCanaryGate } from './canary-run.ts';
 import { missingZone, runIdempotenceGate, runTofuPlanGate } from './gate-runs.ts';
 
 /**
@@ -22,6 +23,6 @@ export function cockpitGates(sandbox: Sandbox, parity: (() => Promise<GateResult
   else if (!plan) unavailableGates['tofu-plan'] = `set sandbox.gates.tofuPlan.plan (a plan file, or \`tofu show -json\` output) in ${file}`;
   else gates['tofu-plan'] = () => runTofuPlanGate(sandbox, plan);
 
-  // The canary gate joins the registry here once the cockpit can run it.
+  gates.canary = () => runCanaryGate(sandbox);
   return { gates, unavailableGates };
 }

@@ -19,7 +19,7 @@ describe('Gates screen in a real terminal', () => {
     await sim?.stop();
   });
 
-  it('runs parity with p on the embedded simulated sandbox and shows PASS with its time', async () => {
+  it('runs parity with p and the canary chain with c on the embedded simulated sandbox, each PASS with its time', async () => {
     term.start({ HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), PATH: process.env.PATH ?? '' });
     term.type(`node ${BIN}`);
     await term.waitForText(/kubernetes live/);
@@ -28,6 +28,10 @@ describe('Gates screen in a real terminal', () => {
     term.literal('p');
     await term.waitForText(new RegExp(`parity\\s+PASS\\s+${WHEN}\\s+parity: \\d+/\\d+ expectations hold`), 60_000);
     await term.waitForText(/✓ nodes: expected \d+, observed \d+/);
+    term.literal('c');
+    await term.waitForText(/canary\s+running…/);
+    await term.waitForText(new RegExp(`canary\\s+PASS\\s+${WHEN}\\s+canary: canary resolves end to end`), 120_000);
+    await term.waitForText(/✓ pod: canary\/canary[\s\S]*✓ cleanup/);
     term.literal('q');
     await term.waitForText(/E2E\$\s*$/m);
   });

@@ -81,7 +81,7 @@ describe('canary gate against lab-sim (Kubernetes, Vault, Gitea) and a real Post
       ['vault', () => run(manifestWithTypo('path "database/creds/{app}"', 'path "database/creds/canry"')), /grants nothing on database\/creds\/canary/],
       ['argocd', () => run(manifestWithTypo('kind: ServiceAccount', 'kind: ServiceAcount')), /ServiceAcount/],
       ['vso', () => run(manifestWithTypo('role: {app}', 'role: canry')), /missing; VSO: .*canry/],
-      ['pod', () => run(manifestWithTypo('      name: {app}-db-creds\n', '      name: {app}-db-cred\n')), /CreateContainerConfigError: secret "canary-db-cred" not found/],
+      ['pod', () => run(manifestWithTypo('secretRef:\n                  name: {app}-db-creds', 'secretRef:\n                  name: {app}-db-cred')), /CreateContainerConfigError: secret "canary-db-cred" not found/],
     ];
     for (const [link, go, observed] of cases) {
       await t.test(link, async () => {

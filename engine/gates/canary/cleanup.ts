@@ -11,6 +11,9 @@ function kubeObjects(ctx: ChainContext): KubernetesObject[] {
   return [applicationRef(ctx), ...inApp, { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName(ctx), namespace } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }];
 }
 
+/** client-node's discovery error for an apiVersion/kind the server does not serve. */
+const UNKNOWN_KIND = /Unrecognized API version and kind/;
+
 const label = (o: KubernetesObject) => `${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`;
 
 /**
@@ -72,10 +75,11 @@ export async function cleanUp(ctx: ChainContext): Promise<string[]> {
  */
 async function cleanKube(ctx: ChainContext, left: string[]): Promise<void> {
   const kube = await ctx.deps.kube();
-  const [app, ...rest] = kubeObjects(ctx) as [KubernetesObject, ...KubernetesObject[]];
-  if (await kube.deleteObject(app)) await waitGone(ctx, app);
-  for (const o of rest) if (await kube.deleteObject(o)) await waitGone(ctx, o);
-  for (const o of [app, ...rest]) if (await kube.readObject(o)) left.push(`kubernetes ${label(o)}`);
+  const objects = [];
+  // A kind the API server does not serve (a typo in the deploy documents) cannot have objects.
+  for (const o of kubeObjects(ctx)) if (!(await kube.readObject(o).then(() => false, (e: Error) => UNKNOWN_KIND.test(e.message) || Promise.reject(e)))) objects.push(o);
+  for (const o of objects) if (await kube.deleteObject(o)) await waitGone(ctx, o);
+  for (const o of objects) if (await kube.readObject(o)) left.push(`kubernetes ${label(o)}`);
   const namespace = ctx.m.argocd.namespace;
   const pods = async () => (await kube.core.listNamespacedPod({ namespace })).items.map((p) => `kubernetes Pod ${namespace}/${p.metadata?.name}`);
   const deadline = ctx.deps.now() + ctx.timeoutMs;
