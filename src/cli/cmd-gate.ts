@@ -20,7 +20,7 @@ function report(ctx: CommandContext, config: LabConfig, r: GateResult): number {
     ctx.io.stdout(
       [
         `${r.ok ? 'PASS' : 'FAIL'} ${r.gate}: ${r.summary.replace(`${r.gate}: `, '')}`,
-        formatTable(['CHECK', 'EXPECTED', 'OBSERVED', ''], r.checks.map((c) => [c.name, c.expected, c.observed, c.ok ? 'ok' : 'DRIFT'])),
+        formatTable(['CHECK', 'EXPECTED', 'OBSERVED', ''], r.checks.map((c) => [c.name, c.expected, c.observed, c.ok ? 'ok' : r.gate === 'parity' ? 'DRIFT' : 'FAIL'])),
         ...r.checks.filter((c) => !c.ok && c.detail).map((c) => `--- ${c.name}\n${c.detail}`),
       ].join('\n'),
     );
