@@ -156,6 +156,6 @@ export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void): KubeAd
 }
 
 /** client-node 1.x rejects with an ApiException carrying the HTTP code. */
-export function isNotFound(e: unknown): boolean {
+function isNotFound(e: unknown): boolean {
   return (e as { code?: number }).code === 404;
 }

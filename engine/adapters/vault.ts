@@ -34,11 +34,6 @@ export interface VaultAdapter {
   remove(path: string): Promise<void>;
 }
 
-/** node-vault rejects with the response attached: 404 means the path holds nothing. */
-export function isVaultNotFound(e: unknown): boolean {
-  return (e as { response?: { statusCode?: number } }).response?.statusCode === 404;
-}
-
 interface KeyFile {
   unseal_keys_b64?: string[];
   unseal_keys_hex?: string[];

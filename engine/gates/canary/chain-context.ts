@@ -45,6 +45,11 @@ export function check(name: string, expected: string, observed: string, ok: bool
   return { name, expected, observed, ok, ...(detail ? { detail } : {}) };
 }
 
+/** node-vault rejects with the response attached: 404 means the path holds nothing. */
+export function isVaultNotFound(e: unknown): boolean {
+  return (e as { response?: { statusCode?: number } }).response?.statusCode === 404;
+}
+
 export function throwIfAborted(ctx: ChainContext): void {
   if (ctx.deps.signal?.aborted) throw new Interrupted();
 }

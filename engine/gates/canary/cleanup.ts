@@ -1,6 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { isVaultNotFound } from '../../adapters/vault.ts';
-import { HTTP_TIMEOUT_MS, type ChainContext } from './chain-context.ts';
+import { HTTP_TIMEOUT_MS, isVaultNotFound, type ChainContext } from './chain-context.ts';
 import { applicationRef, secretName } from './kube-links.ts';
 import { ident } from './postgres-link.ts';
 
