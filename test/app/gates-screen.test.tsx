@@ -112,10 +112,19 @@ describe('Gates screen', () => {
 
   it('runs gates by key: p c i t directly, enter the selected one; each selects its gate', async () => {
     const r = show({ gates: [parity] });
-    await r.type('4', 'p', 'c', 'i', 't');
-    await waitFor(() => r.sent.length === 4, { what: 'four intents' });
+    await r.type('4');
+    await r.until(/Fidelity gates/);
+    // One key at a time: each is handled on the screen the previous one left.
+    for (const [i, key] of ['p', 'c', 'i', 't'].entries()) {
+      await r.type(key);
+      await waitFor(() => r.sent.length === i + 1, { what: `the intent of ${key}` });
+    }
     await r.until(/─ tofu-plan ─/);
-    await r.type('k', 'k', '\r');
+    await r.type('k');
+    await r.until(/─ idempotence ─/);
+    await r.type('k');
+    await r.until(/─ canary ─/);
+    await r.type('\r');
     await waitFor(() => r.sent.length === 5, { what: 'the intent of enter' });
     assert.deepEqual(
       r.sent.map((i) => (i.type === 'gate' ? i.gate : i.type)),
