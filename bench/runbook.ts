@@ -12,6 +12,7 @@ import { Redactor } from '../engine/runbook/redact.ts';
 import { runCommand } from '../engine/runbook/run-command.ts';
 import { startRun } from '../engine/runbook/start-run.ts';
 import { summarize } from './stats.ts';
+import { UNVETTED } from '../test/helpers/unvetted.ts';
 
 export const name = 'runbook';
 
@@ -22,13 +23,13 @@ const COMMAND = 'echo step';
 const snapshot: Snapshot = { schema: 'lab-tui/status@1', takenAt: new Date().toISOString(), sandbox: { name: 'bench', context: 'bench', server: 'http://127.0.0.1', simulated: true }, sources: [], nodes: [], components: [], volumes: [], apps: [], secrets: [], workloads: [], certificates: [], events: [] };
 
 function deps(): EngineDeps {
-  const runner = createProcessRunner({ PATH: process.env.PATH ?? '', HOME: os.tmpdir() }, () => {});
+  const runner = createProcessRunner({ PATH: process.env.PATH ?? '', HOME: os.tmpdir() }, () => {}, UNVETTED);
   const redactor = new Redactor();
   redactor.add('bench-secret-value');
   const unused = () => {
     throw new Error('not used by this benchmark');
   };
-  return { kube: unused, vault: () => undefined, postgres: () => undefined, postgresPassword: () => undefined, processes: () => runner, recovery: {}, snapshot: createStore(snapshot).get, redactor };
+  return { kube: unused, vault: () => undefined, postgres: () => undefined, postgresPassword: () => undefined, processes: () => runner, vetCommand: async () => undefined, childEnv: { home: 'private', pass: [] }, recovery: {}, snapshot: createStore(snapshot).get, redactor };
 }
 
 /**

@@ -14,6 +14,11 @@ export function Header({ model, now }: { model: AppModel; now: Date }) {
             <Text inverse color={id.simulated ? 'cyan' : 'magenta'}>
               {id.simulated ? ' SIMULATED ' : ' REAL '}
             </Text>
+            {id.childHome === 'real' && (
+              <Text inverse color="yellow">
+                {' CHILD HOME: REAL '}
+              </Text>
+            )}
             <Text dimColor>
               {id.context} → {id.server}
             </Text>

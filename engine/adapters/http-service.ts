@@ -1,3 +1,5 @@
+import { guardedFetch, type SocketPolicy } from './socket-policy.ts';
+
 /** A JSON-over-HTTP service outside the cluster (Gitea, Step-CA), at the verified base URL only. */
 export interface HttpService {
   readonly baseUrl: string;
@@ -7,8 +9,9 @@ export interface HttpService {
   send<T>(method: string, path: string, body: object | undefined, timeoutMs: number): Promise<{ status: number; body: T | undefined }>;
 }
 
-export function createHttpService(baseUrl: string, recheck: () => void, headers: () => Record<string, string> = () => ({})): HttpService {
+export function createHttpService(baseUrl: string, recheck: () => void, policy: SocketPolicy, headers: () => Record<string, string> = () => ({})): HttpService {
   const base = baseUrl.replace(/\/+$/, '');
+  const fetch = guardedFetch(policy);
   const get = async (path: string, timeoutMs: number) => {
     recheck();
     const started = performance.now();

@@ -1,5 +1,8 @@
+import type http from 'node:http';
 import path from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, ListWatch, makeInformer, PatchStrategy, setHeaderOptions, VersionApi, Watch, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
+
+import { guardedHttpAgent, guardedHttpsAgent, type SocketPolicy } from './socket-policy.ts';
 
 const MERGE_PATCH = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -73,8 +76,11 @@ function abs(dir: string, file: unknown): string | undefined {
   return typeof file === 'string' ? path.resolve(dir, file) : undefined;
 }
 
-/** Builds a KubeConfig that knows nothing but the sandbox: no other context can be reached through it. */
-function sandboxKubeConfig(ep: KubeEndpoint): KubeConfig {
+/**
+ * Builds a KubeConfig that knows nothing but the sandbox: no other context can be reached
+ * through it, and every agent it makes (requests and watches alike) asks the socket policy.
+ */
+function sandboxKubeConfig(ep: KubeEndpoint, policy: SocketPolicy): KubeConfig {
   const dir = path.dirname(ep.kubeconfigFile);
   const c = ep.cluster;
   const u = ep.user;
@@ -85,11 +91,17 @@ function sandboxKubeConfig(ep: KubeEndpoint): KubeConfig {
     contexts: [{ name: ep.context, cluster: ep.clusterName, user: ep.userName, namespace: ep.namespace }],
     currentContext: ep.context,
   });
+  // client-node makes a fresh agent per request in this (private) method; the guard refuses proxy-url.
+  (kc as unknown as { createAgent: (c: { server: string; skipTLSVerify?: boolean } | null, o: http.AgentOptions) => http.Agent }).createAgent = (cluster, options) => {
+    if (!cluster?.server.startsWith('http:')) return guardedHttpsAgent(policy, options);
+    if (!cluster.skipTLSVerify) throw new Error('HTTP protocol is not allowed when skipTLSVerify is not set or false');
+    return guardedHttpAgent(policy, options);
+  };
   return kc;
 }
 
-export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void): KubeAdapter {
-  const kc = sandboxKubeConfig(ep);
+export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void, policy: SocketPolicy): KubeAdapter {
+  const kc = sandboxKubeConfig(ep, policy);
   const apps = kc.makeApiClient(AppsV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const objects = KubernetesObjectApi.makeApiClient(kc);

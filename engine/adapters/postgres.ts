@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { guardedPgStream, type SocketPolicy } from './socket-policy.ts';
 
 export interface PostgresEndpoint {
   host: string;
@@ -21,9 +22,10 @@ export interface PostgresAdapter {
   close(): Promise<void>;
 }
 
-export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void): PostgresAdapter {
+export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void, policy: SocketPolicy): PostgresAdapter {
+  const stream = guardedPgStream(policy);
   const connect = async (database: string, timeout: number, login = { user: ep.user, password: ep.password() ?? '' }) => {
-    const client = new pg.Client({ host: ep.host, port: ep.port, ...login, database, connectionTimeoutMillis: timeout, query_timeout: timeout, ssl: false });
+    const client = new pg.Client({ host: ep.host, port: ep.port, ...login, database, connectionTimeoutMillis: timeout, query_timeout: timeout, ssl: false, stream });
     await client.connect();
     return client;
   };

@@ -1,3 +1,5 @@
+import { guardedFetch, type SocketPolicy } from './socket-policy.ts';
+
 /**
  * lab-sim's fault and control API: the one sim-specific surface (fault injection,
  * recovery steps that have no real protocol, the manual clock, a state dump).
@@ -20,8 +22,9 @@ export class SimControlError extends Error {
   }
 }
 
-export function createSimControl(url: string, recheck: () => void): SimControl {
+export function createSimControl(url: string, recheck: () => void, policy: SocketPolicy): SimControl {
   const base = url.replace(/\/+$/, '');
+  const fetch = guardedFetch(policy);
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
     if (method === 'POST') recheck();
     const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual', signal: AbortSignal.timeout(30_000) });

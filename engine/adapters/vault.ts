@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import nodeVault from 'node-vault';
+import { guardedHttpAgent, guardedHttpsAgent, type SocketPolicy } from './socket-policy.ts';
 
 /** The verified Vault endpoint and the sandbox key file the guard accepted. */
 export interface VaultEndpoint {
@@ -44,12 +45,15 @@ function readKeyFile(file: string): KeyFile {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as KeyFile;
 }
 
+type Agents = { httpAgent: unknown; httpsAgent: unknown };
+
 /**
  * node-vault falls back to VAULT_ADDR/VAULT_TOKEN/VAULT_NAMESPACE from the environment
- * when an option is empty, so every option is passed explicitly.
+ * when an option is empty, so every option is passed explicitly. Its generated methods spread
+ * `requestOptions` into each request: that is where the guarded agents go.
  */
-function client(ep: VaultEndpoint, token: string | undefined) {
-  return nodeVault({ apiVersion: 'v1', endpoint: ep.address, token: token ?? 'none', pathPrefix: '', namespace: '', requestOptions: { timeout: 5000 } });
+function client(ep: VaultEndpoint, token: string | undefined, agents: Agents) {
+  return nodeVault({ apiVersion: 'v1', endpoint: ep.address, token: token ?? 'none', pathPrefix: '', namespace: '', requestOptions: { timeout: 5000, ...agents } as never });
 }
 
 interface RawSealStatus {
@@ -66,9 +70,10 @@ function toStatus(s: RawSealStatus): SealStatus {
   return { sealed: s.sealed, initialized: s.initialized, version: s.version, clusterName: s.cluster_name, threshold: s.t, shares: s.n, progress: s.progress };
 }
 
-export function createVaultAdapter(ep: VaultEndpoint, hooks: { recheck: () => void; verify: () => Promise<void> }): VaultAdapter {
-  const authed = () => client(ep, readKeyFile(ep.keyFile).root_token);
-  const anonymous = client(ep, undefined);
+export function createVaultAdapter(ep: VaultEndpoint, hooks: { recheck: () => void; verify: () => Promise<void> }, policy: SocketPolicy): VaultAdapter {
+  const agents: Agents = { httpAgent: guardedHttpAgent(policy), httpsAgent: guardedHttpsAgent(policy) };
+  const authed = () => client(ep, readKeyFile(ep.keyFile).root_token, agents);
+  const anonymous = client(ep, undefined, agents);
   return {
     address: ep.address,
     sealStatus: async () => toStatus((await anonymous.status()) as RawSealStatus),
@@ -82,7 +87,7 @@ export function createVaultAdapter(ep: VaultEndpoint, hooks: { recheck: () => vo
     async seal() {
       hooks.recheck();
       await hooks.verify();
-      await authed().request({ path: '/sys/seal', method: 'PUT' });
+      await authed().request({ path: '/sys/seal', method: 'PUT', ...agents });
     },
     async readMarkerValue() {
       const res = (await authed().read(`${ep.marker.mount}/data/${ep.marker.path}`)) as { data?: { data?: Record<string, unknown> } };

@@ -166,7 +166,8 @@ function client(forge: string, baseUrl: string, o: ForgeClientOptions, headers: 
           outcome = `answered ${res.status}${statusSuffix(parseJson(text), mask)}`;
           if (attempt >= retries) throw new ForgeError(`${forge}: ${where} ${outcome} (gave up after ${attempt + 1} tries)`, res.status);
         } catch (err) {
-          if (err instanceof ForgeError) throw err;
+          // A refusal by the isolation guard is final: retrying would only be refused again.
+          if (err instanceof ForgeError || (err as Error).name === 'GuardRefusal') throw err;
           outcome = `failed: ${mask(networkReason(err))}`;
           if (attempt >= retries) throw new ForgeError(`${forge}: ${where} ${outcome} (gave up after ${attempt + 1} tries)`);
         }

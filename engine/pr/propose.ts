@@ -50,7 +50,8 @@ export function proposeEdits(journal: JournalRecord[], runbookText: string, runb
   const placed = new Map<number, number>();
   const reported = new Set<string>();
   for (const r of journal) {
-    if (r.type === 'improvised') {
+    // A command the isolation guard refused never ran, and must not become a step to run.
+    if (r.type === 'improvised' && outcomes.get(r)?.status !== 'refused') {
       const anchor = anchorOf(runbook, lines, r.step, runbookFile);
       const offset = (placed.get(anchor.afterLine) ?? 0) + 1;
       placed.set(anchor.afterLine, offset);

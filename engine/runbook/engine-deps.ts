@@ -16,6 +16,10 @@ export interface EngineDeps {
   /** For pg_restore, passed to it as PGPASSWORD; the redactor knows it. */
   postgresPassword(): string | undefined;
   processes(): ProcessRunner;
+  /** The isolation guard's judgement of a command before it runs: the refusal's rule and reason, or undefined. */
+  vetCommand(command: string): Promise<{ rule: string; reason: string } | undefined>;
+  /** What child processes see of the operator's environment, recorded with each run. */
+  childEnv: { home: 'private' | 'real'; pass: string[] };
   /** Shell templates for actions without an API (config `sandbox.recovery`). */
   recovery: Partial<Record<string, string>>;
   /** Command templates that power a node off/on (`{node}`), config `sandbox.power`. */

@@ -13,11 +13,16 @@ interface Base {
 }
 
 export type JournalRecord =
-  | (Base & { type: 'run-started'; runId: string; runbook: string; digest: string; section: string; sectionTitle: string; steps: { id: string; kind: 'AGENT' | 'HUMAN'; title: string }[]; mode: { paranoid: boolean; from?: string }; sandbox: string; operator: string })
+  /** `childEnv`: what the run's child processes saw of the operator's environment (home `real` is the escape hatch). */
+  | (Base & { type: 'run-started'; runId: string; runbook: string; digest: string; section: string; sectionTitle: string; steps: { id: string; kind: 'AGENT' | 'HUMAN'; title: string }[]; mode: { paranoid: boolean; from?: string }; sandbox: string; operator: string; childEnv?: { home: 'private' | 'real'; pass: string[] } })
   | (Base & { type: 'run-resumed'; atStep: string })
   | (Base & { type: 'step-started'; step: string; kind: 'AGENT' | 'HUMAN'; title: string })
   /** A precondition did not hold: the step did not start. */
   | (Base & { type: 'requires-failed'; step: string; probe: string; detail: string })
+  /** The isolation guard refused a command of the step (its `sh`, or a `verify`/`requires` probe): the step did not start. */
+  | (Base & { type: 'command-refused'; step: string; rule: string; reason: string; line: number })
+  /** The operator edited the runbook while the run waited; the run follows the new text from here. */
+  | (Base & { type: 'runbook-reloaded'; step: string; digest: string })
   /** What the step ran: the command (secrets redacted) or the action and its parameters. */
   | (Base & { type: 'step-action'; step: string; command?: string; action?: string; params?: Record<string, unknown> })
   /** The step's command runs as process group `pid` (`startTime`: its /proc start time, to know it again). */
@@ -29,7 +34,7 @@ export type JournalRecord =
   /** Something the operator did that the runbook does not say: the seed of a runbook PR. */
   | (Base & { type: 'improvised'; step: string; text: string; command?: string })
   /** The improvised command's end (an improvisation without a command has none). */
-  | (Base & { type: 'improvised-finished'; step: string; status: 'ok' | 'failed' | 'timed-out' | 'aborted'; exitCode?: number; durationMs: number })
+  | (Base & { type: 'improvised-finished'; step: string; status: 'ok' | 'failed' | 'timed-out' | 'aborted' | 'refused'; exitCode?: number; durationMs: number; reason?: string })
   | (Base & { type: 'run-finished'; status: 'passed' | 'failed' | 'aborted'; durationMs: number })
   // A drill's records share its run's journal: one file per run is the whole evidence.
   | (Base & { type: 'drill-started'; drill: string; title: string; changeClass: string; change?: string; gameday?: string; parityOverride?: string; autopilot: boolean; timeLimitMs: number; versions: Record<string, string> })

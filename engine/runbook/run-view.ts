@@ -80,6 +80,8 @@ export function applyRecord(view: RunView | undefined, r: JournalRecord): RunVie
       return { ...patch({ status: 'running', startedAt: r.at, durationMs: undefined, detail: undefined }), current: index };
     case 'requires-failed':
       return { ...patch({ detail: `requires ${r.probe}: ${r.detail}` }), current: index };
+    case 'command-refused':
+      return { ...patch({ detail: `refused (${r.rule}): ${r.reason}` }), current: index };
     case 'verified':
       return patch({ status: r.ok ? 'verifying' : 'running', detail: `${r.probe}: ${r.detail}` });
     case 'step-finished':
@@ -93,6 +95,7 @@ export function applyRecord(view: RunView | undefined, r: JournalRecord): RunVie
       return { ...view, improvised: view.improvised.map((x, i) => (i === last ? { ...x, status: r.exitCode === undefined ? r.status : `${r.status} (exit ${r.exitCode})` } : x)) };
     }
     case 'step-action':
+    case 'runbook-reloaded':
     case 'process-started':
     case 'drill-started':
     case 'steady-state':

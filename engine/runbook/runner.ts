@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createStore, type Store } from '../common/store.ts';
 import { DEFAULT_ACTION_TIMEOUT_MS } from './catalog.ts';
 import type { EngineDeps } from './engine-deps.ts';
@@ -7,6 +8,8 @@ import { OutputBatcher } from './output-batcher.ts';
 import { runAction, type ActionResult } from './run-action.ts';
 import { runCommand } from './run-command.ts';
 import { processStartTime } from './leftover-process.ts';
+import { loadRunbook } from './parse-runbook.ts';
+import { stepCommands } from './step-commands.ts';
 import type { JournalRecord, NewRecord } from './run-types.ts';
 import { applyRecord, OUTPUT_LINES, outcome, type Phase, type RunView } from './run-view.ts';
 import type { Section, Step } from './types.ts';
@@ -138,10 +141,52 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
     while (!stopped && Date.now() < deadline && deps.snapshot().sources.some((s) => s.status === 'connecting')) await new Promise((r) => setTimeout(r, 50));
   }
 
+  const steps = [...section.steps];
+
+  /** The first command of the step the isolation guard refuses: its `sh`, then its probes' commands. */
+  async function refusedCommand(step: Step): Promise<{ rule: string; reason: string; line: number } | undefined> {
+    for (const c of stepCommands(step)) {
+      const refused = await deps.vetCommand(c.code);
+      if (refused) return { ...refused, line: c.line };
+    }
+    return undefined;
+  }
+
+  /** The step as the runbook file says it now: the operator may have fixed it while the step was blocked. */
+  function reread(step: Step): Step {
+    let fresh: Step | undefined;
+    let digest = '';
+    try {
+      const rb = loadRunbook(view.get().runbook);
+      digest = rb.digest;
+      fresh = rb.sections.find((x) => x.id === section.id)?.steps.find((x) => x.id === step.id && x.kind === step.kind);
+    } catch {
+      return step;
+    }
+    if (!fresh || JSON.stringify(fresh) === JSON.stringify(step)) return step;
+    record({ type: 'runbook-reloaded', step: step.id, digest });
+    steps[step.number - 1] = fresh;
+    return fresh;
+  }
+
   /** 'next', 'retry' (run the same step again) or STOPPED. */
-  async function runStep(step: Step): Promise<'next' | 'retry' | typeof STOPPED> {
+  async function runStep(original: Step): Promise<'next' | 'retry' | typeof STOPPED> {
+    let step = original;
     // The step in hand from the start, so a confirmation or an improvisation is about this step.
     view.set((v) => ({ ...v, current: step.number - 1 }));
+    for (;;) {
+      const refused = await refusedCommand(step);
+      if (stopped) return STOPPED;
+      if (!refused) break;
+      record({ type: 'command-refused', step: step.id, ...refused });
+      const it = await ask({ kind: 'blocked', detail: `refused by the isolation guard (${refused.rule}): ${refused.reason} — ${path.basename(view.get().runbook)}:${refused.line}` }, 'retry', 'skip', 'fail');
+      if (it === STOPPED) return STOPPED;
+      if (it.type === 'skip' || it.type === 'fail') {
+        record({ type: 'step-finished', step: step.id, status: it.type === 'skip' ? 'skipped' : 'failed', durationMs: 0, ...(it.type === 'skip' ? { reason: it.reason } : { note: it.note }) });
+        return 'next';
+      }
+      step = reread(step);
+    }
     const requires = step.lab?.requires ?? [];
     if (requires.length) await sourcesSettled();
     for (;;) {
@@ -204,6 +249,12 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
     const step = v.steps[Math.min(v.current, v.steps.length - 1)]?.id ?? section.id;
     record({ type: 'improvised', step, text, ...(command ? { command: deps.redactor.redact(command) } : {}) });
     if (!command) return;
+    const refused = await deps.vetCommand(command);
+    if (refused) {
+      record({ type: 'improvised-finished', step, status: 'refused', durationMs: 0, reason: `${refused.rule}: ${refused.reason}` });
+      view.set((v) => ({ ...v, notice: `improvised command refused by the isolation guard (${refused.rule}): ${refused.reason}` }));
+      return;
+    }
     const controller = new AbortController();
     improvisedRunning.add(controller);
     const r = await runCommand(deps.processes(), command, { timeoutMs: DEFAULT_ACTION_TIMEOUT_MS, signal: controller.signal, onLine: emitFor(step), redactor: deps.redactor }).finally(() => improvisedRunning.delete(controller));
@@ -212,8 +263,8 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
   }
 
   const done = (async () => {
-    for (let i = startAt; i < section.steps.length; ) {
-      const next = await runStep(section.steps[i]!);
+    for (let i = startAt; i < steps.length; ) {
+      const next = await runStep(steps[i]!);
       if (next === STOPPED) return view.get();
       if (next === 'next') i++;
     }

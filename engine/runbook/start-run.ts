@@ -67,6 +67,7 @@ export function openRun(o: StartOptions, deps: EngineDeps): OpenedRun {
     mode: { paranoid: !!o.paranoid, ...(o.from ? { from: section.steps[start]!.id } : {}) },
     sandbox: o.sandbox,
     operator: os.userInfo().username,
+    childEnv: deps.childEnv,
   });
   return { file, journal, walk: (w) => runSection(replay([started])!, start, { section, journal, paranoid: !!o.paranoid, pollMs: o.pollMs, keepJournalOpen: w?.keepJournalOpen }, deps) };
 }

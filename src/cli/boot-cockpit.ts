@@ -20,7 +20,9 @@ export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, f
   model.set((m) => ({ ...m, origin: target.origin }));
   const refuse = (e: GuardRefusal) => model.set((m) => ({ ...m, refusal: e.refusal }));
   try {
-    const sandbox = openSandbox(target.config, ctx.io.env);
+    const sandbox = await openSandbox(target.config, ctx.io.env);
+    // A name that starts resolving to prod mid-session is refused at connect time: shown as any refusal.
+    sandbox.onRefusal(refuse);
     const health = startSandboxHealth(sandbox, refuse);
     const drills = drillDeps(sandbox, health.snapshots);
     const find = (id: string) => {

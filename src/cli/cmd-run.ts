@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listRuns } from '../../engine/runbook/journal.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
+import { stepCommands } from '../../engine/runbook/step-commands.ts';
+import { vetCommand } from '../guard/command-scan.ts';
+import { resolveProdIdentity } from '../guard/target-rules.ts';
 import { findSection, RunError } from '../../engine/runbook/start-run.ts';
 import type { Runbook, Section } from '../../engine/runbook/types.ts';
 import type { CommandContext } from './commands.ts';
@@ -69,14 +72,29 @@ export async function runResume(ctx: CommandContext): Promise<number> {
   return runCockpit(ctx, { first: { type: 'resume', file } });
 }
 
-/** `runbook check FILE...`: parse only; every problem with its file and line. */
+/**
+ * `runbook check FILE...`: every parse problem with its file and line; then every command the
+ * runbooks would run or show, scanned against the prod deny-list of the configuration in effect.
+ */
 export async function runRunbookCheck(ctx: CommandContext): Promise<number> {
   if (!ctx.args.length) throw new UsageError('runbook check needs one or more Markdown files');
-  const results = ctx.args.map((f) => {
-    const rb = loadRunbook(f);
-    return { file: rb.file, title: rb.title, digest: rb.digest, sections: rb.sections.map((s) => ({ id: s.id, title: s.title, steps: s.steps.length })) };
-  });
-  ctx.io.stdout(ctx.values.json ? json(results) : results.map((r) => `${r.file}: ok, ${r.sections.map((s) => `${s.id} (${s.steps})`).join(', ')}`).join('\n'));
-  return EXIT.ok;
+  const runbooks = ctx.args.map((f) => loadRunbook(f));
+  const target = await resolveTarget(ctx.global, ctx.io.env);
+  const prod = await resolveProdIdentity(target.config, ctx.io.env).finally(() => target.stop());
+  const results = await Promise.all(
+    runbooks.map(async (rb) => {
+      const commands = rb.sections.flatMap((s) => s.steps.flatMap(stepCommands));
+      const refused = (await Promise.all(commands.map(async (c) => (await vetCommand(c.code, prod)).map((f) => ({ line: c.line, rule: f.rule, reason: f.reason }))))).flat();
+      return { file: rb.file, title: rb.title, digest: rb.digest, sections: rb.sections.map((s) => ({ id: s.id, title: s.title, steps: s.steps.length })), refused };
+    }),
+  );
+  const anyRefused = results.some((r) => r.refused.length);
+  if (ctx.values.json) ctx.io.stdout(json(results));
+  else {
+    const ok = results.filter((r) => !r.refused.length).map((r) => `${r.file}: ok, ${r.sections.map((s) => `${s.id} (${s.steps})`).join(', ')}`);
+    if (ok.length) ctx.io.stdout(ok.join('\n'));
+    const refusals = results.flatMap((r) => r.refused.map((x) => `${r.file}:${x.line}: ${x.rule}: ${x.reason} (refused by the isolation guard, see README#isolation-guard)`));
+    if (refusals.length) ctx.io.stderr(refusals.join('\n'));
+  }
+  return anyRefused ? EXIT.refused : EXIT.ok;
 }
-

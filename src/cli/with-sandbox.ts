@@ -6,7 +6,7 @@ import { resolveTarget, type Target } from './target.ts';
 export async function withSandbox<T>(ctx: CommandContext, fn: (sandbox: Sandbox, target: Target) => Promise<T>): Promise<T> {
   const target = await resolveTarget(ctx.global, ctx.io.env);
   try {
-    return await fn(openSandbox(target.config, ctx.io.env), target);
+    return await fn(await openSandbox(target.config, ctx.io.env), target);
   } finally {
     await target.stop();
   }

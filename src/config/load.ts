@@ -40,7 +40,7 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
         kubeconfig: s.kubernetes.kubeconfig && resolvePath(s.kubernetes.kubeconfig, dir, env),
         marker: s.kubernetes.marker ?? DEFAULT_KUBE_MARKER,
       },
-      vault: s.vault && { ...s.vault, keyFile: resolvePath(s.vault.keyFile, dir, env), marker: s.vault.marker ?? DEFAULT_VAULT_MARKER },
+      vault: s.vault && { ...s.vault, keyFile: resolvePath(s.vault.keyFile, dir, env), marker: s.vault.marker ?? DEFAULT_VAULT_MARKER, childToken: s.vault.childToken ?? false },
       postgres: s.postgres && { port: 5432, user: 'postgres', database: 'postgres', ...s.postgres, passwordFile: s.postgres.passwordFile && resolvePath(s.postgres.passwordFile, dir, env) },
       gitea: s.gitea && { ...s.gitea, tokenFile: s.gitea.tokenFile && resolvePath(s.gitea.tokenFile, dir, env) },
       stepca: s.stepca,
@@ -50,6 +50,7 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
       runbooks: s.runbooks && { ...s.runbooks, path: s.runbooks.path && resolvePath(s.runbooks.path, dir, env) },
       simulator: s.simulator,
       recovery: s.recovery ?? {},
+      childEnv: { pass: s.childEnv?.pass ?? [], home: s.childEnv?.home ?? 'private' },
       backups: { postgres: s.backups?.postgres && resolvePath(s.backups.postgres, dir, env) },
       gates: {
         canary: s.gates?.canary && { ...s.gates.canary, manifest: s.gates.canary.manifest && resolvePath(s.gates.canary.manifest, dir, env) },

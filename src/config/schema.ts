@@ -1,4 +1,4 @@
-import { bool, dict, int, list, obj, opt, req, str } from '../../engine/common/located-yaml.ts';
+import { bool, int, list, obj, oneOf, opt, req, str } from '../../engine/common/located-yaml.ts';
 
 const url = str({ pattern: /^https?:\/\/[^\s/]+/i, what: 'an http(s) URL' });
 const markerKube = obj({ namespace: req(str()), name: req(str()), key: req(str()), value: req(str()) });
@@ -17,7 +17,7 @@ export const configSchema = obj({
           marker: opt(markerKube),
         }),
       ),
-      vault: opt(obj({ address: req(url), keyFile: req(str()), marker: opt(markerVault) })),
+      vault: opt(obj({ address: req(url), keyFile: req(str()), marker: opt(markerVault), childToken: opt(bool()) })),
       postgres: opt(obj({ host: req(str()), port: opt(int({ min: 1, max: 65535 })), user: opt(str()), database: opt(str()), passwordEnv: opt(str()), passwordFile: opt(str()) })),
       gitea: opt(obj({ url: req(url), owner: opt(str()), tokenFile: opt(str()), tokenEnv: opt(str()) })),
       stepca: opt(obj({ url: req(url), certificates: opt(str({ pattern: /^\//, what: 'a path on the CA URL, starting with /' })) })),
@@ -35,8 +35,7 @@ export const configSchema = obj({
           tofuPlan: opt(obj({ plan: req(str()) })),
         }),
       ),
-      env: opt(dict(str())),
-      insecureSkipTlsVerify: opt(bool()),
+      childEnv: opt(obj({ pass: opt(list(str({ pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'an environment variable name' }))), home: opt(oneOf(['private', 'real'] as const)) })),
     }),
   ),
   prod: req(

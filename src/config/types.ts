@@ -16,7 +16,8 @@ export interface VaultMarker {
 export interface SandboxConfig {
   name: string;
   kubernetes: { kubeconfig?: string; context: string; server: string; marker: KubeMarker };
-  vault?: { address: string; keyFile: string; marker: VaultMarker };
+  /** `childToken`: child processes' `~/.vault-token` holds the sandbox token (else it is empty). */
+  vault?: { address: string; keyFile: string; marker: VaultMarker; childToken: boolean };
   /** The password comes from `passwordFile` (0600) or the variable `passwordEnv` names, never from this file. */
   postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string; passwordFile?: string };
   /** The API token (repository writes, for the canary gate) comes from `tokenFile` (0600) or the variable `tokenEnv` names. */
@@ -35,12 +36,23 @@ export interface SandboxConfig {
    */
   recovery: Partial<Record<RecoveryTool, string>>;
   backups: { postgres?: string };
+  childEnv: ChildEnvConfig;
   /** What the gates need beyond the live sandbox, so the Gates screen can run them too. */
   gates: {
     canary?: { manifest?: string; timeoutSeconds?: number };
     idempotence?: { playbook: string; inventory?: string; limit?: string };
     tofuPlan?: { plan: string };
   };
+}
+
+/**
+ * What child processes may see of the operator's environment: `pass` names variables handed
+ * through (LIMA_HOME, SSH_AUTH_SOCK); `home: real` gives them the operator's own home, an escape
+ * hatch shown in the header and recorded in the evidence.
+ */
+export interface ChildEnvConfig {
+  pass: string[];
+  home: 'private' | 'real';
 }
 
 export const RECOVERY_TOOLS = ['longhorn.inject-block-device', 'postgres.restore', 'argocd.rollback', 'pki.reissue'] as const;

@@ -6,6 +6,8 @@ export interface Refusal {
   rule: string;
   reason: string;
   fix: string;
+  /** The configuration field that named the target, when one did (`sandbox.vault.address`). */
+  field?: string;
 }
 
 export class GuardRefusal extends Error {

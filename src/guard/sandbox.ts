@@ -1,19 +1,22 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createHttpService, type HttpService } from '../../engine/adapters/http-service.ts';
 import { createKubeAdapter, type KubeAdapter } from '../../engine/adapters/kube.ts';
 import { createPostgresAdapter, type PostgresAdapter } from '../../engine/adapters/postgres.ts';
 import { createSimControl, type SimControl } from '../../engine/adapters/sim-control.ts';
 import { createProcessRunner, type ProcessRunner } from '../../engine/adapters/process.ts';
+import { guardedFetch } from '../../engine/adapters/socket-policy.ts';
 import { createVaultAdapter, type VaultAdapter } from '../../engine/adapters/vault.ts';
 import type { Env } from '../config/paths.ts';
 import type { LabConfig } from '../config/types.ts';
+import { createChildHome } from './child-home.ts';
+import { scanCommand, vetCommand, type ProdIdentity } from './command-scan.ts';
+import { connectPolicy } from './connect-policy.ts';
 import { verifyKubeMarker, verifyVaultMarker } from './markers.ts';
 import { gitRemoteHost, normalizeUrl } from './normalize.ts';
 import { giteaForge, githubForge, type Forge } from '../../engine/pr/forge.ts';
-import { refuse } from './refusal.ts';
-import { identifySandbox, type StaticIdentity } from './static-rules.ts';
+import { GuardRefusal, refuse, type Refusal } from './refusal.ts';
+import { identifySandbox, readRootToken, staticRefusals, type StaticIdentity } from './static-rules.ts';
+import { commandRefusal, resolveProdIdentity, targetRefusals } from './target-rules.ts';
 
 /** What the header shows about the target. */
 export interface SandboxIdentity {
@@ -22,6 +25,8 @@ export interface SandboxIdentity {
   server: string;
   vault?: string;
   simulated: boolean;
+  /** `real` when child processes get the operator's own home (sandbox.childEnv.home). */
+  childHome: 'private' | 'real';
 }
 
 /**
@@ -53,18 +58,10 @@ export interface Sandbox {
   runbookForge(): { remote?: string; forge: Forge | { missing: string } };
   /** Re-runs the static rules now; mutations call this so a swapped kubeconfig or env is caught. */
   recheck(): void;
-}
-
-const PASSTHROUGH_ENV = ['PATH', 'HOME', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TERM', 'TZ', 'TMPDIR', 'NO_COLOR'];
-
-function childEnv(env: Env, id: StaticIdentity, kubeconfigFile: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of PASSTHROUGH_ENV) if (env[k] !== undefined) out[k] = env[k]!;
-  out.KUBECONFIG = kubeconfigFile;
-  out.LAB_SANDBOX = id.name;
-  if (id.vault) out.VAULT_ADDR = id.vault.address;
-  if (id.postgres) Object.assign(out, { PGHOST: id.postgres.host, PGPORT: String(id.postgres.port), PGUSER: id.postgres.user, PGDATABASE: id.postgres.database });
-  return out;
+  /** Judges a command before it runs (runbook steps, probes, improvisations); rejects with the refusal. */
+  vetCommand(command: string, where: string): Promise<void>;
+  /** Called with each refusal made when a socket connects (a name that started resolving to prod). */
+  onRefusal(listener: (e: GuardRefusal) => void): void;
 }
 
 /** The unseal keys and root token in a `vault operator init -format=json` file; none if unreadable. */
@@ -83,8 +80,38 @@ function repoOf(remote: string): { owner: string; repo: string } | undefined {
   return m ? { owner: m[1]!, repo: m[2]! } : undefined;
 }
 
-export function openSandbox(config: LabConfig, env: Env): Sandbox {
+/**
+ * Every refusal the configuration earns, static and resolved, without contacting the sandbox:
+ * what `config check` lists.
+ */
+export async function checkConfiguration(config: LabConfig, env: Env): Promise<Refusal[]> {
+  const { refusals } = staticRefusals(config, env);
+  const prod = await resolveProdIdentity(config, env);
+  return [...refusals, ...(await targetRefusals(config, prod, new Set(refusals.flatMap((r) => (r.field ? [r.field] : [])))))];
+}
+
+function vetter(prod: ProdIdentity) {
+  const refuseFindings = (command: string, where: string, findings: ReturnType<typeof scanCommand>) => {
+    if (findings[0]) throw new GuardRefusal(commandRefusal(where, command, findings[0]));
+  };
+  return {
+    check: (command: string, where = 'command') => refuseFindings(command, where, scanCommand(command, prod)),
+    vet: async (command: string, where = 'command') => refuseFindings(command, where, await vetCommand(command, prod)),
+  };
+}
+
+/**
+ * Opens the sandbox: the static rules, then every target resolved and every command template
+ * scanned against prod, all before the first request; adapters are built lazily afterwards.
+ */
+export async function openSandbox(config: LabConfig, env: Env): Promise<Sandbox> {
   const id = identifySandbox(config, env);
+  const prod = await resolveProdIdentity(config, env);
+  const refused = await targetRefusals(config, prod);
+  if (refused[0]) throw new GuardRefusal(refused[0]);
+  const listeners: ((e: GuardRefusal) => void)[] = [];
+  const policy = connectPolicy(prod.hosts, (e) => listeners.forEach((l) => l(e)));
+  const vetting = vetter(prod);
   const postgresPassword = () => {
     const pg = id.postgres;
     return pg?.passwordFile ? fs.readFileSync(pg.passwordFile, 'utf8').trim() : pg?.passwordEnv ? env[pg.passwordEnv] : undefined;
@@ -108,12 +135,14 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
   const sandbox: Sandbox = {
     config,
     resolved: id,
-    identity: { name: id.name, context: id.kube.context, server: id.kube.server, vault: id.vault?.address, simulated: !!id.simulatorControl },
+    identity: { name: id.name, context: id.kube.context, server: id.kube.server, vault: id.vault?.address, simulated: !!id.simulatorControl, childHome: id.childEnv.home },
     recheck,
+    vetCommand: (command, where) => vetting.vet(command, where),
+    onRefusal: (listener) => void listeners.push(listener),
     kube(opts) {
       if (opts?.reconnect) kube = undefined;
       kube ??= (async () => {
-        const adapter = createKubeAdapter(id.kube, recheck);
+        const adapter = createKubeAdapter(id.kube, recheck, policy);
         await verifyKubeMarker(adapter, id.kube.marker, `kubernetes context "${id.kube.context}" → ${id.kube.server}`);
         return adapter;
       })();
@@ -132,22 +161,22 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
           await verifyVaultMarker(adapter, ep.marker, `Vault ${ep.address}`);
           verified = true;
         },
-      });
+      }, policy);
       vault = adapter;
       return vault;
     },
     gitea: () =>
       id.gitea &&
-      (gitea ??= createHttpService(id.gitea.url, recheck, (): Record<string, string> => {
+      (gitea ??= createHttpService(id.gitea.url, recheck, policy, (): Record<string, string> => {
         const token = giteaToken();
         return token ? { authorization: `token ${token}` } : {};
       })),
-    simulator: () => (id.simulatorControl ? (simulator ??= createSimControl(id.simulatorControl, recheck)) : undefined),
-    stepca: () => id.stepca && (stepca ??= createHttpService(id.stepca.url, recheck)),
+    simulator: () => (id.simulatorControl ? (simulator ??= createSimControl(id.simulatorControl, recheck, policy)) : undefined),
+    stepca: () => id.stepca && (stepca ??= createHttpService(id.stepca.url, recheck, policy)),
     postgres() {
       const pg = id.postgres;
       if (!pg) return undefined;
-      return (postgres ??= createPostgresAdapter({ host: pg.host, port: pg.port, user: pg.user, database: pg.database, password: postgresPassword }, recheck));
+      return (postgres ??= createPostgresAdapter({ host: pg.host, port: pg.port, user: pg.user, database: pg.database, password: postgresPassword }, recheck, policy));
     },
     postgresPassword,
     secretValues() {
@@ -160,19 +189,17 @@ export function openSandbox(config: LabConfig, env: Env): Sandbox {
       if (!remote || !repo) return { remote, forge: { missing: 'no runbooks remote (sandbox.runbooks.remote) to open a PR against' } };
       if (gitRemoteHost(remote) === 'github.com') {
         if (!env.GITHUB_TOKEN) return { remote, forge: { missing: 'GITHUB_TOKEN is not set' } };
-        return { remote, forge: githubForge({ ...repo, token: env.GITHUB_TOKEN, recheck }) };
+        return { remote, forge: githubForge({ ...repo, token: env.GITHUB_TOKEN, recheck, fetch: guardedFetch(policy) }) };
       }
       if (!id.gitea) return { remote, forge: { missing: 'no sandbox Gitea (sandbox.gitea.url) to open the PR on' } };
       if (!env.GITEA_TOKEN) return { remote, forge: { missing: 'GITEA_TOKEN is not set' } };
-      return { remote, forge: giteaForge({ baseUrl: id.gitea.url, ...repo, token: env.GITEA_TOKEN, recheck }) };
+      return { remote, forge: giteaForge({ baseUrl: id.gitea.url, ...repo, token: env.GITEA_TOKEN, recheck, fetch: guardedFetch(policy) }) };
     },
     processes() {
       if (runner) return runner;
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-tui-'));
-      const file = path.join(dir, 'kubeconfig');
-      const adapter = createKubeAdapter(id.kube, recheck);
-      fs.writeFileSync(file, adapter.exportSandboxOnly(), { mode: 0o600 });
-      runner = createProcessRunner(childEnv(env, id, file), recheck);
+      const home = createChildHome(env, id, createKubeAdapter(id.kube, recheck, policy).exportSandboxOnly(), () => (id.vault ? readRootToken(id.vault.keyFile) : undefined));
+      process.once('exit', home.remove);
+      runner = createProcessRunner(home.env, recheck, vetting);
       return runner;
     },
   };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSimControl, type SimControl } from '../../engine/adapters/sim-control.ts';
+import { loopbackOnly } from './connect-policy.ts';
 import { refuseNonLoopbackControl } from './normalize.ts';
 
 export { SimControlError } from '../../engine/adapters/sim-control.ts';
@@ -18,5 +19,5 @@ export function openSimControl(stateDir: string): SimControl {
     throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found — is `lab-tui sim serve --state-dir ' + stateDir + '` running?' : (e as Error).message}`);
   }
   refuseNonLoopbackControl(url, `check ${file}`);
-  return createSimControl(url, () => {});
+  return createSimControl(url, () => {}, loopbackOnly);
 }

@@ -3,26 +3,30 @@ import path from 'node:path';
 import { homeDir, type Env } from '../config/paths.ts';
 import type { KubeEndpoint } from '../../engine/adapters/kube.ts';
 import type { VaultEndpoint } from '../../engine/adapters/vault.ts';
-import type { KubeMarker, LabConfig, SandboxConfig } from '../config/types.ts';
+import type { ChildEnvConfig, KubeMarker, LabConfig, SandboxConfig } from '../config/types.ts';
+import { PINNED_CHILD_ENV } from './child-home.ts';
 import { readKubeconfig } from './kubeconfig-file.ts';
 import { gitRemoteHost, normalizeHostPort, refuseNonLoopbackControl, normalizeUrl, normalizeZone, realFile } from './normalize.ts';
-import { refuse } from './refusal.ts';
+import { GuardRefusal, refuse, type Refusal } from './refusal.ts';
 
 /** What the guard positively identified as the sandbox, before any request is sent. */
 export interface StaticIdentity {
   name: string;
   kube: KubeEndpoint & { marker: KubeMarker };
-  vault?: VaultEndpoint;
+  vault?: VaultEndpoint & { childToken: boolean };
   postgres?: SandboxConfig['postgres'];
   gitea?: SandboxConfig['gitea'];
   stepca?: SandboxConfig['stepca'];
   dnsZone?: string;
   simulatorControl?: string;
+  childEnv: ChildEnvConfig;
 }
 
 /** The prod key location named in the seeds is refused even when the deny-list forgets it. */
-const BUILTIN_PROD_KEY = '.arcodange/cluster-keys.json';
+export const BUILTIN_PROD_KEY = '.arcodange/cluster-keys.json';
 const CONFIG_FIX = 'edit the configuration (lab-tui config check) — see README#isolation-guard';
+
+type Deny = (target: string, rule: string, reason: string, fix: string, field?: string) => void;
 
 function has(list: string[], value: string | undefined, norm: (s: string) => string | undefined): boolean {
   return value !== undefined && list.some((entry) => norm(entry) === value);
@@ -40,38 +44,43 @@ function proxyCovers(noProxy: string | undefined, hosts: string[]): boolean {
   return hosts.every((h) => entries.some((e) => h === e.replace(/^\./, '') || h.endsWith(e.startsWith('.') ? e : `.${e}`)));
 }
 
-function checkEnvironment(config: LabConfig, env: Env): void {
+/** Real paths of every prod key file, the seeds' own location included. */
+export function prodKeyFiles(config: LabConfig, env: Env): string[] {
+  return [...config.prod.keyFiles, path.join(homeDir(env), BUILTIN_PROD_KEY)].map(realFile);
+}
+
+function checkEnvironment(config: LabConfig, env: Env, deny: Deny): void {
   const s = config.sandbox;
   if (env.KUBECONFIG) {
     for (const file of env.KUBECONFIG.split(path.delimiter).filter(Boolean)) {
       if (!fs.existsSync(file)) continue;
       const current = readKubeconfig(file).currentContext;
       if (current && current !== s.kubernetes.context)
-        refuse(`KUBECONFIG=${file} (current context "${current}")`, 'env.KUBECONFIG', `its current context is not the sandbox context "${s.kubernetes.context}"`, `unset KUBECONFIG, or switch it to the sandbox context (kubectl config use-context ${s.kubernetes.context})`);
+        deny(`KUBECONFIG=${file} (current context "${current}")`, 'env.KUBECONFIG', `its current context is not the sandbox context "${s.kubernetes.context}"`, `unset KUBECONFIG, or switch it to the sandbox context (kubectl config use-context ${s.kubernetes.context})`);
     }
   }
   if (env.VAULT_ADDR && normalizeUrl(env.VAULT_ADDR) !== (s.vault && normalizeUrl(s.vault.address)))
-    refuse(`VAULT_ADDR=${env.VAULT_ADDR}`, 'env.VAULT_ADDR', `it disagrees with the sandbox Vault ${s.vault?.address ?? '(none configured)'}`, 'unset VAULT_ADDR or set it to sandbox.vault.address');
+    deny(`VAULT_ADDR=${env.VAULT_ADDR}`, 'env.VAULT_ADDR', `it disagrees with the sandbox Vault ${s.vault?.address ?? '(none configured)'}`, 'unset VAULT_ADDR or set it to sandbox.vault.address');
   for (const name of ['VAULT_NAMESPACE', 'VAULT_PREFIX'])
-    if (env[name]) refuse(`${name}=${env[name]}`, `env.${name}`, 'it would redirect Vault requests away from the configured sandbox paths', `unset ${name}`);
+    if (env[name]) deny(`${name}=${env[name]}`, `env.${name}`, 'it would redirect Vault requests away from the configured sandbox paths', `unset ${name}`);
   if (env.VAULT_TOKEN) {
     const root = s.vault && readRootToken(s.vault.keyFile);
     if (!root || root !== env.VAULT_TOKEN)
-      refuse('VAULT_TOKEN from the environment', 'env.VAULT_TOKEN', 'it is not the sandbox token from the sandbox key file', 'unset VAULT_TOKEN: lab-tui reads the sandbox token from sandbox.vault.keyFile');
+      deny('VAULT_TOKEN from the environment', 'env.VAULT_TOKEN', 'it is not the sandbox token from the sandbox key file', 'unset VAULT_TOKEN: lab-tui reads the sandbox token from sandbox.vault.keyFile');
   }
   const pg = s.postgres;
   for (const name of ['PGHOST', 'PGHOSTADDR']) {
     const v = env[name];
     if (v && (!pg || normalizeHostPort(v, pg.port) !== normalizeHostPort(`${pg.host}:${pg.port}`)))
-      refuse(`${name}=${v}`, `env.${name}`, `it disagrees with the sandbox PostgreSQL ${pg ? `${pg.host}:${pg.port}` : '(none configured)'}`, `unset ${name} or set it to sandbox.postgres.host`);
+      deny(`${name}=${v}`, `env.${name}`, `it disagrees with the sandbox PostgreSQL ${pg ? `${pg.host}:${pg.port}` : '(none configured)'}`, `unset ${name} or set it to sandbox.postgres.host`);
   }
   if (env.PGPORT && (!pg || Number(env.PGPORT) !== pg.port))
-    refuse(`PGPORT=${env.PGPORT}`, 'env.PGPORT', `it disagrees with the sandbox PostgreSQL port ${pg?.port ?? '(none configured)'}`, 'unset PGPORT or set it to sandbox.postgres.port');
+    deny(`PGPORT=${env.PGPORT}`, 'env.PGPORT', `it disagrees with the sandbox PostgreSQL port ${pg?.port ?? '(none configured)'}`, 'unset PGPORT or set it to sandbox.postgres.port');
   const proxy = env.HTTPS_PROXY || env.https_proxy || env.HTTP_PROXY || env.http_proxy || env.ALL_PROXY || env.all_proxy;
   if (proxy) {
     const hosts = [s.kubernetes.server, s.vault?.address, s.gitea?.url, s.stepca?.url].filter((u): u is string => !!u).map((u) => new URL(u).hostname.toLowerCase());
     if (!proxyCovers(env.NO_PROXY ?? env.no_proxy, hosts))
-      refuse(`proxy ${proxy}`, 'env.HTTPS_PROXY', 'sandbox requests would go through a proxy that lab-tui cannot identify', `add ${hosts.join(',')} to NO_PROXY or unset the proxy variables`);
+      deny(`proxy ${proxy}`, 'env.HTTPS_PROXY', 'sandbox requests would go through a proxy that lab-tui cannot identify', `add ${hosts.join(',')} to NO_PROXY or unset the proxy variables`);
   }
 }
 
@@ -109,63 +118,80 @@ function resolveKube(config: LabConfig, env: Env): StaticIdentity['kube'] {
   return { kubeconfigFile: file, context: k.context, server: cluster.server, clusterName: ctx.cluster, cluster, userName: ctx.user, user: users[0]!.user, namespace: ctx.namespace, marker: k.marker };
 }
 
+/** A rule that throws (it cannot go on without its answer) is collected like the others. */
+function collect<T>(deny: Deny, field: string | undefined, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    if (!(e instanceof GuardRefusal)) throw e;
+    const r = e.refusal;
+    deny(r.target, r.rule, r.reason, r.fix, field);
+    return undefined;
+  }
+}
+
 /**
- * Static half of the isolation guard: everything decidable from the configuration,
- * the files it names and the environment, before a single packet is sent. Throws
- * GuardRefusal on the first rule that does not positively identify the sandbox.
+ * Static half of the isolation guard: everything decidable from the configuration, the files it
+ * names and the environment, before a single packet is sent. Every rule is judged, so
+ * `config check` can list every problem at once; the identity exists only when none refused.
  */
-export function identifySandbox(config: LabConfig, env: Env): StaticIdentity {
+export function staticRefusals(config: LabConfig, env: Env): { refusals: Refusal[]; identity?: StaticIdentity } {
+  const refusals: Refusal[] = [];
+  const deny: Deny = (target, rule, reason, fix, field) => void refusals.push({ target, rule, reason, fix, ...(field ? { field } : {}) });
   const s = config.sandbox;
   const p = config.prod;
-  const denyEntries = Object.values(p).reduce((n, list) => n + list.length, 0);
-  if (denyEntries === 0)
-    refuse(`sandbox "${s.name}"`, 'prod.empty', 'the prod deny-list is empty, so lab-tui cannot tell prod from the sandbox', `list prod's contexts, servers, Vault addresses and key files under prod: in ${config.file}`);
+  if (Object.values(p).every((list) => list.length === 0))
+    deny(`sandbox "${s.name}"`, 'prod.empty', 'the prod deny-list is empty, so lab-tui cannot tell prod from the sandbox', `list prod's contexts, servers, Vault addresses and key files under prod: in ${config.file}`);
   if (p.contexts.includes(s.kubernetes.context))
-    refuse(`kubernetes context "${s.kubernetes.context}"`, 'prod.contexts', 'the sandbox context is on the prod deny-list', CONFIG_FIX);
+    deny(`kubernetes context "${s.kubernetes.context}"`, 'prod.contexts', 'the sandbox context is on the prod deny-list', CONFIG_FIX, 'sandbox.kubernetes.context');
   const server = normalizeUrl(s.kubernetes.server);
-  if (!server) refuse(`kubernetes server ${s.kubernetes.server}`, 'config.server', 'not an http(s) URL', CONFIG_FIX);
-  if (has(p.servers, server, normalizeUrl))
-    refuse(`kubernetes server ${s.kubernetes.server}`, 'prod.servers', 'the sandbox server is on the prod deny-list', CONFIG_FIX);
+  if (!server) deny(`kubernetes server ${s.kubernetes.server}`, 'config.server', 'not an http(s) URL', CONFIG_FIX, 'sandbox.kubernetes.server');
+  else if (has(p.servers, server, normalizeUrl))
+    deny(`kubernetes server ${s.kubernetes.server}`, 'prod.servers', 'the sandbox server is on the prod deny-list', CONFIG_FIX, 'sandbox.kubernetes.server');
 
   let vault: StaticIdentity['vault'];
   if (s.vault) {
     if (has(p.vault, normalizeUrl(s.vault.address), normalizeUrl))
-      refuse(`Vault ${s.vault.address}`, 'prod.vault', 'the sandbox Vault address is on the prod deny-list', CONFIG_FIX);
+      deny(`Vault ${s.vault.address}`, 'prod.vault', 'the sandbox Vault address is on the prod deny-list', CONFIG_FIX, 'sandbox.vault.address');
     const real = realFile(s.vault.keyFile);
-    const prodKeys = [...p.keyFiles, path.join(homeDir(env), BUILTIN_PROD_KEY)].map(realFile);
+    const prodKeys = prodKeyFiles(config, env);
     if (prodKeys.includes(real) || prodKeys.includes(path.resolve(s.vault.keyFile)))
-      refuse(`key file ${s.vault.keyFile}${real !== s.vault.keyFile ? ` (→ ${real})` : ''}`, 'prod.keyFiles', 'the sandbox key file is, or links to, a prod key file', 'point sandbox.vault.keyFile at the sandbox key (~/.arcodange/sandbox/cluster-keys.json)');
-    vault = { address: s.vault.address, keyFile: real, marker: s.vault.marker };
+      deny(`key file ${s.vault.keyFile}${real !== s.vault.keyFile ? ` (→ ${real})` : ''}`, 'prod.keyFiles', 'the sandbox key file is, or links to, a prod key file', 'point sandbox.vault.keyFile at the sandbox key (~/.arcodange/sandbox/cluster-keys.json)', 'sandbox.vault.keyFile');
+    vault = { address: s.vault.address, keyFile: real, marker: s.vault.marker, childToken: s.vault.childToken };
   }
   // A deny-list entry without a port denies the host on every port.
   const pgTarget = s.postgres && normalizeHostPort(`${s.postgres.host}:${s.postgres.port}`);
   const pgHost = s.postgres && normalizeHostPort(s.postgres.host, 0);
   if (s.postgres && p.postgres.some((e) => (/:\d+$/.test(e) ? normalizeHostPort(e) === pgTarget : normalizeHostPort(e, 0) === pgHost)))
-    refuse(`PostgreSQL ${s.postgres.host}:${s.postgres.port}`, 'prod.postgres', 'the sandbox PostgreSQL is on the prod deny-list', CONFIG_FIX);
+    deny(`PostgreSQL ${s.postgres.host}:${s.postgres.port}`, 'prod.postgres', 'the sandbox PostgreSQL is on the prod deny-list', CONFIG_FIX, 'sandbox.postgres.host');
+  const prodRemote = (host: string | undefined) => !!host && p.gitRemotes.some((r) => (gitRemoteHost(r) ?? r.toLowerCase()) === host);
   if (s.gitea) {
     if (has(p.gitea, normalizeUrl(s.gitea.url), normalizeUrl))
-      refuse(`Gitea ${s.gitea.url}`, 'prod.gitea', 'the sandbox Gitea is on the prod deny-list', CONFIG_FIX);
-    const host = gitRemoteHost(s.gitea.url);
-    if (host && p.gitRemotes.some((r) => (gitRemoteHost(r) ?? r.toLowerCase()) === host))
-      refuse(`Gitea ${s.gitea.url}`, 'prod.gitRemotes', 'the sandbox Gitea host is a prod git remote', CONFIG_FIX);
+      deny(`Gitea ${s.gitea.url}`, 'prod.gitea', 'the sandbox Gitea is on the prod deny-list', CONFIG_FIX, 'sandbox.gitea.url');
+    else if (prodRemote(gitRemoteHost(s.gitea.url)))
+      deny(`Gitea ${s.gitea.url}`, 'prod.gitRemotes', 'the sandbox Gitea host is a prod git remote', CONFIG_FIX, 'sandbox.gitea.url');
   }
   // Runbook pull requests are pushed there: a prod remote is refused like any prod target.
-  const remoteHost = s.runbooks?.remote && gitRemoteHost(s.runbooks.remote);
-  if (remoteHost && p.gitRemotes.some((r) => (gitRemoteHost(r) ?? r.toLowerCase()) === remoteHost))
-    refuse(`runbooks remote ${s.runbooks!.remote}`, 'prod.gitRemotes', 'the runbooks remote is a prod git remote', 'set sandbox.runbooks.remote to the sandbox Gitea');
+  if (s.runbooks?.remote && prodRemote(gitRemoteHost(s.runbooks.remote)))
+    deny(`runbooks remote ${s.runbooks.remote}`, 'prod.gitRemotes', 'the runbooks remote is a prod git remote', 'set sandbox.runbooks.remote to the sandbox Gitea', 'sandbox.runbooks.remote');
   if (s.dns && p.dnsZones.some((z) => normalizeZone(z) === normalizeZone(s.dns!.zone)))
-    refuse(`DNS zone ${s.dns.zone}`, 'prod.dnsZones', 'the throwaway zone is a prod zone', 'set sandbox.dns.zone to the throwaway sandbox zone');
+    deny(`DNS zone ${s.dns.zone}`, 'prod.dnsZones', 'the throwaway zone is a prod zone', 'set sandbox.dns.zone to the throwaway sandbox zone', 'sandbox.dns.zone');
 
-  if (s.simulator) refuseNonLoopbackControl(s.simulator.control, CONFIG_FIX);
-  checkEnvironment(config, env);
+  for (const name of s.childEnv.pass.filter((n) => PINNED_CHILD_ENV.test(n)))
+    deny(`sandbox.childEnv.pass ${name}`, 'childEnv.pass', `${name} is set by the guard for child processes; passing the operator's would undo it`, `remove ${name} from sandbox.childEnv.pass`, 'sandbox.childEnv.pass');
+  if (s.simulator) collect(deny, 'sandbox.simulator.control', () => refuseNonLoopbackControl(s.simulator!.control, CONFIG_FIX));
+  collect(deny, undefined, () => checkEnvironment(config, env, deny));
+  const kube = server ? collect(deny, 'sandbox.kubernetes.context', () => resolveKube(config, env)) : undefined;
+  if (refusals.length || !kube) return { refusals };
   return {
-    name: s.name,
-    kube: resolveKube(config, env),
-    vault,
-    postgres: s.postgres,
-    gitea: s.gitea,
-    stepca: s.stepca,
-    dnsZone: s.dns?.zone,
-    simulatorControl: s.simulator?.control,
+    refusals,
+    identity: { name: s.name, kube, vault, postgres: s.postgres, gitea: s.gitea, stepca: s.stepca, dnsZone: s.dns?.zone, simulatorControl: s.simulator?.control, childEnv: s.childEnv },
   };
+}
+
+/** The static rules as a gate: throws GuardRefusal with the first rule that refused. */
+export function identifySandbox(config: LabConfig, env: Env): StaticIdentity {
+  const { refusals, identity } = staticRefusals(config, env);
+  if (refusals[0] || !identity) throw new GuardRefusal(refusals[0]!);
+  return identity;
 }

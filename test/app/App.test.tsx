@@ -15,8 +15,15 @@ describe('app shell', () => {
   });
 
   it('shows REAL for a configured sandbox', () => {
-    const r = renderApp({ identity: { name: 'sbx', context: 'k3d', server: 'https://127.0.0.1:6443', simulated: false } });
+    const r = renderApp({ identity: { name: 'sbx', context: 'k3d', server: 'https://127.0.0.1:6443', simulated: false, childHome: 'private' } });
     assert.match(r.frame(), / REAL /);
+    assert.doesNotMatch(r.frame(), /CHILD HOME/);
+    r.unmount();
+  });
+
+  it('warns in the header when child processes get the operator\'s real home', () => {
+    const r = renderApp({ identity: { name: 'sbx', context: 'k3d', server: 'https://127.0.0.1:6443', simulated: false, childHome: 'real' } });
+    assert.match(r.frame(), / CHILD HOME: REAL /);
     r.unmount();
   });
 

@@ -72,7 +72,7 @@ describe('CLI', () => {
   it('config check accepts a good file', async () => {
     const r = await runCli(['--config', good, 'config', 'check', '--json']);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { file: good, exists: true, valid: true, sandbox: { name: 'sbx', context: 'sbx', server: 'https://127.0.0.1:6443' } });
+    assert.deepEqual(JSON.parse(r.stdout), { file: good, exists: true, valid: true, refused: [], sandbox: { name: 'sbx', context: 'sbx', server: 'https://127.0.0.1:6443' } });
   });
 
   it('config check names file and line of a malformed file (exit 2)', async () => {

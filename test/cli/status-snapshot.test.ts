@@ -31,7 +31,7 @@ const comparable = (s: Snapshot) => ({
 
 it('lab-tui status --json prints the snapshot the dashboard renders', async () => {
   const env = {};
-  const sandbox = openSandbox(loadConfigFile(sim.files.config, env), env);
+  const sandbox = await openSandbox(loadConfigFile(sim.files.config, env), env);
   const health = startSandboxHealth(sandbox, () => {});
   try {
     const dashboard = await waitFor(() => {

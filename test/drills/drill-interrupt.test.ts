@@ -38,7 +38,7 @@ describe('drill node-kill aborted by the operator (Ctrl-C)', () => {
   before(async () => {
     sim = await startTestSim({ seed: SEED });
     await sim.advance(60_000);
-    h = engineOn(sim);
+    h = await engineOn(sim);
     await waitFor(() => h!.health.snapshots.get().sources.every((s) => s.status !== 'connecting'), { what: 'the health service has connected to every source', timeoutMs: 10_000 });
   });
   after(async () => {
@@ -164,7 +164,7 @@ describe('lab-tui drill run --autopilot killed with SIGKILL', () => {
     assert.ok(listed.unreadable.every((u) => /torn last line/.test(u.problem)), JSON.stringify(listed.unreadable));
 
     // The walkthrough resumes with the engine, where it stopped, and is walked to its end.
-    h = engineOn(sim!);
+    h = await engineOn(sim!);
     await waitFor(() => h!.health.snapshots.get().sources.every((s) => s.status !== 'connecting'), { what: 'the health service has connected to every source', timeoutMs: 10_000 });
     const resumed = await resumeRun({ file, load: loadRunbook, pollMs: 20 }, h.deps);
     assert.deepEqual(resumed.problems, problems.map((p) => `${file}:${p.line}: ${p.message}`));

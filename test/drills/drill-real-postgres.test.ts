@@ -46,7 +46,7 @@ describe('drill db-drop-restore against a real PostgreSQL', () => {
     await sim.advance(60_000);
 
     await seedErpWithBackup(db, backups, { token: TOKEN, orders: ORDERS });
-    h = engineOnRealPostgres(sim, db, work, backups);
+    h = await engineOnRealPostgres(sim, db, work, backups);
     const snap = () => h!.health.snapshots.get();
     await waitFor(() => snap().sources.every((s) => s.status !== 'connecting') && snap().sources.find((s) => s.id === 'postgres')?.status === 'live' && snap().databases?.names.includes('erp'), { what: 'the dashboard sees the real PostgreSQL with erp', timeoutMs: 10_000 });
   });

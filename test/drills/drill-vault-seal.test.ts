@@ -17,7 +17,7 @@ describe('drill vault-seal on autopilot against lab-sim', () => {
   before(async () => {
     sim = await startTestSim({ seed: 41 });
     await sim.advance(60_000);
-    h = engineOn(sim);
+    h = await engineOn(sim);
   });
   after(async () => {
     await h.stop();

@@ -60,7 +60,7 @@ async function freshLab(): Promise<{ sim: LabSim; h: EngineHarness }> {
   const sim = await startTestSim({ seed: SEED });
   sims.push(sim);
   await sim.advance(60_000);
-  const h = engineOn(sim);
+  const h = await engineOn(sim);
   harnesses.push(h);
   await waitFor(() => h.health.snapshots.get().sources.every((s) => s.status !== 'connecting'), { what: 'the health service has connected to every source', timeoutMs: 10_000 });
   return { sim, h };

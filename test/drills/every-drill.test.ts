@@ -56,7 +56,7 @@ describe('every drill passes on autopilot against lab-sim', () => {
       before(async () => {
         sim = await startTestSim({ seed: SEED });
         await sim.advance(60_000);
-        h = engineOn(sim);
+        h = await engineOn(sim);
         await waitFor(() => h!.health.snapshots.get().sources.every((s) => s.status !== 'connecting'), { what: 'the health service has connected to every source', timeoutMs: 10_000 });
       });
       after(async () => {

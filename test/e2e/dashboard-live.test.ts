@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createSimControl } from '../../engine/adapters/sim-control.ts';
 import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
 import { TmuxTerminal } from '../helpers/tmux.ts';
+import { loopbackOnly } from '../../src/guard/connect-policy.ts';
 
 const BIN = path.resolve('bin/lab-tui.js');
 
@@ -13,7 +14,7 @@ const BIN = path.resolve('bin/lab-tui.js');
 describe('dashboard against lab-sim, in a real terminal', () => {
   const term = new TmuxTerminal(160, 40);
   let sim: LabSim;
-  const control = () => createSimControl(sim.urls.control, () => {});
+  const control = () => createSimControl(sim.urls.control, () => {}, loopbackOnly);
 
   before(async () => {
     sim = await startLabSim({ clock: 'manual', seed: 11 });

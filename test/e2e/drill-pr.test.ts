@@ -12,6 +12,7 @@ import { manifestPath } from '../../engine/common/package-root.ts';
 import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
 import { TmuxTerminal } from '../helpers/tmux.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { loopbackOnly } from '../../src/guard/connect-policy.ts';
 
 const BIN = path.resolve('bin/lab-tui.js');
 const TOKEN = 'e2e-gitea-token-5f1c9a7d';
@@ -41,7 +42,7 @@ describe('vault-seal drill with an improvised step, then its draft runbook PR, i
       res.end(req.url?.includes('/pulls') ? JSON.stringify(pulls) : JSON.stringify({ status: 'pass' }));
     });
   });
-  const control = () => createSimControl(sim.urls.control, () => {});
+  const control = () => createSimControl(sim.urls.control, () => {}, loopbackOnly);
 
   before(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-pr-'));

@@ -11,6 +11,7 @@ import type { JournalRecord } from '../../engine/runbook/run-types.ts';
 import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
 import { TmuxTerminal } from '../helpers/tmux.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { loopbackOnly } from '../../src/guard/connect-policy.ts';
 
 const BIN = path.resolve('bin/lab-tui.js');
 const RUNBOOK = manifestPath('runbooks/CLUSTER_RECOVERY.md');
@@ -28,7 +29,7 @@ describe('runbook walkthrough in a real terminal', () => {
   const term = new TmuxTerminal(160, 42);
   let sim: LabSim;
   let secrets: string[];
-  const control = () => createSimControl(sim.urls.control, () => {});
+  const control = () => createSimControl(sim.urls.control, () => {}, loopbackOnly);
   const runsDir = () => path.join(sim.stateDir, 'evidence', 'runs');
 
   before(async () => {

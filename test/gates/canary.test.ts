@@ -28,7 +28,7 @@ after(async () => {
 });
 
 async function run(manifest?: string, signal?: AbortSignal, login?: { user: string; password: string }): Promise<GateResult> {
-  const { deps, sandbox } = canaryOn(sim, db, login);
+  const { deps, sandbox } = await canaryOn(sim, db, login);
   try {
     return await canaryGate({ ...deps, signal }, loadCanaryManifest(manifest), OPTS);
   } finally {
@@ -130,7 +130,7 @@ describe('canary gate against lab-sim (Kubernetes, Vault, Gitea) and a real Post
 
   test('Ctrl-C while a link waits stops the chain, still cleans up, and says so', async () => {
     const abort = new AbortController();
-    const { deps, sandbox } = canaryOn(sim, db);
+    const { deps, sandbox } = await canaryOn(sim, db);
     let steps = 0;
     const r = await canaryGate(
       {

@@ -75,7 +75,7 @@ describe("the cockpit's gate registry from sandbox.gates", () => {
   it('runs idempotence and tofu-plan from the configured files and keeps their results for the Gates screen', async () => {
     const inventory = convergedInventory(dir);
     const config = configWith(sim.files.config, dir, { gates: { idempotence: { playbook: path.join(GATE_FIXTURES, 'ansible/drifted.yml'), inventory }, tofuPlan: { plan: path.join(GATE_FIXTURES, 'plan-all-inside.json') } } });
-    const { desk, evidence, settled } = deskWith(cockpitGates(openSandbox(loadConfigFile(config, env), env), undefined));
+    const { desk, evidence, settled } = deskWith(cockpitGates(await openSandbox(loadConfigFile(config, env), env), undefined));
     assert.deepEqual(Object.keys(desk.state.get().unavailableGates), ['parity']);
     assert.equal(typeof desk.state.get().unavailableGates.canary, 'undefined', 'the canary gate runs from the cockpit');
 
@@ -90,14 +90,14 @@ describe("the cockpit's gate registry from sandbox.gates", () => {
     assert.equal(fs.readdirSync(path.join(evidence, 'gates')).length, 2);
   });
 
-  it('without sandbox.gates, names the key to set and the configuration file', () => {
+  it('without sandbox.gates, names the key to set and the configuration file', async () => {
     fs.mkdirSync(path.join(dir, 'bare'));
     const config = configWith(sim.files.config, path.join(dir, 'bare'), {});
-    const { unavailableGates, gates } = cockpitGates(openSandbox(loadConfigFile(config, env), env), async () => result('parity', true));
+    const { unavailableGates, gates } = cockpitGates(await openSandbox(loadConfigFile(config, env), env), async () => result('parity', true));
     assert.deepEqual(Object.keys(gates), ['parity', 'canary'], 'the canary gate needs only the live sandbox');
     assert.equal(unavailableGates.idempotence, `set sandbox.gates.idempotence.playbook (and inventory, limit) in ${config}`);
     assert.equal(unavailableGates['tofu-plan'], `set sandbox.gates.tofuPlan.plan (a plan file, or \`tofu show -json\` output) in ${config}`);
     const noZone = configWith(sim.files.config, path.join(dir, 'bare'), { dns: undefined, gates: { tofuPlan: { plan: 'plan.json' } } });
-    assert.equal(cockpitGates(openSandbox(loadConfigFile(noZone, env), env), undefined).unavailableGates['tofu-plan'], `set sandbox.dns.zone (the throwaway zone) in ${noZone}`);
+    assert.equal(cockpitGates(await openSandbox(loadConfigFile(noZone, env), env), undefined).unavailableGates['tofu-plan'], `set sandbox.dns.zone (the throwaway zone) in ${noZone}`);
   });
 });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createProcessRunner } from '../../engine/adapters/process.ts';
 import { idempotenceGate, MAX_DETAIL_LINES, unifiedDiff } from '../../engine/gates/idempotence.ts';
+import { UNVETTED } from '../helpers/unvetted.ts';
 
 /**
  * The idempotence gate against real ansible-core, on localhost over the local connection. The
@@ -17,7 +18,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-tui-idempotence-test-'));
 const home = path.join(tmp, 'home');
 const base = path.join(tmp, 'sandbox');
 const inventory = path.join(tmp, 'inventory.ini');
-const runner = createProcessRunner({ PATH: process.env.PATH!, HOME: home }, () => {});
+const runner = createProcessRunner({ PATH: process.env.PATH!, HOME: home }, () => {}, UNVETTED);
 const now = new Date('2026-03-01T12:00:00.000Z');
 const MOTD = 'welcome to the lab\nconverged\n';
 const OLD_HOSTS = Array.from({ length: 100 }, (_, i) => `old-${i}`).join('\n') + '\n';
@@ -115,7 +116,7 @@ describe('idempotenceGate with real ansible-playbook --check --diff', () => {
   });
 
   test('no ansible-playbook on PATH is a clear error', async () => {
-    const bare = createProcessRunner({ PATH: path.join(tmp, 'empty-bin'), HOME: home }, () => {});
+    const bare = createProcessRunner({ PATH: path.join(tmp, 'empty-bin'), HOME: home }, () => {}, UNVETTED);
     await assert.rejects(
       idempotenceGate({ runner: bare, playbook: path.join(FIXTURES, 'idempotent.yml'), inventory }),
       { message: 'ansible-playbook not found: apt-get install ansible-core' },

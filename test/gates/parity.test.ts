@@ -61,7 +61,7 @@ describe('parity gate against a fresh lab-sim', () => {
   let sandbox: Sandbox;
   before(async () => {
     sim = await startTestSim();
-    sandbox = openSandbox(loadConfigFile(sim.files.config, env), env);
+    sandbox = await openSandbox(loadConfigFile(sim.files.config, env), env);
   });
   after(async () => {
     await sandbox.postgres()?.close();
@@ -171,7 +171,7 @@ describe('parity gate with a component down', () => {
   let sandbox: Sandbox;
   before(async () => {
     sim = await startTestSim({ seed: 11 });
-    sandbox = openSandbox(loadConfigFile(sim.files.config, env), env);
+    sandbox = await openSandbox(loadConfigFile(sim.files.config, env), env);
   });
   after(async () => {
     await sandbox.postgres()?.close();

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { createProcessRunner } from '../../engine/adapters/process.ts';
 import { isInsideZone, PlanFormatError, readPlan, tofuPlanGate } from '../../engine/gates/tofu-plan.ts';
+import { UNVETTED } from '../helpers/unvetted.ts';
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const ZONE = 'sandbox.arcodange.lab';
@@ -224,7 +225,7 @@ describe('readPlan', () => {
     const bin = fs.mkdtempSync(path.join(tmp, 'bin-'));
     const argsFile = path.join(bin, 'args');
     fs.writeFileSync(path.join(bin, 'tofu'), `#!/bin/sh\nprintf '%s\\n' "$PWD" "$@" > '${argsFile}'\n${body}\n`, { mode: 0o755 });
-    return { runner: createProcessRunner({ PATH: `${bin}:/usr/bin:/bin` }, () => {}), argsFile };
+    return { runner: createProcessRunner({ PATH: `${bin}:/usr/bin:/bin` }, () => {}, UNVETTED), argsFile };
   }
 
   it('parses a .json file (tofu show -json output)', async () => {
@@ -259,7 +260,7 @@ describe('readPlan', () => {
     const message = /sandbox\.tfplan is a binary plan and tofu is not installed .*run `tofu show -json sandbox\.tfplan > plan\.json` and pass plan\.json instead/;
     await assert.rejects(readPlan(binaryPlan), message);
     const empty = fs.mkdtempSync(path.join(tmp, 'empty-'));
-    await assert.rejects(readPlan(binaryPlan, createProcessRunner({ PATH: empty }, () => {})), message);
+    await assert.rejects(readPlan(binaryPlan, createProcessRunner({ PATH: empty }, () => {}, UNVETTED)), message);
   });
 
   it('a binary plan with tofu on the PATH: runs `tofu show -json FILE` in its directory', async () => {

@@ -14,7 +14,7 @@ after(() => sim.stop());
 
 it('child processes get a scrubbed environment with sandbox values only', async () => {
   const env = { HOME: process.env.HOME, PATH: process.env.PATH, AWS_SECRET_ACCESS_KEY: 'prod-secret', GITHUB_TOKEN: 'ghp_secret', LANG: 'C.UTF-8' };
-  const sandbox = openSandbox(loadConfigFile(sim.files.config, env), env);
+  const sandbox = await openSandbox(loadConfigFile(sim.files.config, env), env);
   const r = await sandbox.processes().run('env', []);
   const vars = Object.fromEntries(String(r.stdout).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   assert.equal(vars.AWS_SECRET_ACCESS_KEY, undefined);
@@ -30,7 +30,7 @@ it('child processes get a scrubbed environment with sandbox values only', async 
 
 it('a real third-party client (kubectl) works through that environment', async () => {
   const env = { HOME: process.env.HOME, PATH: process.env.PATH };
-  const sandbox = openSandbox(loadConfigFile(sim.files.config, env), env);
+  const sandbox = await openSandbox(loadConfigFile(sim.files.config, env), env);
   const r = await sandbox.processes().run('kubectl', ['get', 'nodes', '-o', 'name']);
   assert.equal(r.exitCode, 0, String(r.stderr));
   assert.deepEqual(String(r.stdout).trim().split('\n'), ['node/pi1', 'node/pi2', 'node/pi3']);

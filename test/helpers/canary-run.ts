@@ -12,13 +12,13 @@ import type { TestPostgres } from './postgres.ts';
  * The guarded sandbox on a manual-clock lab-sim whose PostgreSQL is the real server the test
  * started (password in a 0600 file), and the canary's waits advancing the sim's clock.
  */
-export function canaryOn(sim: LabSim, db: TestPostgres, login: { user: string; password: string } = db): { sandbox: Sandbox; deps: CanaryDeps } {
+export async function canaryOn(sim: LabSim, db: TestPostgres, login: { user: string; password: string } = db): Promise<{ sandbox: Sandbox; deps: CanaryDeps }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-canary-'));
   const passwordFile = path.join(work, 'pg-password');
   fs.writeFileSync(passwordFile, `${login.password}\n`, { mode: 0o600 });
   const env = { PATH: process.env.PATH ?? '', HOME: os.homedir() };
   const config = loadConfigFile(sim.files.config, env);
-  const sandbox = openSandbox({ ...config, sandbox: { ...config.sandbox, postgres: { host: db.host, port: db.port, user: login.user, database: 'postgres', passwordFile } } }, env);
+  const sandbox = await openSandbox({ ...config, sandbox: { ...config.sandbox, postgres: { host: db.host, port: db.port, user: login.user, database: 'postgres', passwordFile } } }, env);
   const deps: CanaryDeps = { kube: () => sandbox.kube(), vault: () => sandbox.vault(), postgres: () => sandbox.postgres(), gitea: () => sandbox.gitea(), now: () => sim.now(), sleep: (ms) => sim.advance(ms) };
   return { sandbox, deps };
 }

@@ -11,6 +11,7 @@ import type { RunbookRun } from '../../engine/runbook/runner.ts';
 import type { RunView } from '../../engine/runbook/run-view.ts';
 import { liveSources, T0 } from './raw-state.ts';
 import { waitFor } from './wait.ts';
+import { UNVETTED } from './unvetted.ts';
 
 /** A snapshot with every source live and nothing else but Vault's seal state: what `vault.*` probes read. */
 export function stubSnapshot(o: { sealed?: boolean } = {}): Snapshot {
@@ -39,16 +40,18 @@ const noSandbox = (what: string) => () => {
  * EngineDeps without a sandbox: real shell commands in their own process group, a snapshot the
  * test sets, and no Kubernetes/Vault/PostgreSQL.
  */
-export function stubEngine(o: { sealed?: boolean } = {}) {
+export function stubEngine(o: { sealed?: boolean; refuse?: (command: string) => { rule: string; reason: string } | undefined } = {}) {
   let snapshot = stubSnapshot(o);
   const redactor = new Redactor();
-  const runner = createProcessRunner({ PATH: process.env.PATH!, HOME: os.tmpdir() }, () => {});
+  const runner = createProcessRunner({ PATH: process.env.PATH!, HOME: os.tmpdir() }, () => {}, UNVETTED);
   const deps: EngineDeps = {
     kube: async () => noSandbox('kube')(),
     vault: () => undefined,
     postgres: () => undefined,
     postgresPassword: () => undefined,
     processes: () => runner,
+    vetCommand: async (command) => o.refuse?.(command),
+    childEnv: { home: 'private', pass: [] },
     recovery: {},
     snapshot: () => snapshot,
     redactor,

@@ -45,7 +45,7 @@ export async function seedErpWithBackup(db: TestPostgres, backups: string, o: { 
  * in a 0600 file under `work`), the engine's built-in pg_restore (lab-sim's own restore tool
  * removed from `sandbox.recovery`) and `backups` as the backup bucket.
  */
-export function engineOnRealPostgres(sim: LabSim, db: TestPostgres, work: string, backups: string): EngineHarness {
+export function engineOnRealPostgres(sim: LabSim, db: TestPostgres, work: string, backups: string): Promise<EngineHarness> {
   const passwordFile = path.join(work, 'pg-password');
   fs.writeFileSync(passwordFile, `${db.password}\n`, { mode: 0o600 });
   fs.chmodSync(passwordFile, 0o600);

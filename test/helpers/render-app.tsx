@@ -6,7 +6,7 @@ import type { AppModel } from '../../src/app/model.ts';
 import { createStore } from '../../src/app/store.ts';
 import { waitFor } from './wait.ts';
 
-export const identity = { name: 'lab-sim', context: 'lab-sim', server: 'http://127.0.0.1:1234', simulated: true };
+export const identity = { name: 'lab-sim', context: 'lab-sim', server: 'http://127.0.0.1:1234', simulated: true, childHome: 'private' as const };
 const fixedNow = () => new Date('2026-11-23T10:11:12');
 
 /** Renders the whole app as a user sees it; `type` presses keys and lets Ink render. */

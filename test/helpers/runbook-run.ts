@@ -21,10 +21,10 @@ export interface EngineHarness {
 }
 
 /** The runbook engine wired to a lab-sim through the guard, as the CLI wires it; `edit` adjusts the config. */
-export function engineOn(sim: LabSim, edit: (c: LabConfig) => LabConfig = (c) => c): EngineHarness {
+export async function engineOn(sim: LabSim, edit: (c: LabConfig) => LabConfig = (c) => c): Promise<EngineHarness> {
   const env = { PATH: process.env.PATH ?? '', HOME: os.homedir() };
   const config = edit(loadConfigFile(sim.files.config, env));
-  const sandbox = openSandbox(config, env);
+  const sandbox = await openSandbox(config, env);
   const health = startSandboxHealth(sandbox, (e) => {
     throw e;
   }, { pollMs: 100 });

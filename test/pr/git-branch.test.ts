@@ -6,9 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import { createProcessRunner } from '../../engine/adapters/process.ts';
 import { branchName, GitStepError, pushRunbookBranch } from '../../engine/pr/git-branch.ts';
 import { Redactor } from '../../engine/runbook/redact.ts';
+import { UNVETTED } from '../helpers/unvetted.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-tui-git-branch-'));
-const git = createProcessRunner({ PATH: process.env.PATH!, HOME: tmp }, () => {});
+const git = createProcessRunner({ PATH: process.env.PATH!, HOME: tmp }, () => {}, UNVETTED);
 const bare = path.join(tmp, 'runbooks.git');
 const clone = path.join(tmp, 'clone');
 const FILE = 'runbooks/database.md';

@@ -71,7 +71,7 @@ describe('lab-tui pr propose: an improvised step becomes a draft runbook PR', ()
     sim = await startTestSim({ seed: 51 });
     await sim.advance(60_000);
     await sim.fault('vault-seal');
-    h = engineOn(sim);
+    h = await engineOn(sim);
     await waitFor(() => h.health.snapshots.get().vault?.sealed === true, { what: 'Vault sealed on the dashboard' });
     const { run, file } = startRun({ runbook: loadRunbook(path.join(clone, 'CLUSTER_RECOVERY.md')), section: 'vault-unseal-vso-re-auth', dir: path.join(dir, 'evidence', 'runs'), sandbox: 'lab-sim', pollMs: 20 }, h.deps);
     await untilWithSimClock(run, sim, 'step 1 waits', () => run.view.get().phase.kind === 'operator');

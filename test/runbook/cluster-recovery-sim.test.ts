@@ -147,7 +147,7 @@ function section(id: string, o: { inject(sim: LabSim): Promise<void>; seen?(h: E
       sim = await startTestSim({ seed: SEED });
       await sim.advance(60_000);
       await o.inject(sim);
-      h = engineOn(sim);
+      h = await engineOn(sim);
       const seen = o.seen ?? (() => true);
       await waitFor(() => h!.health.snapshots.get().sources.every((s) => s.status !== 'connecting') && seen(h!), { what: `the dashboard sees the fault for ${id}`, timeoutMs: 10_000 });
     });

@@ -54,7 +54,7 @@ describe('runbook engine: Postgres restore against a real PostgreSQL', () => {
     await sql('postgres', 'DROP DATABASE erp WITH (FORCE)');
     assert.ok(!(await databases()).includes('erp'));
 
-    h = engineOnRealPostgres(sim, db, work, backups);
+    h = await engineOnRealPostgres(sim, db, work, backups);
     await waitFor(() => postgresLive() && snapshot().databases?.names.includes('postgres') && !snapshot().databases!.names.includes('erp'), { what: 'the dashboard sees the real PostgreSQL without erp', timeoutMs: 10_000 });
   });
 

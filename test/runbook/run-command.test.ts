@@ -8,8 +8,9 @@ import { createProcessRunner } from '../../engine/adapters/process.ts';
 import { REDACTED, Redactor } from '../../engine/runbook/redact.ts';
 import { runCommand, type CommandStream, type RunCommandOptions } from '../../engine/runbook/run-command.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { UNVETTED } from '../helpers/unvetted.ts';
 
-const runner = createProcessRunner({ PATH: process.env.PATH!, HOME: os.tmpdir() }, () => {});
+const runner = createProcessRunner({ PATH: process.env.PATH!, HOME: os.tmpdir() }, () => {}, UNVETTED);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-run-command-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 let n = 0;

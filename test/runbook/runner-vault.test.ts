@@ -19,7 +19,7 @@ describe('runbook engine against lab-sim: Vault unseal + VSO re-auth', () => {
     sim = await startTestSim({ seed: 21 });
     await sim.advance(60_000);
     await sim.fault('vault-seal');
-    h = engineOn(sim);
+    h = await engineOn(sim);
     await waitFor(() => h.health.snapshots.get().vault?.sealed === true, { what: 'the dashboard sees Vault sealed' });
   });
   after(async () => {

@@ -1,0 +1,40 @@
+// The prod stand-in's own process: an HTTP listener that answers like a perfect sandbox (it even
+// serves both markers) and a raw TCP listener, on 127.0.0.2, counting every connection. In its
+// own process so it accepts while the test's process waits on something else.
+import http from 'node:http';
+import net from 'node:net';
+
+const HOST = process.argv[2] ?? '127.0.0.2';
+const counts = { http: 0, tcp: 0, requests: [] };
+
+const web = http.createServer((req, res) => {
+  counts.requests.push(`${req.method} ${req.url}`);
+  res.setHeader('content-type', 'application/json');
+  if (req.url?.includes('/configmaps/')) {
+    res.end(JSON.stringify({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'lab-sandbox-identity', namespace: 'kube-system' }, data: { env: 'sandbox' } }));
+  } else if (req.url?.startsWith('/v1/')) {
+    res.end(JSON.stringify({ sealed: false, initialized: true, t: 1, n: 1, progress: 0, data: { data: { env: 'sandbox' } } }));
+  } else {
+    res.end(JSON.stringify({ kind: 'NodeList', apiVersion: 'v1', metadata: {}, items: [] }));
+  }
+});
+web.on('connection', () => counts.http++);
+const raw = net.createServer((socket) => {
+  counts.tcp++;
+  socket.on('error', () => {});
+  socket.end();
+});
+
+await new Promise((r) => web.listen(0, HOST, r));
+await new Promise((r) => raw.listen(0, HOST, r));
+process.on('message', (m) => {
+  if (m === 'counts') process.send({ type: 'counts', ...counts });
+  if (m === 'reset') {
+    counts.http = 0;
+    counts.tcp = 0;
+    counts.requests = [];
+    process.send({ type: 'reset' });
+  }
+});
+process.send({ type: 'ready', httpPort: web.address().port, tcpPort: raw.address().port });
+process.on('disconnect', () => process.exit(0));
