@@ -5,9 +5,13 @@ import http from 'node:http';
 import net from 'node:net';
 
 const HOST = process.argv[2] ?? '127.0.0.2';
+// Extra ports: the ports a sandbox listens on at 127.0.0.1, so a socket sent to prod's address instead would be counted.
+const ports = (arg) => (arg ? arg.split(',').filter(Boolean).map(Number) : []);
+const extraHttp = ports(process.argv[3]);
+const extraTcp = ports(process.argv[4]);
 const counts = { http: 0, tcp: 0, requests: [] };
 
-const web = http.createServer((req, res) => {
+const answer = (req, res) => {
   counts.requests.push(`${req.method} ${req.url}`);
   res.setHeader('content-type', 'application/json');
   if (req.url?.includes('/configmaps/')) {
@@ -17,16 +21,22 @@ const web = http.createServer((req, res) => {
   } else {
     res.end(JSON.stringify({ kind: 'NodeList', apiVersion: 'v1', metadata: {}, items: [] }));
   }
-});
-web.on('connection', () => counts.http++);
-const raw = net.createServer((socket) => {
-  counts.tcp++;
-  socket.on('error', () => {});
-  socket.end();
-});
+};
+const webServer = () => http.createServer(answer).on('connection', () => counts.http++);
+const rawServer = () =>
+  net.createServer((socket) => {
+    counts.tcp++;
+    socket.on('error', () => {});
+    socket.end();
+  });
+const listen = (server, port) => new Promise((r) => server.listen(port, HOST, r));
 
-await new Promise((r) => web.listen(0, HOST, r));
-await new Promise((r) => raw.listen(0, HOST, r));
+const web = webServer();
+const raw = rawServer();
+await listen(web, 0);
+await listen(raw, 0);
+for (const port of extraHttp) await listen(webServer(), port);
+for (const port of extraTcp) await listen(rawServer(), port);
 process.on('message', (m) => {
   if (m === 'counts') process.send({ type: 'counts', ...counts });
   if (m === 'reset') {

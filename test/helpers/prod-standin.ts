@@ -10,7 +10,8 @@ export interface ProdCounts {
 
 /**
  * Prod, stood in for on 127.0.0.2 by a process of its own (HTTP and raw TCP listeners) that
- * counts every connection: whatever lab-tui refuses must leave both counts at zero.
+ * counts every connection: whatever lab-tui refuses must leave both counts at zero. `httpPorts` and
+ * `tcpPorts` add listeners on given ports (those a sandbox uses on 127.0.0.1).
  */
 export interface ProdStandIn {
   host: string;
@@ -23,8 +24,10 @@ export interface ProdStandIn {
   close(): Promise<void>;
 }
 
-export async function startProdStandIn(host = '127.0.0.2'): Promise<ProdStandIn> {
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'prod-standin-server.mjs'), [host], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startProdStandIn(o: { host?: string; httpPorts?: number[]; tcpPorts?: number[] } = {}): Promise<ProdStandIn> {
+  const host = o.host ?? '127.0.0.2';
+  const args = [host, (o.httpPorts ?? []).join(','), (o.tcpPorts ?? []).join(',')];
+  const child: ChildProcess = fork(path.join(import.meta.dirname, 'prod-standin-server.mjs'), args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = <T>(type: string) => new Promise<T>((resolve, reject) => {
     const onMessage = (m: { type: string }) => {
       if (m.type !== type) return;
