@@ -12,7 +12,10 @@ import { Redactor } from '../engine/runbook/redact.ts';
 import { runCommand } from '../engine/runbook/run-command.ts';
 import { startRun } from '../engine/runbook/start-run.ts';
 import { summarize } from './stats.ts';
-import { UNVETTED } from '../test/helpers/unvetted.ts';
+import { manifestPath } from '../engine/common/package-root.ts';
+import { loadConfigFile } from '../src/config/load.ts';
+import { scanCommand, vetCommand, type CommandFinding } from '../src/guard/command-scan.ts';
+import { resolveProdIdentity } from '../src/guard/target-rules.ts';
 
 export const name = 'runbook';
 
@@ -22,23 +25,39 @@ const COMMAND = 'echo step';
 
 const snapshot: Snapshot = { schema: 'lab-tui/status@1', takenAt: new Date().toISOString(), sandbox: { name: 'bench', context: 'bench', server: 'http://127.0.0.1', simulated: true }, sources: [], nodes: [], components: [], volumes: [], apps: [], secrets: [], workloads: [], certificates: [], events: [] };
 
-function deps(): EngineDeps {
-  const runner = createProcessRunner({ PATH: process.env.PATH ?? '', HOME: os.tmpdir() }, () => {}, UNVETTED);
+/** The guard's command scan as the product runs it, against the example configuration's deny-list. */
+async function vetting() {
+  const env = { HOME: os.tmpdir(), PATH: process.env.PATH };
+  const prod = await resolveProdIdentity(loadConfigFile(manifestPath('config.example.yaml'), env), env);
+  const first = (findings: CommandFinding[]) => findings[0] && { rule: findings[0].rule, reason: findings[0].reason };
+  const refuse = (f: ReturnType<typeof first>) => {
+    if (f) throw new Error(`refused: ${f.rule}`);
+  };
+  return {
+    runner: { check: (c: string) => refuse(first(scanCommand(c, prod))), vet: async (c: string) => refuse(first(await vetCommand(c, prod))) },
+    step: async (c: string) => first(await vetCommand(c, prod)),
+  };
+}
+
+async function deps(): Promise<EngineDeps> {
+  const vet = await vetting();
+  const runner = createProcessRunner({ PATH: process.env.PATH ?? '', HOME: os.tmpdir() }, () => {}, vet.runner);
   const redactor = new Redactor();
   redactor.add('bench-secret-value');
   const unused = () => {
     throw new Error('not used by this benchmark');
   };
-  return { kube: unused, vault: () => undefined, postgres: () => undefined, postgresPassword: () => undefined, processes: () => runner, vetCommand: async () => undefined, childEnv: { home: 'private', pass: [] }, recovery: {}, snapshot: createStore(snapshot).get, redactor };
+  return { kube: unused, vault: () => undefined, postgres: () => undefined, postgresPassword: () => undefined, processes: () => runner, vetCommand: vet.step, childEnv: { home: 'private', pass: [] }, recovery: {}, snapshot: createStore(snapshot).get, redactor };
 }
 
 /**
  * The engine's cost per [AGENT] step beyond the command itself: a run of STEPS `echo` steps,
- * each step's wall time (journal records, fsyncs, output batching, view updates included)
+ * each step's wall time (journal records, fsyncs, output batching, view updates, the guard's
+ * command scan included)
  * minus the same command run bare through the same process runner.
  */
 export async function run() {
-  const d = deps();
+  const d = await deps();
   const bare: number[] = [];
   for (let i = 0; i < STEPS; i++) {
     const t = performance.now();

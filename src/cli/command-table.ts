@@ -16,7 +16,7 @@ export const COMMANDS: Command[] = [
     load: async () => (await import('./cmd-run.ts')).runRun,
   },
   { path: ['resume'], usage: 'resume [RUN_ID | JOURNAL]', summary: 'continue an interrupted run where it stopped (default: the newest interrupted run)', options: {}, load: async () => (await import('./cmd-run.ts')).runResume },
-  { path: ['runbook', 'check'], usage: 'runbook check FILE... [--json]', summary: 'parse runbooks and report every problem with its file and line', options: json, load: async () => (await import('./cmd-run.ts')).runRunbookCheck },
+  { path: ['runbook', 'check'], usage: 'runbook check FILE... [--json]', summary: 'parse runbooks; report every problem, and every command that names prod, with its file and line', options: json, load: async () => (await import('./cmd-run.ts')).runRunbookCheck },
   { path: ['drill', 'list'], usage: 'drill list [--json]', summary: 'the chaos drills: change-class, fault, runbook section, time limit', options: json, load: async () => (await import('./cmd-drill.ts')).runDrillList },
   {
     path: ['drill', 'run'],
