@@ -21,7 +21,8 @@ export interface ForgeClientOptions {
   owner: string;
   repo: string;
   token: string;
-  fetch?: typeof fetch;
+  /** The guard's fetch, whose sockets it judges when they connect: there is no unguarded default. */
+  fetch: typeof fetch;
   /** Extra attempts after a 5xx answer or a network error. Default 2 (three tries in all). */
   retries?: number;
   /** Waits between attempts (200 ms, 400 ms, …); tests inject one that does not wait. */
@@ -139,7 +140,7 @@ interface Client {
 
 function client(forge: string, baseUrl: string, o: ForgeClientOptions, headers: Record<string, string>): Client {
   const base = baseUrl.replace(/\/+$/, '');
-  const doFetch = o.fetch ?? fetch;
+  const doFetch = o.fetch;
   const sleep = o.sleep ?? wait;
   const retries = Math.max(0, o.retries ?? 2);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;

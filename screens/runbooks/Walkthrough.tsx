@@ -95,9 +95,14 @@ export const Walkthrough = memo(function Walkthrough({ run, drill, section, snap
   const stepSlots = Math.max(1, topHeight - Math.min(improvised.length, 3));
   const firstStep = Math.min(Math.max(0, run.current - stepSlots + 2), Math.max(0, stepRows.length - stepSlots));
   const phase = phaseLine(run, now);
+  // Why a step is blocked or failed (a refusal names its rule and runbook line) wraps rather than being cut.
+  const stuck = run.phase.kind === 'blocked' || run.phase.kind === 'failed';
+  const phaseRows = stuck ? wrap(phase.text, detailWidth, 3) : [fit(phase.text, detailWidth)];
+  // The blocked phase already says what the step's last detail says.
+  const last = view?.detail && run.phase.kind !== 'blocked' ? fit(`last: ${view.detail}`, detailWidth) : undefined;
   const title = step ? wrap(`[${step.kind}] ${step.number}. ${step.title}`, detailWidth, 3) : [];
   // Every pane is cut to its height here: Ink does not clip (see App.tsx).
-  const detail = step ? stepLines(step, detailWidth, topHeight - title.length - (view?.detail ? 1 : 0) - 1) : [];
+  const detail = step ? stepLines(step, detailWidth, topHeight - title.length - (last ? 1 : 0) - phaseRows.length) : [];
   const output = run.output.slice(-(outputHeight - 1));
   const health = snapshot
     ? [
@@ -143,8 +148,12 @@ export const Walkthrough = memo(function Walkthrough({ run, drill, section, snap
               {l.text}
             </Text>
           ))}
-          {view?.detail ? <Text color={view.status === 'failed' || view.status === 'aborted' ? 'red' : undefined}>{fit(`last: ${view.detail}`, detailWidth)}</Text> : null}
-          <Text color={phase.color}>{fit(phase.text, detailWidth)}</Text>
+          {last ? <Text color={view?.status === 'failed' || view?.status === 'aborted' ? 'red' : undefined}>{last}</Text> : null}
+          {phaseRows.map((l, i) => (
+            <Text key={`p${i}`} color={phase.color}>
+              {l}
+            </Text>
+          ))}
         </Box>
         <Box flexDirection="column" width={side} marginLeft={1}>
           <Text bold>{fit('Health', side)}</Text>

@@ -24,6 +24,17 @@ it('only engine/adapters constructs clients for real systems', () => {
   assert.deepEqual(offenders, []);
 });
 
+it('only engine/adapters opens sockets: every one goes through the guard\'s socket policy', () => {
+  const clients = /^(pg|undici|axios|node-fetch|node:https?|node:tls|node:dgram)$/;
+  const offenders = ALL.filter((f) => !f.startsWith('engine/adapters/') && !f.startsWith('engine/sim/')).flatMap((f) => {
+    const text = fs.readFileSync(f, 'utf8').split('\n').filter((l) => !/^\s*(\/\/|\*|\/\*)/.test(l)).join('\n');
+    const imports = valueImports(f).filter((i) => clients.test(i.from)).map((i) => `${f} imports ${i.from}`);
+    const calls = [...text.matchAll(/(?<![.\w])fetch\(|\b(?:net|tls)\.(?:connect|createConnection)\(/g)].map((m) => `${f} calls ${m[0]}`);
+    return [...imports, ...calls];
+  });
+  assert.deepEqual(offenders, []);
+});
+
 it('only the guard obtains adapters', () => {
   const offenders = ALL.filter((f) => !f.startsWith('src/guard/') && !f.startsWith('engine/adapters/')).flatMap((f) =>
     valueImports(f)

@@ -74,7 +74,7 @@ const pr = { title: 'runbook: 2 change(s) from drill db-drop-restore on 2024-05-
 
 describe('giteaForge', () => {
   const PULLS = '/api/v1/repos/lab/runbooks/pulls';
-  const forge = (): Forge => giteaForge({ baseUrl: `${baseUrl}/`, owner: 'lab', repo: 'runbooks', token: TOKEN, sleep });
+  const forge = (): Forge => giteaForge({ baseUrl: `${baseUrl}/`, owner: 'lab', repo: 'runbooks', token: TOKEN, sleep, fetch });
   const giteaPr = (n: number, ref: string) => ({ number: n, html_url: `http://gitea.lab/lab/runbooks/pulls/${n}`, head: { ref, repo: { owner: { login: 'lab' } } } });
   const assertHeaders = (s: Seen, withBody: boolean) => {
     assert.equal(s.headers.authorization, `token ${TOKEN}`);
@@ -169,7 +169,7 @@ describe('giteaForge', () => {
 
 describe('githubForge', () => {
   const PULLS = '/repos/lab/runbooks/pulls';
-  const forge = (o: { retries?: number } = {}): Forge => githubForge({ apiUrl: baseUrl, owner: 'lab', repo: 'runbooks', token: TOKEN, sleep, ...o });
+  const forge = (o: { retries?: number } = {}): Forge => githubForge({ apiUrl: baseUrl, owner: 'lab', repo: 'runbooks', token: TOKEN, sleep, fetch, ...o });
   const ghPr = (n: number) => ({ number: n, html_url: `https://github.com/lab/runbooks/pull/${n}`, draft: true });
   const assertHeaders = (s: Seen, withBody: boolean) => {
     assert.equal(s.headers.authorization, `Bearer ${TOKEN}`);
@@ -253,7 +253,7 @@ describe('network errors', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     sleeps.length = 0;
-    const forge = giteaForge({ baseUrl: `http://127.0.0.1:${port}`, owner: 'lab', repo: 'runbooks', token: TOKEN, sleep });
+    const forge = giteaForge({ baseUrl: `http://127.0.0.1:${port}`, owner: 'lab', repo: 'runbooks', token: TOKEN, sleep, fetch });
     await rejectsWithout(forge.findPr('x'), /^Gitea: GET \/api\/v1\/repos\/lab\/runbooks\/pulls failed: fetch failed \(.*ECONNREFUSED.*\) \(gave up after 3 tries\)$/);
     assert.deepEqual(sleeps, [200, 400]);
   });
@@ -267,7 +267,7 @@ describe('network errors', () => {
 
   test('the guard re-check runs before every request', async () => {
     let checks = 0;
-    const refused = githubForge({ owner: 'lab', repo: 'runbooks', token: TOKEN, sleep, recheck: () => {
+    const refused = githubForge({ owner: 'lab', repo: 'runbooks', token: TOKEN, sleep, fetch, recheck: () => {
       checks++;
       throw new Error('refused: the target changed');
     } });

@@ -54,7 +54,7 @@ export function walkthroughBindings(phase: Phase, canAssist: boolean, canPropose
     case 'verifying':
       return [b(['x', 'ctrl+c'], 'x', 'abort the running step (kills its whole process group)', 'abort', 'abort', true), IMPROVISE];
     case 'blocked':
-      return [b(['r'], 'r', 'check the preconditions again', 'retry', 'retry'), b(['s'], 's', 'skip the step (with a reason)', 'skip', 'skip'), b(['f'], 'f', 'mark the step failed (with a note)', 'fail', 'failed'), IMPROVISE];
+      return [b(['r'], 'r', 'check again (re-reads the runbook: fix the step, then retry)', 'retry', 'retry'), b(['s'], 's', 'skip the step (with a reason)', 'skip', 'skip'), b(['f'], 'f', 'mark the step failed (with a note)', 'fail', 'failed'), IMPROVISE];
     case 'failed':
       return [b(['r'], 'r', 'run the step again', 'retry', 'retry'), b(['enter'], 'enter', 'go on to the next step (this one stays failed)', 'continue', 'continue'), IMPROVISE];
     case 'finished':
