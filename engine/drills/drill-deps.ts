@@ -1,13 +1,15 @@
 import type { EngineDeps } from '../runbook/engine-deps.ts';
 import type { GateResult } from '../gates/gate-result.ts';
+import type { DrillFault } from './drill-types.ts';
+import type { CleanupKind } from './inject-fault.ts';
 
 /** What a drill needs besides the runbook engine, handed over by the isolation guard. */
 export interface DrillDeps {
   engine: EngineDeps;
   /** Injects the fault through a guarded adapter; returns how (for the evidence). */
-  inject(kind: string, target?: string): Promise<string>;
+  inject(kind: DrillFault, target?: string): Promise<string>;
   /** Undoes a fault (power a node back on...); idempotent. */
-  cleanup(kind: string, target?: string): Promise<string>;
+  cleanup(kind: CleanupKind, target?: string): Promise<string>;
   /** Versions of the sandbox's parts now (the parity snapshot recorded with the evidence). */
   versions(): Record<string, string>;
   /** The parity gate: a drill on a sandbox that drifted from prod proves nothing about prod. */

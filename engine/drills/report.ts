@@ -1,4 +1,6 @@
 import type { DrillRecord } from './drill-record.ts';
+import { timelineGantt } from './timeline-gantt.ts';
+import type { Timeline } from './timeline.ts';
 
 export type ReportLang = 'en' | 'fr';
 
@@ -29,6 +31,9 @@ const TEXT = {
     none: 'No drill run in this scope.',
     colon: ':',
     classes: (list: string) => `Change-classes rehearsed (passed): ${list || 'none'}.`,
+    ttrTrend: '## Time to recover, run by run',
+    ttrHead: '| Drill | Run | Started (UTC) | Outcome | Time to recover | vs previous |',
+    gantt: { faultSection: 'Fault and detection', stepsSection: 'Runbook steps', endSection: 'Acceptance and cleanup', fault: 'Fault', detection: 'Detection', improvised: 'Improvised', acceptance: 'Acceptance met', cleanup: 'Cleanup', cleanupFailed: 'Cleanup failed' },
   },
   fr: {
     title: (scope: string) => `# Compte rendu de game-day : ${scope}`,
@@ -57,6 +62,9 @@ const TEXT = {
     // French typography: a space before the colon.
     colon: ' :',
     classes: (list: string) => `Classes de changement répétées (réussies) : ${list || 'aucune'}.`,
+    ttrTrend: '## Temps de rétablissement, exécution par exécution',
+    ttrHead: '| Exercice | Exécution | Début (UTC) | Résultat | Temps de rétablissement | Écart avec la précédente |',
+    gantt: { faultSection: 'Panne et détection', stepsSection: 'Étapes du runbook', endSection: 'Acceptation et nettoyage', fault: 'Panne', detection: 'Détection', improvised: 'Improvisé', acceptance: 'Acceptation atteinte', cleanup: 'Nettoyage', cleanupFailed: 'Nettoyage en échec' },
   },
 } as const;
 
@@ -76,12 +84,34 @@ export function trend(runs: DrillRecord[]): string {
   return values.map((v) => (v === undefined ? '·' : BARS[Math.min(BARS.length - 1, Math.floor((v / max) * (BARS.length - 1)))])).join('');
 }
 
+/** `+12s` / `-2m06s` against the previous run that recovered, `–` when there is none to compare. */
+function delta(ms: number | undefined, previous: number | undefined): string {
+  if (ms === undefined || previous === undefined) return '–';
+  return `${ms >= previous ? '+' : '-'}${duration(Math.abs(ms - previous))}`;
+}
+
+/** One row per run, grouped by drill, oldest first: the trend the summary's sparkline draws, in numbers. */
+function ttrRows(runs: DrillRecord[], ids: string[], t: (typeof TEXT)[ReportLang]): string[] {
+  return ids.flatMap((id) => {
+    let previous: number | undefined;
+    return runs
+      .filter((r) => r.drill === id)
+      .map((r) => {
+        const total = r.timeToRecover?.totalMs;
+        const row = `| ${id} | ${r.runId} | ${r.startedAt.slice(0, 16).replace('T', ' ')} | ${t.outcomes[r.outcome]} | ${duration(total)} | ${delta(total, previous)} |`;
+        previous = total ?? previous;
+        return row;
+      });
+  });
+}
+
 /**
  * The game-day report in Markdown: summary per drill, each run with its outcome, time to recover
  * and split, failed/skipped/improvised steps, and the runbook changes those call for. The French
- * version is the dated shareout the lab publishes. Pure: golden-tested.
+ * version is the dated shareout the lab publishes. `timelines` (by run id, from the runs' journals)
+ * add each run's Mermaid gantt. Pure: golden-tested.
  */
-export function renderReport(records: DrillRecord[], o: { lang: ReportLang; scope: string; generatedAt: string }): string {
+export function renderReport(records: DrillRecord[], o: { lang: ReportLang; scope: string; generatedAt: string; timelines?: ReadonlyMap<string, Timeline> }): string {
   const t = TEXT[o.lang];
   const runs = [...records].sort((a, b) => (a.startedAt < b.startedAt ? -1 : 1));
   const out = [t.title(o.scope), '', t.generated(o.generatedAt, runs.length), ''];
@@ -94,6 +124,7 @@ export function renderReport(records: DrillRecord[], o: { lang: ReportLang; scop
     const last = mine.at(-1)!;
     out.push(`| ${id} | ${last.changeClass} | ${mine.length} | ${t.outcomes[last.outcome]} | ${duration(last.timeToRecover?.totalMs)} | \`${trend(mine)}\` |`);
   }
+  out.push('', t.ttrTrend, '', t.ttrHead, '|---|---|---|---|---|---|', ...ttrRows(runs, ids, t));
   out.push('', t.perDrill, '');
   for (const r of runs) {
     const ttr = r.timeToRecover;
@@ -106,6 +137,8 @@ export function renderReport(records: DrillRecord[], o: { lang: ReportLang; scop
     if (r.skippedSteps.length) out.push(`- ${t.skipped}${t.colon} ${r.skippedSteps.join(', ')}`);
     for (const i of r.improvised) out.push(`- ${t.improvised}${t.colon} ${i}`);
     out.push('');
+    const timeline = o.timelines?.get(r.runId);
+    if (timeline) out.push(...timelineGantt(timeline, t.gantt), '');
   }
   const pending = runs.flatMap((r) => [...r.failedSteps.map((s) => t.pendingItem(r, t.stepFailed(s))), ...r.improvised.map((i) => t.pendingItem(r, t.improvisedStep(i)))]);
   out.push(t.pending, '', ...(pending.length ? pending : [t.pendingNone]), '');

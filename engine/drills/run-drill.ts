@@ -8,6 +8,7 @@ import { findSection, openRun } from '../runbook/start-run.ts';
 import type { ProbeSpec, Runbook, Section } from '../runbook/types.ts';
 import type { DrillDeps } from './drill-deps.ts';
 import type { Drill } from './drill-types.ts';
+import { healthTransitions } from './health-transitions.ts';
 import { timeToRecover } from './time-to-recover.ts';
 import { duration } from './report.ts';
 
@@ -138,6 +139,13 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   const journal: Journal = opened.journal;
   journal.append({ type: 'drill-started', drill: drill.id, title: drill.title, changeClass: drill.changeClass, ...(o.change ? { change: o.change } : {}), ...(o.gameday ? { gameday: o.gameday } : {}), ...(parity && !parity.ok ? { parityOverride: parity.summary } : {}), autopilot: o.autopilot, timeLimitMs: drill.timeLimitMs, versions: deps.versions() });
   journal.append({ type: 'steady-state', when: 'before', ok: true, probes: before });
+  // The baseline is health just before the fault, so what the fault itself breaks is a transition.
+  let health = deps.engine.snapshot();
+  const recordHealth = () => {
+    const now = deps.engine.snapshot();
+    for (const t of healthTransitions(health, now)) journal.append({ type: 'health-transition', ...t });
+    health = now;
+  };
   const detail = await deps.inject(drill.fault.kind, drill.fault.target);
   const fault = journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail });
   const view = createStore<DrillView>({ drill, phase: 'recovering', faultAt: fault.at, acceptance: [], file: opened.file });
@@ -145,6 +153,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   // such as "Vault is sealed" would otherwise be judged on data from before the fault.
   const detectBy = Date.now() + DETECT_WAIT_MS;
   while (Date.now() < detectBy) {
+    recordHealth();
     const results = await check(drill.acceptance, ctx);
     const failing = results.find((r) => !r.ok);
     if (failing) {
@@ -165,6 +174,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
 
   const monitor = (async () => {
     for (;;) {
+      recordHealth();
       const results = await check(drill.acceptance, ctx);
       const v = view.get();
       const allOk = results.every((r) => r.ok);
@@ -204,6 +214,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
         : outcome === 'passed'
           ? 'acceptance met by following the runbook'
           : `acceptance met, but the runbook is not current: ${[...failedSteps.map((s) => `${s} failed`), ...improvised.map((t) => `improvised "${t}"`)].join('; ')}`;
+    recordHealth();
     const ttr = timeToRecover(records);
     journal.append({ type: 'drill-finished', outcome, reason, ...(ttr ? { timeToRecover: ttr } : {}), failedSteps, skippedSteps, improvised });
     // Cleanup on every path: a failed or aborted drill must not leave the sandbox broken.

@@ -33,6 +33,15 @@ export interface NodeRow {
 
 export type ComponentId = 'longhorn' | 'vault' | 'vso' | 'argocd' | 'postgres' | 'gitea' | 'stepca' | 'workloads';
 
+/** The source each component's health is read from: when it is stale, so is the component's row. */
+export const COMPONENT_SOURCE: Record<ComponentId, SourceId> = { longhorn: 'kubernetes', vault: 'vault', vso: 'kubernetes', argocd: 'kubernetes', postgres: 'postgres', gitea: 'gitea', stepca: 'stepca', workloads: 'kubernetes' };
+
+/** Whether what a component row says is old news: its source is not live now. */
+export function componentStale(s: { sources: { id: SourceId; status: string }[] }, id: ComponentId): boolean {
+  const status = s.sources.find((x) => x.id === COMPONENT_SOURCE[id])?.status;
+  return status === 'stale' || status === 'down';
+}
+
 export interface ComponentRow {
   id: ComponentId;
   status: Health;

@@ -42,6 +42,8 @@ export type JournalRecord =
   | (Base & { type: 'fault-injected'; kind: string; target?: string; detail: string })
   /** The first acceptance probe seen failing after the fault: detection time. */
   | (Base & { type: 'symptom-detected'; probe: string; detail: string })
+  /** An operator-watched fact changed while the drill ran (`subject`: `node/pi2`, `vault`, `volume/…`, `app/…`, `source/…`). */
+  | (Base & { type: 'health-transition'; subject: string; from: string; to: string })
   /** Every acceptance probe holds: the clock stops. */
   | (Base & { type: 'acceptance-met'; probes: ProbeOutcome[] })
   | (Base & { type: 'cleanup'; kind: string; target?: string; ok: boolean; detail: string })

@@ -101,6 +101,7 @@ export function applyRecord(view: RunView | undefined, r: JournalRecord): RunVie
     case 'steady-state':
     case 'fault-injected':
     case 'symptom-detected':
+    case 'health-transition':
     case 'acceptance-met':
     case 'cleanup':
     case 'drill-finished':

@@ -1,10 +1,11 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import type { Snapshot, SourceId } from '../../engine/health/types.ts';
-import { focusedList, selectedIndex, type DashboardState, type VisibleRows } from '../../src/app/dashboard/dashboard-state.ts';
-import { clock } from '../../src/app/dashboard/format.ts';
-import { LISTS, VIEW_LISTS, type ListId } from '../../src/app/dashboard/views.ts';
-import { Table } from '../Table.tsx';
+import { selectedIndex } from '../list/list-model.ts';
+import { Table } from '../list/Table.tsx';
+import { clock } from '../shell/format.ts';
+import { focusedList, listOf, type DashboardState, type VisibleRows } from './state.ts';
+import { LISTS, VIEW_LISTS, type ListId } from './views.ts';
 
 const LIST_SOURCE: Partial<Record<ListId, SourceId>> = { nodes: 'kubernetes', volumes: 'kubernetes', volume: 'kubernetes', apps: 'kubernetes', workloads: 'kubernetes', vault: 'kubernetes', databases: 'postgres', certificates: 'stepca' };
 
@@ -67,12 +68,11 @@ export const DashboardScreen = React.memo(function DashboardScreen({ snapshot, s
             title={def.title}
             columns={def.columns}
             rows={rows}
-            selected={selectedIndex(state, id, rows.length)}
+            selected={selectedIndex(listOf(state, id), rows.map((r) => r.id))}
             focused={id === focus}
             height={hs[i]!}
             width={width}
-            filter={state.filters[id]}
-            filtering={state.filtering === id}
+            filter={listOf(state, id).filter}
             stale={source?.status === 'stale' ? clock(source.since) : undefined}
           />
         );

@@ -1,41 +1,55 @@
 import { Box, Text } from 'ink';
 import React from 'react';
+import { CHANGE_CLASSES } from '../../engine/drills/drill-types.ts';
 import { cycleStart } from '../../engine/drills/promotion-gate.ts';
 import { trend } from '../../engine/drills/report.ts';
-import { CHANGE_CLASSES } from '../../engine/drills/drill-types.ts';
-import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
-import { elapsed, fit } from '../../src/app/runbooks/text-layout.ts';
+import type { DeskState } from '../../engine/cockpit/types.ts';
+import { selectedIndex } from '../list/list-model.ts';
+import { elapsed, fit } from '../shell/text-layout.ts';
+import type { UiState } from '../ui-state.ts';
+import { evidenceRows, evidenceRuns } from './keys.ts';
+import { TimelineView } from './TimelineView.tsx';
 
-/** Per drill: last run, outcome, time-to-recover trend; and which change-classes this cycle rehearsed. */
-export function EvidenceScreen({ desk, now, width, height }: { desk: DeskState; now: Date; width: number; height: number }) {
+const OUTCOME_COLOR = { passed: 'green', 'passed-with-improvisation': 'yellow', failed: 'red', running: 'cyan' } as const;
+
+/** Per drill its runs, newest first, with the trend; which change-classes this cycle rehearsed. Enter opens a run's timeline. */
+export function EvidenceScreen({ desk, ui, now, width, height }: { desk: DeskState; ui: UiState['evidence']; now: Date; width: number; height: number }) {
+  if (ui.open) return <TimelineView timeline={desk.timeline?.run === ui.open ? desk.timeline.timeline : undefined} file={ui.open} scroll={ui.scroll} width={width} height={height} />;
   const since = cycleStart(now).getTime();
   const inCycle = desk.evidence.filter((r) => Date.parse(r.startedAt) >= since);
   const classes = CHANGE_CLASSES.map((c) => {
     const runs = inCycle.filter((r) => r.changeClass === c);
-    const mark = runs.some((r) => r.outcome === 'passed') ? '✓' : runs.length ? '✗' : '·';
-    return `${c} ${mark}`;
+    return `${c} ${runs.some((r) => r.outcome === 'passed') ? '✓' : runs.length ? '✗' : '·'}`;
   });
-  const ids = [...new Set([...desk.drills.map((d) => d.id), ...desk.evidence.map((r) => r.drill)])];
   const line = (cells: string[]) => fit([fit(cells[0]!, 18), fit(cells[1]!, 17), fit(cells[2]!, 26), fit(cells[3]!, 9), cells[4]!].join('  '), width);
+  const all = evidenceRuns(desk);
+  const rows = evidenceRows(desk, ui.list.filter);
+  const selected = selectedIndex(ui.list, rows.map((r) => r.journal));
+  const room = Math.max(1, height - 3 - desk.unreadable.length - (desk.error ? 1 : 0) - (desk.report ? 1 : 0));
+  const start = Math.min(Math.max(0, selected - room + 1), Math.max(0, rows.length - room));
+  const never = desk.drills.filter((d) => !desk.evidence.some((r) => r.drill === d.id)).map((d) => d.id);
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold>{fit(` Evidence: ${desk.evidence.length} drill run(s); this cycle (since ${new Date(since).toISOString().slice(0, 10)}): ${classes.join('  ')}`, width)}</Text>
-      <Text dimColor>{line(['DRILL', 'LAST RUN', 'OUTCOME', 'TTR', 'TREND (oldest → newest)'])}</Text>
-      {ids.slice(0, Math.max(1, height - 3 - desk.unreadable.length)).map((id) => {
-        const runs = desk.evidence.filter((r) => r.drill === id);
-        const last = runs[0];
-        const runsTrend = trend(runs.slice(0, 12).reverse());
+      <Text dimColor>{line(['DRILL', 'STARTED', 'OUTCOME', 'TTR', `TREND · PR${ui.list.filter ? `   /${ui.list.filter}` : ''}`])}</Text>
+      {rows.length === 0 ? <Text dimColor>{fit(ui.list.filter ? '  (nothing matches the filter)' : '  no drill run yet: run one from the Drills screen (3)', width)}</Text> : null}
+      {rows.slice(start, start + room).map((r, i) => {
+        const newest = all.find((x) => x.drill === r.drill) === r;
+        const runsTrend = newest ? trend(desk.evidence.filter((x) => x.drill === r.drill).slice(0, 12).reverse()) : '';
         return (
-          <Text key={id} color={last?.outcome === 'failed' ? 'red' : last?.outcome === 'passed-with-improvisation' ? 'yellow' : last?.outcome === 'passed' ? 'green' : undefined}>
-            {line([id, last ? last.startedAt.slice(0, 16).replace('T', ' ') : 'never', last?.outcome ?? '', last?.timeToRecover ? elapsed(last.timeToRecover.totalMs) : '', `${runsTrend}${last?.pr ? `  PR ${last.pr}` : ''}`])}
+          <Text key={r.journal} inverse={start + i === selected} color={OUTCOME_COLOR[r.outcome]}>
+            {line([newest ? r.drill : '', r.startedAt.slice(0, 16).replace('T', ' '), r.outcome, r.timeToRecover ? elapsed(r.timeToRecover.totalMs) : '', `${runsTrend}${r.pr ? `  PR ${r.pr}` : ''}`])}
           </Text>
         );
       })}
+      {never.length && rows.length < room ? <Text dimColor>{fit(`  never run: ${never.join(', ')}`, width)}</Text> : null}
+      {desk.report ? <Text color="green">{fit(`report written: ${desk.report.file}`, width)}</Text> : null}
       {desk.unreadable.map((u) => (
         <Text key={u.file + u.problem} color="red">
           {fit(`unreadable: ${u.file}: ${u.problem}`, width)}
         </Text>
       ))}
+      {desk.error ? <Text color="red">{fit(desk.error, width)}</Text> : null}
     </Box>
   );
 }

@@ -1,16 +1,20 @@
 import { Box, Text } from 'ink';
 import React from 'react';
 import { GATE_NAMES } from '../../engine/gates/gate-result.ts';
-import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
-import { gateDetails, gateRow } from '../../src/app/gates/gate-details.ts';
-import { fit } from '../../src/app/runbooks/text-layout.ts';
+import type { DeskState } from '../../engine/cockpit/types.ts';
+import { selectedIndex } from '../list/list-model.ts';
+import { fit } from '../shell/text-layout.ts';
+import type { UiState } from '../ui-state.ts';
+import { gateDetails, gateRow } from './gate-details.ts';
 
 const WIDTHS = [12, 10, 16];
 /** Title, column header, the gates, the rule above the details. */
 const FIXED_LINES = 3 + GATE_NAMES.length;
 
 /** The last result of each fidelity gate, when it was taken, and below the selected gate every check. */
-export function GatesScreen({ desk, selected, scroll, width, height }: { desk: DeskState; selected: number; scroll: number; width: number; height: number }) {
+export function GatesScreen({ desk, ui, width, height }: { desk: DeskState; ui: UiState['gates']; width: number; height: number }) {
+  const selected = selectedIndex(ui.list, GATE_NAMES);
+  const scroll = ui.scroll;
   const line = (cells: string[]) => fit(` ${cells.map((c, i) => (i < WIDTHS.length ? fit(c, WIDTHS[i]!) : c)).join('  ')}`, width);
   const gate = GATE_NAMES[selected]!;
   const details = gateDetails(desk, gate);

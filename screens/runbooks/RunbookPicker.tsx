@@ -1,10 +1,12 @@
 import { Box, Text } from 'ink';
 import React from 'react';
-import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
-import { fit } from '../../src/app/runbooks/text-layout.ts';
+import type { DeskState } from '../../engine/cockpit/types.ts';
+import { selectedIndex, type ListState } from '../list/list-model.ts';
+import { fit } from '../shell/text-layout.ts';
 
 /** The procedures of every runbook, with their size and last rehearsal; enter starts one. */
-export function RunbookPicker({ desk, selected, width, height }: { desk: DeskState; selected: number; width: number; height: number }) {
+export function RunbookPicker({ desk, list, width, height }: { desk: DeskState; list: ListState; width: number; height: number }) {
+  const selected = selectedIndex(list, desk.sections.map((s) => `${s.file}#${s.section}`));
   const rows = desk.sections.map((s) => [s.runbook, s.title, `${s.steps} (${s.agentSteps} agent)`, s.lastRun ? `${s.lastRun.at.slice(0, 16).replace('T', ' ')} ${s.lastRun.status}` : 'never']);
   const header = ['RUNBOOK', 'PROCEDURE', 'STEPS', 'LAST REHEARSAL'];
   const widths = [Math.min(24, Math.max(7, ...rows.map((r) => r[0]!.length))), Math.min(40, Math.max(9, ...rows.map((r) => r[1]!.length))), 12];

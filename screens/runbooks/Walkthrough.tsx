@@ -1,10 +1,12 @@
 import { Box, Text } from 'ink';
 import React, { memo } from 'react';
-import type { Snapshot } from '../../engine/health/types.ts';
+import { componentStale, type Snapshot } from '../../engine/health/types.ts';
 import type { DrillView } from '../../engine/drills/run-drill.ts';
 import type { RunView, StepView } from '../../engine/runbook/run-view.ts';
 import type { ProbeSpec, Section, Step } from '../../engine/runbook/types.ts';
-import { elapsed, fit, wrap } from '../../src/app/runbooks/text-layout.ts';
+import type { Binding } from '../keys/binding.ts';
+import { elapsed, fit, wrap } from '../shell/text-layout.ts';
+import { phaseKeys } from './walkthrough-keys.ts';
 
 const ICON: Record<StepView['status'], string> = { pending: '·', running: '▶', verifying: '▶', done: '✓', failed: '✗', skipped: '↷', aborted: '■' };
 const COLOR: Partial<Record<StepView['status'], string>> = { running: 'cyan', verifying: 'cyan', done: 'green', failed: 'red', aborted: 'red', skipped: 'yellow' };
@@ -31,25 +33,25 @@ function checkLines(step: Step): { text: string; color?: string }[] {
   return out;
 }
 
-function phaseLine(run: RunView, now: Date): { text: string; color: string } {
+function phaseLine(run: RunView, now: Date, keys: string): { text: string; color: string } {
   const step = run.steps[run.current];
   const since = step?.startedAt ? elapsed(now.getTime() - Date.parse(step.startedAt)) : '';
   const spin = SPINNER[Math.floor(now.getTime() / 1000) % SPINNER.length];
   switch (run.phase.kind) {
     case 'operator':
-      return { text: `waiting for you ${since}: do it, then enter (f failed, s skip)`, color: 'yellow' };
+      return { text: `waiting for you ${since}: do it, then enter  ${keys}`, color: 'yellow' };
     case 'confirm':
-      return { text: 'paranoid: enter runs this step, s skips it', color: 'yellow' };
+      return { text: `paranoid: confirm this [AGENT] step  ${keys}`, color: 'yellow' };
     case 'running':
-      return { text: `${spin} running ${since}  (x aborts)`, color: 'cyan' };
+      return { text: `${spin} running ${since}  ${keys}`, color: 'cyan' };
     case 'verifying':
-      return { text: `${spin} verifying ${run.phase.probe} ${since}: ${run.notice ?? ''}`, color: 'cyan' };
+      return { text: `${spin} verifying ${run.phase.probe} ${since}: ${run.notice ?? ''}  ${keys}`, color: 'cyan' };
     case 'blocked':
-      return { text: `blocked: ${run.phase.detail}  (r retry, s skip, f failed)`, color: 'red' };
+      return { text: `blocked: ${run.phase.detail}  ${keys}`, color: 'red' };
     case 'failed':
-      return { text: `${run.phase.detail}  (r retry, enter continue)`, color: 'red' };
+      return { text: `${run.phase.detail}  ${keys}`, color: 'red' };
     case 'finished':
-      return { text: `run ${run.phase.status} in ${elapsed(now.getTime() - Date.parse(run.startedAt))}  (enter: back to the procedures)`, color: run.phase.status === 'passed' ? 'green' : 'red' };
+      return { text: `run ${run.phase.status} in ${elapsed(now.getTime() - Date.parse(run.startedAt))}  ${keys}`, color: run.phase.status === 'passed' ? 'green' : 'red' };
     case 'starting':
       return { text: 'starting…', color: 'gray' };
   }
@@ -61,6 +63,8 @@ export interface WalkthroughProps {
   drill?: DrillView;
   section: Section;
   snapshot?: Snapshot;
+  /** The keys that work now (the dispatcher's): the phase line names the phase's own. */
+  keys: readonly Binding[];
   width: number;
   height: number;
   now: Date;
@@ -76,7 +80,7 @@ function drillLine(d: DrillView, now: Date): { text: string; color: string } {
   return { text: parts.join(' · '), color: d.outcome === 'failed' ? 'red' : d.outcome ? 'green' : 'magenta' };
 }
 
-export const Walkthrough = memo(function Walkthrough({ run, drill, section, snapshot, width, height, now }: WalkthroughProps) {
+export const Walkthrough = memo(function Walkthrough({ run, drill, section, snapshot, keys, width, height, now }: WalkthroughProps) {
   const side = 24;
   const main = Math.max(40, width - side - 1);
   const listWidth = Math.min(48, Math.floor(main * 0.42));
@@ -94,20 +98,22 @@ export const Walkthrough = memo(function Walkthrough({ run, drill, section, snap
   // The step in hand stays in view on a short terminal.
   const stepSlots = Math.max(1, topHeight - Math.min(improvised.length, 3));
   const firstStep = Math.min(Math.max(0, run.current - stepSlots + 2), Math.max(0, stepRows.length - stepSlots));
-  const phase = phaseLine(run, now);
-  // Why a step is blocked or failed (a refusal names its rule and runbook line) wraps rather than being cut.
+  const phase = phaseLine(run, now, phaseKeys(keys));
+  // What the run waits for and its keys wrap rather than being cut; why a step is blocked or failed (a refusal names its rule and runbook line) gets a line more.
   const stuck = run.phase.kind === 'blocked' || run.phase.kind === 'failed';
-  const phaseRows = stuck ? wrap(phase.text, detailWidth, 3) : [fit(phase.text, detailWidth)];
+  const phaseRows = wrap(phase.text, detailWidth, stuck ? 3 : 2).map((l) => fit(l, detailWidth));
   // The blocked phase already says what the step's last detail says.
   const last = view?.detail && run.phase.kind !== 'blocked' ? fit(`last: ${view.detail}`, detailWidth) : undefined;
   const title = step ? wrap(`[${step.kind}] ${step.number}. ${step.title}`, detailWidth, 3) : [];
   // Every pane is cut to its height here: Ink does not clip (see App.tsx).
   const detail = step ? stepLines(step, detailWidth, topHeight - title.length - (last ? 1 : 0) - phaseRows.length) : [];
   const output = run.output.slice(-(outputHeight - 1));
+  const kubeStale = !!snapshot && snapshot.sources.some((x) => x.id === 'kubernetes' && x.status !== 'live' && x.status !== 'connecting');
   const health = snapshot
     ? [
-        fit(`nodes ${snapshot.nodes.filter((n) => n.ready === 'Ready').length}/${snapshot.nodes.length} Ready`, side),
-        ...snapshot.components.map((c) => ({ c, text: fit(`${c.id.padEnd(10)}${c.status}`, side) })),
+        fit(`nodes ${snapshot.nodes.filter((n) => n.ready === 'Ready').length}/${snapshot.nodes.length} Ready${kubeStale ? ' (stale)' : ''}`, side),
+        // A component whose source is not live is greyed and marked stale: its last known state is never shown green.
+        ...snapshot.components.map((c) => (componentStale(snapshot, c.id) ? fit(`${c.id.padEnd(10)}stale`, side) : { c, text: fit(`${c.id.padEnd(10)}${c.status}`, side) })),
         ...snapshot.sources.filter((s) => s.status !== 'live').map((s) => fit(`${s.id} ${s.status}`, side)),
       ]
     : [fit('health: connecting…', side)];

@@ -1,34 +1,30 @@
 import { Box, Text, useInput, useStdin } from 'ink';
-import React, { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 import type { Snapshot } from '../../engine/health/types.ts';
+import type { DeskState } from '../../engine/cockpit/types.ts';
+import type { AppModel } from '../../screens/app-model.ts';
 import { DashboardScreen } from '../../screens/dashboard/DashboardScreen.tsx';
-import { Header } from '../../screens/Header.tsx';
-import { HelpOverlay } from '../../screens/HelpOverlay.tsx';
-import { HintBar } from '../../screens/HintBar.tsx';
-import { PlaceholderScreen } from '../../screens/PlaceholderScreen.tsx';
-import { RefusalBanner } from '../../screens/RefusalBanner.tsx';
-import { ScreenTabs } from '../../screens/ScreenTabs.tsx';
-import { SourceStrip } from '../../screens/SourceStrip.tsx';
-import { appReducer, initialApp } from './app-reducer.ts';
-import { visibleRowsFor } from './dashboard/dashboard-state.ts';
-import { LISTS } from './dashboard/views.ts';
-import { bindingsFor, keyNames, type KeyLike } from './keymap.ts';
-import type { AppModel } from './model.ts';
-import { SCREENS } from './screens.ts';
-import { useStore, type Store } from './store.ts';
-import { useNow } from './use-now.ts';
-import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
-import { RunbookPicker } from '../../screens/runbooks/RunbookPicker.tsx';
-import { Walkthrough } from '../../screens/runbooks/Walkthrough.tsx';
-import { DrillPicker } from '../../screens/drills/DrillPicker.tsx';
+import { visibleRows } from '../../screens/dashboard/state.ts';
+import { activeBindings, dispatchKeys } from '../../screens/dispatch.ts';
+import { DrillsScreen } from '../../screens/drills/DrillsScreen.tsx';
 import { EvidenceScreen } from '../../screens/evidence/EvidenceScreen.tsx';
 import { GatesScreen } from '../../screens/gates/GatesScreen.tsx';
-import { DRILL_BINDINGS } from './drills/drill-ui.ts';
-import { GATE_BINDINGS } from './gates/gate-keys.ts';
-import { canAssist, canPropose } from './runbooks/runbook-ui.ts';
-import { PICKER_BINDINGS, PROPOSAL_BINDINGS, walkthroughBindings } from './runbooks/runbook-keys.ts';
-import { ProposalReview } from '../../screens/pr/ProposalReview.tsx';
-import { useTerminalSize } from './use-terminal-size.ts';
+import { enabled, type Ctx } from '../../screens/keys/binding.ts';
+import { keyNames, type KeyLike } from '../../screens/keys/key-names.ts';
+import { ProposalReview } from '../../screens/proposal/ProposalReview.tsx';
+import { RunbookPicker } from '../../screens/runbooks/RunbookPicker.tsx';
+import { Walkthrough } from '../../screens/runbooks/Walkthrough.tsx';
+import { Header } from '../../screens/shell/Header.tsx';
+import { HelpOverlay } from '../../screens/shell/HelpOverlay.tsx';
+import { HintBar } from '../../screens/shell/HintBar.tsx';
+import { PlaceholderScreen } from '../../screens/shell/PlaceholderScreen.tsx';
+import { RefusalBanner } from '../../screens/shell/RefusalBanner.tsx';
+import { ScreenTabs } from '../../screens/shell/ScreenTabs.tsx';
+import { SourceStrip } from '../../screens/shell/SourceStrip.tsx';
+import { useNow } from '../../screens/shell/use-now.ts';
+import { useStore, type Store } from '../../screens/shell/use-store.ts';
+import { useTerminalSize } from '../../screens/shell/use-terminal-size.ts';
+import { initialUi, SCREENS, type UiState } from '../../screens/ui-state.ts';
 
 export interface AppProps {
   model: Store<AppModel>;
@@ -40,77 +36,81 @@ export interface AppProps {
 const systemNow = () => new Date();
 /** Header, source strip, screen tabs and hint bar. */
 const CHROME_LINES = 4;
+const NO_STORE = { get: () => undefined, subscribe: () => () => {} };
 
+/**
+ * The app root: one input handler feeds every key of a terminal read, in order, to the
+ * dispatcher (screens/dispatch.ts); the intents it returns go to the engine, in order.
+ */
 export function App({ model, onQuit, now = systemNow }: AppProps) {
   const m = useStore(model);
-  const snapshot = useStore<Snapshot | undefined>(m.snapshots ?? NO_SNAPSHOT);
-  const desk = useStore<DeskState | undefined>(m.runbooks?.state ?? NO_DESK);
-  const [state, dispatch] = useReducer(appReducer, initialApp, (s) => (model.get().startScreen ? { ...s, shell: { ...s.shell, screen: model.get().startScreen! } } : s));
+  const snapshot = useStore<Snapshot | undefined>(m.snapshots ?? NO_STORE);
+  const desk = useStore<DeskState | undefined>(m.runbooks?.state ?? NO_STORE);
+  const [ui, setUi] = useState<UiState>(() => ({ ...initialUi, screen: model.get().startScreen ?? initialUi.screen }));
   const { rows, columns } = useTerminalSize();
   const { isRawModeSupported } = useStdin();
   const runActive = !!desk?.run && desk.run.phase.kind !== 'finished';
-  const tick = useNow(now, !!snapshot?.sources.some((s) => s.status === 'stale') || (runActive && (state.shell.screen === 'runbooks' || state.shell.screen === 'drills')));
+  const tick = useNow(now, !!snapshot?.sources.some((s) => s.status === 'stale') || (runActive && (ui.screen === 'runbooks' || ui.screen === 'drills' || ui.screen === 'evidence')));
 
   // Rows are derived once per snapshot or dashboard change, not on every clock tick.
-  const visible = useMemo(() => visibleRowsFor(state.dashboard, (list) => (snapshot ? LISTS[list].rows(snapshot, state.dashboard.target) : [])), [snapshot, state.dashboard]);
-  // The handler must stay stable (ink re-subscribes useInput on every new handler), so it reads the latest rows through a ref.
-  const latest = useRef({ visible, blocked: !!m.refusal, desk });
-  latest.current = { visible, blocked: !!m.refusal, desk };
+  const visible = visibleRows(snapshot, ui.dashboard);
+  const ctx: Ctx = { ui, desk, snapshot, refused: !!m.refusal, runbookOnly: !!m.runbookOnly };
+  // The handler stays stable (Ink re-subscribes useInput on every new handler): it reads the latest context through a ref.
+  const latest = useRef({ ctx, send: m.runbooks?.send });
+  latest.current = { ctx, send: m.runbooks?.send };
   const onKey = useCallback((input: string, key: KeyLike) => {
-    for (const name of keyNames(input, key)) dispatch({ type: 'key', name, ...latest.current });
+    const { ctx: c, send } = latest.current;
+    const out = dispatchKeys(c, keyNames(input, key));
+    latest.current.ctx = { ...c, ui: out.ui };
+    setUi(out.ui);
+    for (const intent of out.intents ?? []) send?.(intent);
   }, []);
   useInput(onKey, { isActive: isRawModeSupported === true });
   useEffect(() => {
-    if (state.shell.quitting) onQuit();
-  }, [state.shell.quitting, onQuit]);
-  useEffect(() => {
-    if (state.outbox) m.runbooks?.send(state.outbox.intent);
-  }, [state.outbox, m.runbooks]);
+    if (ui.quitting) onQuit();
+  }, [ui.quitting, onQuit]);
 
-  const { shell } = state;
-  const screen = SCREENS.find((s) => s.id === shell.screen)!;
-  const drillInHand = shell.screen === 'drills' && !!desk?.drill && !!desk.run;
-  const walkingHere = !!desk && (shell.screen === 'runbooks' || drillInHand);
-  const own = !desk ? [] : walkingHere && desk.proposal ? PROPOSAL_BINDINGS : walkingHere && desk.run ? walkthroughBindings(desk.run.phase, canAssist(desk), canPropose(desk)) : shell.screen === 'runbooks' ? PICKER_BINDINGS : shell.screen === 'drills' ? DRILL_BINDINGS : shell.screen === 'gates' ? GATE_BINDINGS : [];
-  const bindings = bindingsFor(shell.screen, own);
+  // What works now: the hint bar and the walkthrough's inline keys list exactly these.
+  const bindings = activeBindings(ctx).filter((b) => enabled(b, ctx) === true);
   // The live region stays shorter than the terminal, or Ink flickers and wipes scrollback.
   const height = Math.max(rows - 1, 10);
   const body = height - CHROME_LINES;
+  const screen = SCREENS.find((s) => s.id === ui.screen)!;
+  const drillInHand = ui.screen === 'drills' && !!desk?.drill && !!desk.run;
+  const walking = (ui.screen === 'runbooks' || drillInHand) && !!desk?.run && !!desk.section;
+  const reviewing = !!desk?.proposal && (ui.screen === 'runbooks' || ui.screen === 'drills' || ui.screen === 'evidence');
   return (
     <Box flexDirection="column" height={height} width={columns}>
       <Header model={m} now={tick} />
       <SourceStrip sources={snapshot?.sources ?? []} now={tick} />
-      <ScreenTabs current={shell.screen} />
+      <ScreenTabs current={ui.screen} />
       {/* No overflow clipping: every pane is cut to its height and width by construction, and Ink's clipping re-slices every line of every frame. */}
       <Box flexDirection="column" height={body}>
         {m.refusal ? (
           <RefusalBanner refusal={m.refusal} />
-        ) : m.runbookOnly && !(shell.screen === 'runbooks' || shell.screen === 'drills') ? (
+        ) : m.runbookOnly && !(ui.screen === 'runbooks' || ui.screen === 'drills') ? (
           <Text color="yellow">{` Runbook-only game-day: follow the runbook (2 Runbooks, 3 Drills); the dashboard's health strip is beside the walkthrough.`}</Text>
-        ) : shell.help ? (
-          <HelpOverlay bindings={bindings} height={body} />
-        ) : shell.screen === 'dashboard' && snapshot ? (
-          <DashboardScreen snapshot={snapshot} state={state.dashboard} visible={visible} width={columns} height={body} />
-        ) : walkingHere && desk?.proposal ? (
-          <ProposalReview review={desk.proposal} selected={state.runbooks.change} width={columns} height={body} />
-        ) : (shell.screen === 'runbooks' || drillInHand) && desk?.run && desk.section ? (
-          <Walkthrough run={desk.run} drill={desk.drill} section={desk.section} snapshot={snapshot} width={columns} height={body} now={tick} />
-        ) : shell.screen === 'drills' && desk ? (
-          <DrillPicker desk={desk} selected={state.drills.selected} confirming={state.drills.confirming} sandbox={m.identity?.name ?? '?'} width={columns} height={body} />
-        ) : shell.screen === 'gates' && desk ? (
-          <GatesScreen desk={desk} selected={state.gates.selected} scroll={state.gates.scroll} width={columns} height={body} />
-        ) : shell.screen === 'evidence' && desk ? (
-          <EvidenceScreen desk={desk} now={tick} width={columns} height={body} />
-        ) : shell.screen === 'runbooks' && desk ? (
-          <RunbookPicker desk={desk} selected={state.runbooks.selected} width={columns} height={body} />
+        ) : ui.help ? (
+          <HelpOverlay ctx={ctx} height={body} />
+        ) : ui.screen === 'dashboard' && snapshot ? (
+          <DashboardScreen snapshot={snapshot} state={ui.dashboard} visible={visible} width={columns} height={body} />
+        ) : reviewing && desk?.proposal ? (
+          <ProposalReview review={desk.proposal} list={ui.proposal.list} width={columns} height={body} />
+        ) : walking && desk?.run && desk.section ? (
+          <Walkthrough run={desk.run} drill={desk.drill} section={desk.section} snapshot={snapshot} keys={bindings} width={columns} height={body} now={tick} />
+        ) : ui.screen === 'drills' && desk ? (
+          <DrillsScreen desk={desk} ui={ui.drills} sandbox={m.identity?.name ?? '?'} width={columns} height={body} />
+        ) : ui.screen === 'gates' && desk ? (
+          <GatesScreen desk={desk} ui={ui.gates} width={columns} height={body} />
+        ) : ui.screen === 'evidence' && desk ? (
+          <EvidenceScreen desk={desk} ui={ui.evidence} now={tick} width={columns} height={body} />
+        ) : ui.screen === 'runbooks' && desk ? (
+          <RunbookPicker desk={desk} list={ui.runbooks.list} width={columns} height={body} />
         ) : (
           <PlaceholderScreen screen={screen} origin={m.origin} />
         )}
       </Box>
-      <HintBar bindings={bindings} cmdline={shell.cmdline} message={shell.message ?? (shell.screen === 'runbooks' ? state.runbooks.message : undefined)} prompt={shell.screen === 'runbooks' ? state.runbooks.prompt : undefined} />
+      <HintBar bindings={bindings} cmdline={ui.cmdline} message={ui.message} prompt={ui.prompt} />
     </Box>
   );
 }
-
-const NO_SNAPSHOT = { get: () => undefined, subscribe: () => () => {} };
-const NO_DESK = NO_SNAPSHOT;

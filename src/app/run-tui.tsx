@@ -1,8 +1,8 @@
 import { render } from 'ink';
 import React from 'react';
 import { App } from './App.tsx';
-import type { AppModel } from './model.ts';
-import type { Store } from './store.ts';
+import type { AppModel } from '../../screens/app-model.ts';
+import type { Store } from '../../engine/common/store.ts';
 
 const ALT_SCREEN_ON = '\x1b[?1049h\x1b[H';
 const ALT_SCREEN_OFF_SHOW_CURSOR = '\x1b[?25h\x1b[?1049l';

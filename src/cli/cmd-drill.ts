@@ -6,15 +6,15 @@ import { activeGameday, endGameday, listGamedays, startGameday } from '../../eng
 import { renderReport, type ReportLang } from '../../engine/drills/report.ts';
 import fs from 'node:fs';
 import { DrillRefused, runDrill } from '../../engine/drills/run-drill.ts';
+import { buildTimeline, type Timeline } from '../../engine/drills/timeline.ts';
 import { readJournal } from '../../engine/runbook/journal.ts';
 import { GuardRefusal } from '../guard/refusal.ts';
 import type { LabConfig } from '../config/types.ts';
 import type { CommandContext } from './commands.ts';
-import { drillDeps } from './drill-deps.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
 import { drillsDir, findDrill, runbookFor } from './drill-catalog.ts';
-import { startSandboxHealth } from './start-health.ts';
+import { drillDeps, startSandboxHealth } from './wiring.ts';
 import { formatTable } from './table.ts';
 import { resolveTarget } from './target.ts';
 import { evidenceDir } from './evidence-dir.ts';
@@ -133,7 +133,13 @@ export async function runReport(ctx: CommandContext): Promise<number> {
   if (gameday && !listGamedays(evidenceDir).some((g) => g.id === gameday)) throw new UsageError(`no game-day ${gameday} in ${evidenceDir}`);
   const picked = records.filter((r) => (gameday ? r.gameday === gameday : since ? r.startedAt >= new Date(since).toISOString() : true));
   const scope = gameday ?? (since ? `${lang === 'fr' ? 'depuis le' : 'since'} ${since}` : lang === 'fr' ? 'toutes les exécutions' : 'all runs');
-  const md = renderReport(picked, { lang, scope, generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' });
+  // Each run's chart comes from its journal, read again: listDrillRecords keeps only the summary.
+  const timelines = new Map<string, Timeline>();
+  for (const r of picked) {
+    const timeline = buildTimeline(readJournal(r.journal).records);
+    if (timeline) timelines.set(r.runId, timeline);
+  }
+  const md = renderReport(picked, { lang, scope, generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', timelines });
   if (typeof ctx.values.out === 'string') {
     fs.writeFileSync(ctx.values.out, md);
     ctx.io.stdout(`report written to ${ctx.values.out} (${picked.length} drill run(s))`);

@@ -9,8 +9,7 @@ import { formatTable } from './table.ts';
 import type { LabConfig } from '../config/types.ts';
 import { evidenceDir } from './evidence-dir.ts';
 import { withSandbox } from './with-sandbox.ts';
-import { runIdempotenceGate, runTofuPlanGate } from './gate-runs.ts';
-import { runCanaryGate } from './canary-run.ts';
+import { gateSources, runCanaryGate, runIdempotenceGate, runTofuPlanGate } from './wiring.ts';
 
 /** Prints the result (table or --json), keeps it with the evidence, and exits 0 only when it passed. */
 function report(ctx: CommandContext, config: LabConfig, r: GateResult): number {
@@ -30,7 +29,7 @@ function report(ctx: CommandContext, config: LabConfig, r: GateResult): number {
 export const runGateParity = (ctx: CommandContext): Promise<number> =>
   withSandbox(ctx, async (sandbox) => {
     const manifest = loadParityManifest(typeof ctx.values.manifest === 'string' ? ctx.values.manifest : undefined);
-    const r = await parityGate(manifest, { kube: () => sandbox.kube(), vault: () => sandbox.vault(), postgres: () => sandbox.postgres(), gitea: () => sandbox.gitea() });
+    const r = await parityGate(manifest, gateSources(sandbox));
     await sandbox.postgres()?.close();
     return report(ctx, sandbox.config, r);
   });

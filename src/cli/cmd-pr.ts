@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { listRuns } from '../../engine/runbook/journal.ts';
-import { Redactor } from '../../engine/runbook/redact.ts';
 import { proposalFor, proposeRunbookPr } from '../../engine/pr/propose-pr.ts';
 import type { CommandContext } from './commands.ts';
 import { evidenceRuns } from './cmd-drill.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
-import { prTarget } from './pr-target.ts';
+import { prTarget, sandboxRedactor } from './wiring.ts';
 import { withSandbox } from './with-sandbox.ts';
 
 /** `pr propose --run RUN_ID [--dry-run]`: the run's improvised and failed steps as a draft runbook PR. */
@@ -29,9 +28,7 @@ export const runPrPropose = (ctx: CommandContext): Promise<number> =>
       ctx.io.stdout(ctx.values.json ? json(preview.proposal) : edits.map((e) => `${e.id} after line ${e.afterLine} (${e.section}${e.afterStep ? `, after ${e.afterStep}` : ''}): ${e.summary}\n${e.markdown}`).join('\n\n'));
       return EXIT.ok;
     }
-    const redactor = new Redactor();
-    for (const s of sandbox.secretValues()) redactor.add(s);
-    const out = await proposeRunbookPr(file, prTarget(sandbox, redactor, typeof ctx.values.base === 'string' ? ctx.values.base : 'main'));
+    const out = await proposeRunbookPr(file, prTarget(sandbox, sandboxRedactor(sandbox), typeof ctx.values.base === 'string' ? ctx.values.base : 'main'));
     if (ctx.values.json) ctx.io.stdout(json({ branch: out.branch, commit: out.commit, pr: out.pr, patch: out.patch, next: out.next, edits: edits.map((e) => ({ id: e.id, kind: e.kind, summary: e.summary })) }));
     else
       ctx.io.stdout(

@@ -3,7 +3,7 @@ import type { GuardRefusal } from '../guard/refusal.ts';
 import type { CommandContext } from './commands.ts';
 import { EXIT } from './exit-codes.ts';
 import { json } from './io.ts';
-import { startSandboxHealth } from './start-health.ts';
+import { startSandboxHealth } from './wiring.ts';
 import { formatTable } from './table.ts';
 import { withSandbox } from './with-sandbox.ts';
 

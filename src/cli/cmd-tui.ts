@@ -1,9 +1,9 @@
-import type { AppModel } from '../app/model.ts';
+import type { AppModel } from '../../screens/app-model.ts';
 import { startTui } from '../app/run-tui.tsx';
-import { createStore } from '../app/store.ts';
+import { createStore } from '../../engine/common/store.ts';
 import type { CommandContext } from './commands.ts';
 import { EXIT } from './exit-codes.ts';
-import type { DeskIntent } from '../../engine/runbook/runbook-desk.ts';
+import type { DeskIntent } from '../../engine/cockpit/types.ts';
 
 /**
  * The first frame comes before anything heavy is imported (Kubernetes client, lab-sim):

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bindingsFor } from '../../src/app/keymap.ts';
+import { activeBindings } from '../../screens/dispatch.ts';
+import { enabled } from '../../screens/keys/binding.ts';
+import { ctxOf } from '../helpers/keys.ts';
 import { healthyRaw, snapshotOf } from '../helpers/raw-state.ts';
 import { renderApp } from '../helpers/render-app.tsx';
 import { waitFor } from '../helpers/wait.ts';
@@ -29,22 +31,28 @@ describe('app shell', () => {
 
   it('switches screens by digit and by :name', async () => {
     const r = renderApp({}, snapshotOf(healthyRaw()));
-    await r.type('3');
+    await r.press('3');
     // No engine behind this model: the screen says it is still connecting.
     await r.until(/Drills\s*\n.*connecting to the sandbox/);
-    await r.type(':', 'g', 'a', 't', '\r');
+    await r.press(':gat\r');
     await r.until(/Gates\s*\n.*connecting to the sandbox/);
-    await r.type('1');
+    await r.press('1');
     await r.until(/Nodes/);
     r.unmount();
   });
 
-  it('lists every binding of the screen in the ? overlay', async () => {
-    const r = renderApp({}, snapshotOf(healthyRaw()));
-    await r.type('?');
+  it('the ? overlay and the hint bar show exactly the bindings the dispatcher runs', async () => {
+    const snapshot = snapshotOf(healthyRaw());
+    const r = renderApp({}, snapshot);
+    const ctx = ctxOf({ snapshot });
+    const working = activeBindings(ctx).filter((b) => enabled(b, ctx) === true);
+    const hints = r.frame().split('\n').filter(Boolean).at(-1)!;
+    assert.equal(hints, ['1-5 screens', ...working.filter((b) => b.hint).map((b) => `${b.label} ${b.hint}`)].join('  ·  '));
+    await r.press('?');
     await r.until(/Keys \(esc or \? closes\)/);
-    for (const b of bindingsFor('dashboard')) assert.ok(r.frame().includes(b.description), `help lists "${b.description}"`);
-    await r.type('\x1b');
+    for (const b of activeBindings(ctx)) assert.ok(r.frame().includes(b.description), `help lists "${b.description}"`);
+    assert.match(r.frame(), /escape\s+clear the filter, or go back \(now: already on the/, 'a disabled key says why');
+    await r.press('\x1b');
     await r.until(/Components/);
     r.unmount();
   });
@@ -54,7 +62,7 @@ describe('app shell', () => {
     assert.match(r.frame(), /REFUSED by the isolation guard/);
     assert.match(r.frame(), /rule:\s+prod\.contexts/);
     assert.doesNotMatch(r.frame(), /Components/, 'nothing from the target is shown');
-    await r.type('q');
+    r.stdin.write('q');
     await waitFor(() => r.quits() === 1, { what: 'quit' });
     r.unmount();
   });

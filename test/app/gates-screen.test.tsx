@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { createStore } from '../../engine/common/store.ts';
 import type { GateResult } from '../../engine/gates/gate-result.ts';
-import type { DeskIntent, DeskState } from '../../engine/runbook/runbook-desk.ts';
+import type { DeskIntent, DeskState } from '../../engine/cockpit/types.ts';
 import { healthyRaw, snapshotOf } from '../helpers/raw-state.ts';
 import { renderApp } from '../helpers/render-app.tsx';
 import { pickerDesk } from '../helpers/runbook-desk-state.ts';
@@ -52,7 +52,7 @@ function show(desk: Partial<DeskState>) {
 describe('Gates screen', () => {
   it('lists the four gates with PASS, FAIL, never run and running…, the local time of the last result and its summary', async () => {
     const r = show({ gates: [parity, plan], gateRunning: 'idempotence', unavailableGates: { canary: CANARY_REASON } });
-    await r.type('4');
+    await r.press('4');
     await r.until(/Fidelity gates/);
     const f = r.frame();
     assert.match(f, /GATE\s+RESULT\s+LAST RESULT\s+SUMMARY/);
@@ -67,7 +67,7 @@ describe('Gates screen', () => {
 
   it("shows the selected gate's checks, the failing one first with its diff", async () => {
     const r = show({ gates: [parity, plan] });
-    await r.type('4', 'j', 'j', 'j');
+    await r.press('4jjj');
     await r.until(/─ tofu-plan ─/);
     const f = r.frame();
     assert.match(f, /FAIL 2026-11-22 17:42  1 of 2 change\(s\) outside/);
@@ -80,11 +80,11 @@ describe('Gates screen', () => {
 
   it('says why a gate cannot run here and how to configure it, and what a never-run gate needs', async () => {
     const r = show({ unavailableGates: { idempotence: IDEMPOTENCE_REASON } });
-    await r.type('4', 'j', 'j');
+    await r.press('4jj');
     await r.until(/─ idempotence ─/);
     assert.match(r.frame(), /idempotence cannot run here: set sandbox\.gates\.idempotence\.playbook \(and inventory, limit\) in \/home\/op\/\.config\/lab-tui\/config\.yaml/);
     assert.match(r.frame(), /or from a shell: lab-tui gate idempotence --playbook P/);
-    await r.type('j');
+    await r.press('j');
     await r.until(/─ tofu-plan ─/);
     assert.match(r.frame(), /tofu-plan has never run: enter runs it/);
   });
@@ -92,39 +92,37 @@ describe('Gates screen', () => {
   it('clips long details to the screen and scrolls them with pgdn/pgup', async () => {
     const diff = Array.from({ length: 40 }, (_, i) => `+line ${i + 1}`).join('\n');
     const r = show({ gates: [{ ...plan, checks: [{ ...plan.checks[1]!, detail: diff }] }] });
-    await r.type('4', 'j', 'j', 'j');
+    await r.press('4jjj');
     await r.until(/─ tofu-plan ─/);
     assert.match(r.frame(), /\+line 1\n/);
     assert.match(r.frame(), /… \d+ more line\(s\): pgdn/);
     assert.doesNotMatch(r.frame(), /\+line 40/);
-    await r.type('\x1b[6~', '\x1b[6~', '\x1b[6~', '\x1b[6~');
+    await r.press('\x1b[6~\x1b[6~\x1b[6~\x1b[6~');
     await r.until(/\+line 40/);
     assert.match(r.frame(), /─ tofu-plan \(from line \d+, pgup\)/);
-    await r.type('\x1b[5~', '\x1b[5~', '\x1b[5~', '\x1b[5~');
+    await r.press('\x1b[5~\x1b[5~\x1b[5~\x1b[5~');
     await r.until(/─ tofu-plan ─/);
   });
 
   it('shows the error of a gate that could not run', async () => {
     const r = show({ error: 'tofu-plan gate: plan file not found: /plans/missing.json' });
-    await r.type('4');
+    await r.press('4');
     await r.until(/tofu-plan gate: plan file not found: \/plans\/missing\.json/);
   });
 
   it('runs gates by key: p c i t directly, enter the selected one; each selects its gate', async () => {
     const r = show({ gates: [parity] });
-    await r.type('4');
+    await r.press('4');
     await r.until(/Fidelity gates/);
-    // One key at a time: each is handled on the screen the previous one left.
-    for (const [i, key] of ['p', 'c', 'i', 't'].entries()) {
-      await r.type(key);
-      await waitFor(() => r.sent.length === i + 1, { what: `the intent of ${key}` });
-    }
+    // Typed fast, in one terminal read: every key is handled, every intent sent, in order.
+    r.send('pcit');
+    await waitFor(() => r.sent.length === 4, { what: 'the intents of p, c, i and t' });
     await r.until(/─ tofu-plan ─/);
-    await r.type('k');
+    await r.press('k');
     await r.until(/─ idempotence ─/);
-    await r.type('k');
+    await r.press('k');
     await r.until(/─ canary ─/);
-    await r.type('\r');
+    r.send('\r');
     await waitFor(() => r.sent.length === 5, { what: 'the intent of enter' });
     assert.deepEqual(
       r.sent.map((i) => (i.type === 'gate' ? i.gate : i.type)),
@@ -134,9 +132,9 @@ describe('Gates screen', () => {
 
   it('lists the new keys in the help', async () => {
     const r = show({});
-    await r.type('4', '?');
+    await r.press('4?');
     await r.until(/Keys \(esc or \? closes\)/);
     const f = r.frame();
-    for (const k of [/up, k\s+previous gate/, /down, j\s+next gate/, /enter\s+run the selected gate/, /p\s+run the parity gate/, /c\s+run the canary gate/, /i\s+run the idempotence gate/, /t\s+run the tofu-plan gate/, /pagedown\s+scroll/]) assert.match(f, k);
+    for (const k of [/k, up\s+previous gate/, /j, down\s+next gate/, /G, end\s+last gate/, /enter\s+run the selected gate/, /p\s+run the parity gate/, /c\s+run the canary gate/, /i\s+run the idempotence gate/, /t\s+run the tofu-plan gate/, /pagedown\s+scroll/]) assert.match(f, k);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DeskState, ProposalReview } from '../../engine/runbook/runbook-desk.ts';
-import { initialRunbookUi, runbookKey, type RunbookUi } from '../../src/app/runbooks/runbook-ui.ts';
+import type { DeskState, ProposalReview } from '../../engine/cockpit/types.ts';
+import { press as pressKeys } from '../helpers/keys.ts';
 import { pickerDesk } from '../helpers/runbook-desk-state.ts';
 
 const review: ProposalReview = {
@@ -14,35 +14,30 @@ const review: ProposalReview = {
   ],
 };
 
-function press(ui: RunbookUi, desk: DeskState, ...keys: string[]) {
-  const intents = [];
-  for (const k of keys) {
-    const r = runbookKey(ui, k, desk);
-    if (!r) continue;
-    ui = r.ui;
-    if (r.intent) intents.push(r.intent);
-  }
-  return { ui, intents };
-}
+const press = (desk: DeskState, ...keys: string[]) => pressKeys({ desk, ui: { screen: 'runbooks' } }, ...keys);
 
 describe('reviewing proposed runbook changes: e reword, d drop, enter accept, esc close', () => {
   const desk = pickerDesk({ proposal: review });
 
   it('d drops the selected change, j/k move the selection', () => {
-    assert.deepEqual(press(initialRunbookUi, desk, 'j', 'd').intents, [{ type: 'pr-drop', id: 'imp-1' }]);
-    assert.deepEqual(press(initialRunbookUi, desk, 'j', 'k', 'd').intents, [{ type: 'pr-drop', id: 'fail-1' }]);
+    assert.deepEqual(press(desk, 'j', 'd').intents, [{ type: 'pr-drop', id: 'imp-1' }]);
+    assert.deepEqual(press(desk, 'j', 'k', 'd').intents, [{ type: 'pr-drop', id: 'fail-1' }]);
   });
 
   it('e asks for the new wording and sends it; an empty wording changes nothing', () => {
-    const { ui, intents } = press(initialRunbookUi, desk, 'j', 'e', 'V', 'S', 'O', 'enter');
+    const { ui, intents } = press(desk, 'j', 'e', 'V', 'S', 'O', 'enter');
     assert.deepEqual(intents, [{ type: 'pr-reword', id: 'imp-1', text: 'VSO' }]);
     assert.equal(ui.prompt, undefined);
-    assert.deepEqual(press(initialRunbookUi, desk, 'e', 'enter').intents, []);
+    assert.deepEqual(press(desk, 'e', 'enter').intents, []);
+  });
+
+  it('the review is the same on the Drills and Evidence screens', () => {
+    for (const screen of ['drills', 'evidence'] as const) assert.deepEqual(pressKeys({ desk, ui: { screen } }, 'G', 'd').intents, [{ type: 'pr-drop', id: 'imp-1' }]);
   });
 
   it('enter proposes, esc closes, and the walkthrough keys do not apply meanwhile', () => {
-    assert.deepEqual(press(initialRunbookUi, desk, 'enter').intents, [{ type: 'pr-accept' }]);
-    assert.deepEqual(press(initialRunbookUi, desk, 'escape').intents, [{ type: 'pr-close' }]);
-    assert.deepEqual(press(initialRunbookUi, desk, 'i', 'f', 's').intents, []);
+    assert.deepEqual(press(desk, 'enter').intents, [{ type: 'pr-accept' }]);
+    assert.deepEqual(press(desk, 'escape').intents, [{ type: 'pr-close' }]);
+    assert.deepEqual(press(desk, 'i', 'f', 's').intents, []);
   });
 });

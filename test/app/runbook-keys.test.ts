@@ -1,28 +1,36 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DeskState } from '../../engine/runbook/runbook-desk.ts';
+import type { DeskIntent, DeskState } from '../../engine/cockpit/types.ts';
 import type { Phase } from '../../engine/runbook/run-view.ts';
 import { parseRunbook } from '../../engine/runbook/parse-runbook.ts';
-import { appReducer, initialApp, type AppState } from '../../src/app/app-reducer.ts';
-import { initialRunbookUi, runbookKey, type RunbookUi } from '../../src/app/runbooks/runbook-ui.ts';
-import { walkthroughBindings } from '../../src/app/runbooks/runbook-keys.ts';
+import { bindingFor, dispatchKey } from '../../screens/dispatch.ts';
+import type { Ctx } from '../../screens/keys/binding.ts';
+import { selectedIndex } from '../../screens/list/list-model.ts';
+import { walkthroughBindings } from '../../screens/runbooks/walkthrough-keys.ts';
+import type { UiState } from '../../screens/ui-state.ts';
+import { ctxOf, press as pressBurst } from '../helpers/keys.ts';
 import { PICKER_SECTIONS, pickerDesk, shippedSection, walkthroughDesk } from '../helpers/runbook-desk-state.ts';
 
-/** Presses keys in order; returns the final ui and every intent emitted on the way. */
-function press(desk: DeskState, ...keys: string[]): { ui: RunbookUi; intents: unknown[]; unhandled: string[] } {
-  let ui = initialRunbookUi;
-  const intents: unknown[] = [];
+/**
+ * Presses keys on the Runbooks screen; keys the screen (or its prompt) does not bind are left to
+ * the shell and listed as unhandled, not pressed.
+ */
+function press(desk: DeskState, ...keys: string[]): { ui: UiState & { selected: number }; intents: DeskIntent[]; unhandled: string[] } {
+  let ctx: Ctx = ctxOf({ desk, ui: { screen: 'runbooks' } });
+  const intents: DeskIntent[] = [];
   const unhandled: string[] = [];
   for (const k of keys) {
-    const r = runbookKey(ui, k, desk);
-    if (!r) {
+    const found = bindingFor(ctx, k);
+    if (!found || found.layer === 'global') {
       unhandled.push(k);
       continue;
     }
-    ui = r.ui;
-    if (r.intent) intents.push(r.intent);
+    const out = dispatchKey(ctx, k);
+    ctx = { ...ctx, ui: out.ui };
+    intents.push(...(out.intents ?? []));
   }
-  return { ui, intents, unhandled };
+  const selected = selectedIndex(ctx.ui.runbooks.list, desk.sections.map((s) => `${s.file}#${s.section}`));
+  return { ui: { ...ctx.ui, selected }, intents, unhandled };
 }
 
 const vault = shippedSection('vault-unseal-vso-re-auth');
@@ -67,7 +75,7 @@ describe('runbook keys: the picker', () => {
     for (const keys of [['R'], ['j', 'j', 'R']]) {
       const r = press(pickerDesk(), ...keys);
       assert.deepEqual(r.intents, [], `${keys.join(' ')}: never run / passed`);
-      assert.equal(r.ui.message, 'no interrupted run of this procedure to resume');
+      assert.equal(r.ui.message, 'R: no interrupted run of this procedure to resume');
     }
     assert.deepEqual(press(pickerDesk(), 'r').unhandled, ['r'], 'lower-case r is not resume');
   });
@@ -171,9 +179,10 @@ describe('runbook keys: prompts', () => {
 describe('runbook keys: what each phase takes', () => {
   /** The intent one key gives in a phase: an intent, 'prompt:<purpose>', or undefined when not bound. */
   function outcome(desk: DeskState, key: string): string | undefined {
-    const r = runbookKey(initialRunbookUi, key, desk);
-    if (!r) return undefined;
-    if (r.intent) return r.intent.type;
+    const ctx = ctxOf({ desk, ui: { screen: 'runbooks' } });
+    if (bindingFor(ctx, key)?.layer !== 'screen') return undefined;
+    const r = dispatchKey(ctx, key);
+    if (r.intents?.length) return r.intents[0]!.type;
     return r.ui.prompt ? `prompt:${r.ui.prompt.purpose}` : 'nothing';
   }
 
@@ -231,75 +240,70 @@ describe('runbook keys: what each phase takes', () => {
 
   it('the hint bar table and the dispatcher agree: every bound key of a phase is handled', () => {
     for (const phase of PHASES)
-      for (const b of walkthroughBindings(phase, true))
-        for (const k of b.keys) assert.notEqual(runbookKey(initialRunbookUi, k, at(phase, 0, assisted)), undefined, `${phase.kind} ${k}`);
+      for (const b of walkthroughBindings(phase, at(phase, 0, assisted)))
+        for (const k of b.keys) assert.notEqual(outcome(at(phase, 0, assisted), k), undefined, `${phase.kind} ${k}`);
   });
 });
 
-describe('app reducer on the Runbooks screen', () => {
-  const onRunbooks: AppState = { ...initialApp, shell: { ...initialApp.shell, screen: 'runbooks' } };
-  const key = (state: AppState, name: string, desk?: DeskState) => appReducer(state, { type: 'key', name, visible: () => [], ...(desk ? { desk } : {}) });
-  const keys = (state: AppState, desk: DeskState | undefined, ...names: string[]) => names.reduce((s, n) => key(s, n, desk), state);
+describe('the dispatcher on the Runbooks screen', () => {
+  const on = (desk: DeskState | undefined, ...keys: string[]) => pressBurst({ desk, ui: { screen: 'runbooks' } }, ...keys);
 
-  it('ctrl+c while a step runs or verifies aborts it (an intent in the outbox) instead of quitting', () => {
+  it('ctrl+c while a step runs or verifies aborts it instead of quitting', () => {
     for (const phase of [{ kind: 'running' }, { kind: 'verifying', probe: 'vault.unsealed' }] as Phase[]) {
-      const s = key(onRunbooks, 'ctrl+c', at(phase));
-      assert.equal(s.shell.quitting, false, phase.kind);
-      assert.deepEqual(s.outbox, { intent: { type: 'abort' } }, phase.kind);
+      const r = on(at(phase), 'ctrl+c');
+      assert.equal(r.ui.quitting, false, phase.kind);
+      assert.deepEqual(r.intents, [{ type: 'abort' }], phase.kind);
     }
   });
 
-  it('each abort is a new outbox object, so the app sends it again', () => {
-    const desk = at({ kind: 'running' });
-    const once = key(onRunbooks, 'ctrl+c', desk);
-    const twice = key(once, 'ctrl+c', desk);
-    assert.notEqual(once.outbox, twice.outbox);
-    assert.deepEqual(twice.outbox, { intent: { type: 'abort' } });
+  it('every abort pressed is sent: two ctrl+c, two intents', () => {
+    assert.deepEqual(on(at({ kind: 'running' }), 'ctrl+c', 'ctrl+c').intents, [{ type: 'abort' }, { type: 'abort' }]);
   });
 
   it('ctrl+c quits otherwise: picker, other phases, another screen, no desk', () => {
-    assert.equal(key(onRunbooks, 'ctrl+c', pickerDesk()).shell.quitting, true, 'picker');
+    assert.equal(on(pickerDesk(), 'ctrl+c').ui.quitting, true, 'picker');
     for (const phase of PHASES.filter((p) => p.kind !== 'running' && p.kind !== 'verifying')) {
-      const s = key(onRunbooks, 'ctrl+c', at(phase));
-      assert.equal(s.shell.quitting, true, phase.kind);
-      assert.equal(s.outbox, undefined, phase.kind);
+      const r = on(at(phase), 'ctrl+c');
+      assert.equal(r.ui.quitting, true, phase.kind);
+      assert.deepEqual(r.intents, [], phase.kind);
     }
-    assert.equal(key(initialApp, 'ctrl+c', at({ kind: 'running' })).shell.quitting, true, 'on the dashboard');
-    assert.equal(key(onRunbooks, 'ctrl+c').shell.quitting, true, 'no desk');
+    assert.equal(pressBurst({ desk: at({ kind: 'running' }) }, 'ctrl+c').ui.quitting, true, 'on the dashboard');
+    assert.equal(on(undefined, 'ctrl+c').ui.quitting, true, 'no desk');
   });
 
-  it(
-    'ctrl+c while a prompt is open during a running step still aborts (or quits): it is never swallowed',
-    () => {
-      const desk = at({ kind: 'running' });
-      const typing = keys(onRunbooks, desk, 'i', 'a');
-      assert.equal(typing.runbooks.prompt?.purpose, 'improvise');
-      const s = key(typing, 'ctrl+c', desk);
-      assert.ok(s.shell.quitting || s.outbox?.intent.type === 'abort', 'ctrl+c did something');
-    },
-  );
+  it('ctrl+c while a prompt is open during a running step still aborts: it is never swallowed', () => {
+    const r = on(at({ kind: 'running' }), 'i', 'a', 'ctrl+c');
+    assert.deepEqual(r.intents, [{ type: 'abort' }]);
+    assert.equal(r.ui.prompt, undefined);
+  });
 
   it('screen keys go to the walkthrough first; typed text does not switch screens or quit', () => {
     const desk = at({ kind: 'operator' });
-    const s = keys(onRunbooks, desk, 'f', 'q', '1', 'enter');
-    assert.equal(s.shell.screen, 'runbooks');
-    assert.equal(s.shell.quitting, false);
-    assert.deepEqual(s.outbox, { intent: { type: 'fail', note: 'q1' } });
-    assert.equal(keys(onRunbooks, pickerDesk(), 'j').runbooks.selected, 1);
-    assert.deepEqual(keys(onRunbooks, pickerDesk(), 'j', 'enter').outbox, { intent: { type: 'start', file: PICKER_SECTIONS[1]!.file, section: 'vault-unseal-vso-re-auth' } });
+    const r = on(desk, 'f', 'q', '1', 'enter');
+    assert.equal(r.ui.screen, 'runbooks');
+    assert.equal(r.ui.quitting, false);
+    assert.deepEqual(r.intents, [{ type: 'fail', note: 'q1' }]);
+    assert.deepEqual(on(pickerDesk(), 'j', 'enter').intents, [{ type: 'start', file: PICKER_SECTIONS[1]!.file, section: 'vault-unseal-vso-re-auth' }]);
     // Keys the screen does not bind still reach the shell.
-    assert.equal(keys(onRunbooks, pickerDesk(), '1').shell.screen, 'dashboard');
-    assert.equal(keys(onRunbooks, desk, 'q').shell.quitting, true);
+    assert.equal(on(pickerDesk(), '1').ui.screen, 'dashboard');
+    assert.equal(on(desk, 'q').ui.quitting, true);
   });
 
   it('runbook keys are not read on other screens, with help open, or while the : line is open', () => {
     const desk = pickerDesk();
-    assert.equal(keys(initialApp, desk, 'j').runbooks.selected, 0, 'dashboard');
-    assert.equal(keys(onRunbooks, desk, '?', 'j').runbooks.selected, 0, 'help open');
-    const cmd = keys(onRunbooks, desk, ':', 'j');
-    assert.equal(cmd.runbooks.selected, 0, ': line');
-    assert.equal(cmd.shell.cmdline, 'j');
-    assert.equal(keys(onRunbooks, desk, 'enter').outbox?.intent.type, 'start');
-    assert.equal(keys(onRunbooks, undefined, 'enter').outbox, undefined, 'no desk yet');
+    assert.deepEqual(pressBurst({ desk }, 'j', 'enter').intents, [], 'dashboard');
+    assert.deepEqual(on(desk, '?', 'j', 'enter').intents, [], 'help open');
+    const cmd = on(desk, ':', 'j');
+    assert.equal(cmd.ui.cmdline, 'j');
+    assert.deepEqual(on(desk, 'enter').intents.map((i) => i.type), ['start']);
+    assert.deepEqual(on(undefined, 'enter').intents, [], 'no desk yet');
+  });
+
+  it('a burst of keys (one terminal read) is handled key by key, every intent in order', () => {
+    assert.deepEqual(on(pickerDesk(), 'j', 'j', 'G', 'k', 'enter').intents, [{ type: 'start', file: PICKER_SECTIONS[1]!.file, section: 'vault-unseal-vso-re-auth' }]);
+    const paste = 'restarted the vso pod by hand!';
+    assert.equal(paste.length, 30);
+    const r = on(at({ kind: 'operator' }), 'i', ...paste, 'enter', 'enter', 'enter');
+    assert.deepEqual(r.intents, [{ type: 'improvise', text: paste }, { type: 'done' }]);
   });
 });

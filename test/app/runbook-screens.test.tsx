@@ -4,7 +4,7 @@ import { createStore } from '../../engine/common/store.ts';
 import type { Snapshot } from '../../engine/health/types.ts';
 import { loadRunbook, parseRunbook } from '../../engine/runbook/parse-runbook.ts';
 import type { ProbeSpec, Section, Step } from '../../engine/runbook/types.ts';
-import type { DeskIntent, DeskState } from '../../engine/runbook/runbook-desk.ts';
+import type { DeskIntent, DeskState } from '../../engine/cockpit/types.ts';
 import type { Phase } from '../../engine/runbook/run-view.ts';
 import { healthyRaw, liveSources, node, snapshotOf } from '../helpers/raw-state.ts';
 import { renderApp } from '../helpers/render-app.tsx';
@@ -106,6 +106,15 @@ describe('Runbooks screen: the picker', () => {
     assert.match(f, /Cluster recovery\s+Node loss \/ reschedule\s+3 \(2 agent\)\s+never/);
     assert.match(f, /Cluster recovery\s+Vault unseal \+ VSO re-auth\s+4 \(3 agent\)\s+2026-11-22 09:30 interrupted/);
     assert.match(f, /Cluster recovery\s+PKI re-issue\s+2 \(1 agent\)\s+2026-11-21 16:45 passed/);
+    // R resumes only an interrupted run: offered for that procedure, not for one never run.
+    assert.match(hintBar(f), /enter run\s+·/);
+    assert.doesNotMatch(hintBar(f), /R resume/);
+    r.unmount();
+  });
+
+  it('offers R resume once the interrupted procedure is selected', async () => {
+    const r = show(pickerDesk());
+    const f = await r.press('j');
     assert.match(hintBar(f), /enter run\s+·\s+R resume/);
     r.unmount();
   });
@@ -130,14 +139,14 @@ describe('Runbooks screen: the picker', () => {
   it('2 opens it from the dashboard', async () => {
     const r = show(pickerDesk(), { startScreen: false });
     assert.doesNotMatch(r.frame(), /pick a procedure/);
-    await r.type('2');
+    await r.press('2');
     await r.until(/Runbooks: pick a procedure to rehearse/);
     r.unmount();
   });
 
   it('j then enter starts the second procedure; the walkthrough replaces the picker once the desk has the run', async () => {
     const r = show(pickerDesk());
-    await r.type('j', '\r');
+    await r.press('j\r');
     await waitFor(() => r.sent.length === 1, { what: 'the start intent' });
     assert.deepEqual(r.sent, [{ type: 'start', file: pickerDesk().sections[1]!.file, section: 'vault-unseal-vso-re-auth' }]);
     r.state.set(vaultAt({ kind: 'operator' }, 0));
@@ -148,10 +157,10 @@ describe('Runbooks screen: the picker', () => {
 
   it('R resumes the interrupted run; on another row it explains why not, in the hint bar', async () => {
     const r = show(pickerDesk());
-    await r.type('R');
+    await r.press('R');
     await r.until(/no interrupted run of this procedure to resume/);
     assert.deepEqual(r.sent, []);
-    await r.type('j', 'R');
+    await r.press('jR');
     await waitFor(() => r.sent.length === 1, { what: 'the resume intent' });
     assert.deepEqual(r.sent, [{ type: 'resume', file: pickerDesk().sections[1]!.lastRun!.file }]);
     r.unmount();
@@ -184,7 +193,7 @@ describe('Runbooks screen: the walkthrough', () => {
     assert.ok(step.lab?.action);
     assert.ok(f.includes(`action: ${step.lab.action}`));
     for (const p of step.lab.verify) assert.match(f, new RegExp(`verify:\\s+${esc(p.probe)}`));
-    assert.match(f, /running 1:12\s+\(x aborts\)/);
+    assert.match(f, /running 1:12\s+\(x abort\)/);
     assert.deepEqual(stepRow(f, 1), { icon: '✓', kind: vault.steps[0]!.kind[0], time: '0:05' });
     assert.deepEqual(stepRow(f, 2), { icon: '▶', kind: 'A', time: '1:12' });
     assert.match(hintBar(f), /x abort\s+·\s+i improvise/);
@@ -230,9 +239,11 @@ describe('Runbooks screen: the walkthrough', () => {
     r.unmount();
   });
 
-  it('confirm (--paranoid): enter runs the step, s skips it', () => {
+  it('confirm (--paranoid): enter runs the step, s skips it', async () => {
     const r = show(walkthroughDesk(vault, { phase: { kind: 'confirm' }, current: 1, steps: [{ status: 'done', durationMs: 5_000 }] }));
-    assert.match(r.frame(), /paranoid: enter runs this step, s skips it/);
+    await widen(r);
+    assert.match(r.frame(), /paranoid: confirm this \[AGENT\] step/);
+    assert.match(r.frame(), /\(enter run, s skip\)/, 'the phase names its keys');
     assert.ok(r.frame().includes(titleStart(vault.steps[1]!)), 'the step to confirm is shown');
     assert.match(hintBar(r.frame()), /enter run\s+·\s+s skip\s+·\s+i improvise/);
     r.unmount();
@@ -242,10 +253,10 @@ describe('Runbooks screen: the walkthrough', () => {
     const r = show(walkthroughDesk(vault, { phase: { kind: 'finished', status: 'passed' }, current: vault.steps.length - 1, startedAt: ago(6 * 60_000), steps: vault.steps.map(() => ({ status: 'done', durationMs: 3_000 })) }));
     await widen(r);
     const f = r.frame();
-    assert.match(f, /run passed in 6:00\s+\(enter: back to the procedures\)/);
+    assert.match(f, /run passed in 6:00\s+\(enter back\)/);
     vault.steps.forEach((_, i) => assert.equal(stepRow(f, i + 1)?.icon, '✓', `step ${i + 1} done`));
     assert.match(hintBar(f), /enter back/);
-    await r.type('\r');
+    r.send('\r');
     await waitFor(() => r.sent.length === 1, { what: 'dismiss' });
     assert.deepEqual(r.sent, [{ type: 'dismiss' }]);
     r.unmount();
@@ -375,17 +386,31 @@ describe('Runbooks screen: the walkthrough', () => {
     assert.match(none.frame(), /health: connecting…/);
     none.unmount();
   });
+
+  it('during an outage the health strip marks every row of a stale source stale, never green', async () => {
+    // A power cut: every source lost; the last known state (all healthy) is what the snapshot still holds.
+    const stale = liveSources().map((s) => ({ ...s, status: 'stale' as const, error: 'connect ECONNREFUSED' }));
+    const r = show(vaultAt({ kind: 'operator' }, 0), { snapshot: snapshotOf(healthyRaw(), stale) });
+    await widen(r);
+    const f = r.frame();
+    assert.match(f, /nodes 3\/3 Ready \(stale\)/);
+    for (const id of ['longhorn', 'vault', 'vso', 'argocd', 'postgres', 'gitea', 'stepca', 'workloads']) {
+      assert.match(f, new RegExp(`${id}\\s+stale\\s*$`, 'm'), `${id} is marked stale`);
+      assert.doesNotMatch(f, new RegExp(`${id}\\s+healthy\\s*$`, 'm'), `${id} does not read healthy`);
+    }
+    r.unmount();
+  });
 });
 
 describe('Runbooks screen: prompts in the hint bar', () => {
   it('f shows the note prompt with what is typed; enter sends the note; the hint bar comes back', async () => {
     const r = show(vaultAt({ kind: 'operator' }, 0));
-    await r.type('f');
+    await r.press('f');
     await r.until(/why did it fail: /);
     assert.match(hintBar(r.frame()), /why did it fail: .*\(enter ok, esc cancel\)/);
-    await r.type('n', 'o', ' ', 'b', 'o', 'o', 't', 'x', '\x7f');
+    await r.press('no bootx\x7f');
     await r.until(/why did it fail: no boot /);
-    await r.type('\r');
+    await r.press('\r');
     await waitFor(() => r.sent.length === 1, { what: 'the fail intent' });
     assert.deepEqual(r.sent, [{ type: 'fail', note: 'no boot' }]);
     await r.until(/enter done\s+·\s+f failed/);
@@ -394,9 +419,9 @@ describe('Runbooks screen: prompts in the hint bar', () => {
 
   it('esc cancels the prompt; nothing is sent', async () => {
     const r = show(vaultAt({ kind: 'operator' }, 0));
-    await r.type('s', 'x');
+    await r.press('sx');
     await r.until(/why skip it: x/);
-    await r.type('\x1b');
+    await r.press('\x1b');
     await r.until(/enter done/);
     assert.deepEqual(r.sent, []);
     r.unmount();
@@ -404,11 +429,11 @@ describe('Runbooks screen: prompts in the hint bar', () => {
 
   it('i asks what was done, then the command, and sends the improvisation', async () => {
     const r = show(vaultAt({ kind: 'running' }, 1));
-    await r.type('i', ...'read logs'.split(''));
+    await r.press('iread logs');
     await r.until(/what did you do: read logs/);
-    await r.type('\r');
+    await r.press('\r');
     await r.until(/command to run \(enter for none\): /);
-    await r.type(...'echo hi'.split(''), '\r');
+    await r.press('echo hi\r');
     await waitFor(() => r.sent.length === 1, { what: 'the improvise intent' });
     assert.deepEqual(r.sent, [{ type: 'improvise', text: 'read logs', command: 'echo hi' }]);
     await r.until(/x abort/);
@@ -417,7 +442,7 @@ describe('Runbooks screen: prompts in the hint bar', () => {
 
   it('x aborts a running step; the hint bar offers assist for a [HUMAN] step with an action', async () => {
     const r = show(vaultAt({ kind: 'running' }, 1));
-    await r.type('x');
+    r.send('x');
     await waitFor(() => r.sent.length === 1, { what: 'abort' });
     assert.deepEqual(r.sent, [{ type: 'abort' }]);
     r.unmount();
@@ -425,7 +450,7 @@ describe('Runbooks screen: prompts in the hint bar', () => {
     const section = parseRunbook('/virtual/ASSIST.md', '## Assisted\n\n1. [HUMAN] Unseal Vault (or let lab-tui do it)\n   ```lab\n   action: vault.unseal\n   ```\n').sections[0]!;
     const assisted = show(walkthroughDesk(section, { phase: { kind: 'operator' }, steps: [{ status: 'running', startedAt: ago(1_000) }] }));
     assert.match(hintBar(assisted.frame()), /a assist/);
-    await assisted.type('a');
+    assisted.send('a');
     await waitFor(() => assisted.sent.length === 1, { what: 'assist' });
     assert.deepEqual(assisted.sent, [{ type: 'assist' }]);
     assisted.unmount();
@@ -433,7 +458,7 @@ describe('Runbooks screen: prompts in the hint bar', () => {
 
   it('ctrl+c while a step runs sends abort and does not quit', async () => {
     const r = show(vaultAt({ kind: 'running' }, 1));
-    await r.type('\x03');
+    r.send('\x03');
     await waitFor(() => r.sent.length === 1, { what: 'abort' });
     assert.deepEqual(r.sent, [{ type: 'abort' }]);
     assert.equal(r.quits(), 0);

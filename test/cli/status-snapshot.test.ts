@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
 import type { Snapshot } from '../../engine/health/types.ts';
-import { startSandboxHealth } from '../../src/cli/start-health.ts';
+import { startSandboxHealth } from '../../src/cli/wiring.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { openSandbox } from '../../src/guard/sandbox.ts';
 import { runCli } from '../helpers/cli.ts';

@@ -100,22 +100,22 @@ describe('dashboard: what the operator sees for each state', () => {
       raw.kube!.orphans = [{ metadata: { name: 'orphan-1' }, spec: { nodeID: 'pi2', orphanType: 'replica', parameters: { DataName: 'pvc-erp-data-0ld1d000' } } }];
     });
     assert.match(componentLine(r.frame(), 'longhorn'), /degraded.*orphaned data: pvc-erp-data/);
-    await r.type(':', 'v', 'o', 'l', 'u', 'm', 'e', 's', '\r');
+    await r.press(':volumes\r');
     await r.until(/Longhorn volumes/);
     assert.match(r.frame(), /pvc-erp-data.*1 dir\(s\): DO NOT RENAME/);
-    await r.type('j', '\r');
+    await r.press('j\r');
     await r.until(/Volume pvc-erp-data/);
     assert.match(r.frame(), /NEVER rename them to the new engine id/);
     assert.match(r.frame(), /replica\s+pvc-erp-data-r-pi1\s+pi1\s+a1b2c3d0\s+pvc-erp-data-a1b2c3d0/);
     assert.match(r.frame(), /ORPHAN\s+orphan-1\s+pi2\s+0ld1d000\s+pvc-erp-data-0ld1d000/);
-    await r.type('\x1b');
+    await r.press('\x1b');
     await r.until(/Longhorn volumes/);
     r.unmount();
   });
 
   it('/ filters the focused list', async () => {
     const r = show();
-    await r.type('/', 'p', 'i', '3', '\r');
+    await r.press('/pi3\r');
     await r.until(/\/pi3/);
     assert.doesNotMatch(r.frame(), /^pi1 /m);
     assert.match(r.frame(), /^pi3 /m);

@@ -12,7 +12,7 @@ import { readJournal } from '../../engine/runbook/journal.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
 import { resumeRun } from '../../engine/runbook/start-run.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
-import { drillDeps } from '../../src/cli/drill-deps.ts';
+import { drillDeps } from '../../src/cli/wiring.ts';
 import { describeDrill } from '../helpers/drill-run.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';

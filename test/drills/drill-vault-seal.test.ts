@@ -6,7 +6,7 @@ import { runDrill } from '../../engine/drills/run-drill.ts';
 import { readJournal } from '../../engine/runbook/journal.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
-import { drillDeps } from '../../src/cli/drill-deps.ts';
+import { drillDeps } from '../../src/cli/wiring.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';
 import { waitFor } from '../helpers/wait.ts';

@@ -10,7 +10,7 @@ import { runDrill, type DrillRun, type DrillView } from '../../engine/drills/run
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
 import type { JournalRecord } from '../../engine/runbook/run-types.ts';
 import type { LabSim, SimStateDump } from '../../engine/sim/index.ts';
-import { drillDeps } from '../../src/cli/drill-deps.ts';
+import { drillDeps } from '../../src/cli/wiring.ts';
 import { drillWithSimClock, recordOf, stepsOf } from '../helpers/drill-run.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';

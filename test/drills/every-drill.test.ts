@@ -6,7 +6,7 @@ import { loadDrills } from '../../engine/drills/load-drill.ts';
 import { runDrill } from '../../engine/drills/run-drill.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
-import { drillDeps } from '../../src/cli/drill-deps.ts';
+import { drillDeps } from '../../src/cli/wiring.ts';
 import { drillWithSimClock, recordOf, stepsOf } from '../helpers/drill-run.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';

@@ -1,6 +1,6 @@
 import { manifestPath } from '../../engine/common/package-root.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
-import type { DeskState, SectionEntry } from '../../engine/runbook/runbook-desk.ts';
+import type { DeskState, SectionEntry } from '../../engine/cockpit/types.ts';
 import type { Phase, RunView, StepView } from '../../engine/runbook/run-view.ts';
 import type { Section } from '../../engine/runbook/types.ts';
 

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Store } from '../common/store.ts';
+import { listDrillRecords } from '../drills/drill-record.ts';
+import { renderReport } from '../drills/report.ts';
+import { latestGateResults } from '../gates/gate-store.ts';
+import { listRuns } from '../runbook/journal.ts';
+import { sectionCatalogue } from './section-catalogue.ts';
+import type { DeskOptions, DeskState } from './types.ts';
+
+/** What the evidence directory says: the catalogue's last runs, drill records, gate results, reports. */
+export class EvidenceController {
+  constructor(
+    private readonly state: Store<DeskState>,
+    private readonly opts: Pick<DeskOptions, 'sources' | 'runsDir'>,
+  ) {}
+
+  private get evidenceDir(): string {
+    return path.dirname(this.opts.runsDir);
+  }
+
+  /** Re-reads the runbooks and the journals; what cannot be read is listed, not dropped. */
+  refresh(): void {
+    const catalogue = sectionCatalogue(this.opts.sources, listRuns(this.opts.runsDir));
+    const evidence = listDrillRecords(this.opts.runsDir);
+    const gates = latestGateResults(this.evidenceDir);
+    this.state.set((s) => ({ ...s, ...catalogue, evidence: evidence.records, unreadable: [...evidence.unreadable, ...gates.unreadable], gates: gates.results }));
+  }
+
+  /** Writes the report of one drill run (`run`: its journal) as `<evidenceDir>/reports/<runId>.md`. */
+  report(run: string): void {
+    const journal = path.resolve(this.opts.runsDir, run);
+    try {
+      const record = listDrillRecords(this.opts.runsDir).records.find((r) => path.resolve(r.journal) === journal);
+      if (!record) throw new Error(`${run}: no drill run on record with this journal (only drill runs have a report)`);
+      const md = renderReport([record], { lang: 'en', scope: `${record.drill} run ${record.runId}`, generatedAt: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' });
+      const file = path.join(this.evidenceDir, 'reports', `${record.runId}.md`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, md);
+      this.state.set((s) => ({ ...s, report: { run, file }, error: undefined }));
+    } catch (e) {
+      this.state.set((s) => ({ ...s, error: (e as Error).message }));
+    }
+  }
+}

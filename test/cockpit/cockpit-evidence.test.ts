@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Cockpit } from '../../engine/cockpit/cockpit.ts';
+import type { DeskState } from '../../engine/cockpit/types.ts';
+import { manifestPath } from '../../engine/common/package-root.ts';
+import { loadDrills } from '../../engine/drills/load-drill.ts';
+import { openJournal } from '../../engine/runbook/journal.ts';
+import type { NewRecord } from '../../engine/runbook/run-types.ts';
+import { stubEngine, tempDir } from '../helpers/engine-stub.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const RUNBOOK = '# Web\n\n## restart-web\n\nBring the web tier back.\n\n1. [HUMAN] Look at the dashboard\n2. [HUMAN] Restart the web pods\n';
+const STEPS = [
+  { id: 'restart-web/1', kind: 'HUMAN' as const, title: 'Look at the dashboard' },
+  { id: 'restart-web/2', kind: 'HUMAN' as const, title: 'Restart the web pods' },
+];
+
+/** An evidence directory with the runbook the runs followed. */
+function evidence() {
+  const dir = tempDir('cockpit-evidence-');
+  const runbook = path.join(dir, 'web.md');
+  fs.writeFileSync(runbook, RUNBOOK);
+  return { dir, runsDir: path.join(dir, 'runs'), runbook };
+}
+
+/** A run's journal as the runner and the drill write it: an improvised command on step 1. */
+function writeRun(e: ReturnType<typeof evidence>, runId: string, o: { drill?: boolean; finished?: boolean; improvised?: boolean } = {}): string {
+  const file = path.join(e.runsDir, `${runId}.jsonl`);
+  const j = openJournal(file);
+  const records: NewRecord[] = [
+    { type: 'run-started', runId, runbook: e.runbook, digest: createHash('sha256').update(RUNBOOK).digest('hex'), section: 'restart-web', sectionTitle: 'restart-web', steps: STEPS, mode: { paranoid: false }, sandbox: 'lab-sim', operator: 'alice' },
+    ...(o.drill ? [{ type: 'drill-started', drill: 'web-restart', title: 'Web tier restart', changeClass: 'infra', autopilot: false, timeLimitMs: 600_000, versions: {} } as NewRecord] : []),
+    { type: 'step-started', step: 'restart-web/1', kind: 'HUMAN', title: STEPS[0]!.title },
+    ...(o.improvised === false ? [] : [{ type: 'improvised', step: 'restart-web/1', text: 'scaled traefik down', command: 'kubectl -n kube-system scale deploy traefik --replicas=0' } as NewRecord]),
+    { type: 'step-finished', step: 'restart-web/1', status: 'done', durationMs: 1000 },
+  ];
+  if (o.finished !== false) {
+    records.push({ type: 'step-started', step: 'restart-web/2', kind: 'HUMAN', title: STEPS[1]!.title }, { type: 'step-finished', step: 'restart-web/2', status: 'done', durationMs: 1000 }, { type: 'run-finished', status: 'passed', durationMs: 2000 });
+    if (o.drill) records.push({ type: 'drill-finished', outcome: 'passed-with-improvisation', reason: 'acceptance met, but the runbook is not current', failedSteps: [], skippedSteps: [], improvised: o.improvised === false ? [] : ['scaled traefik down'] });
+  }
+  for (const r of records) j.append(r);
+  j.close();
+  return file;
+}
+
+function cockpitOn(e: ReturnType<typeof evidence>) {
+  const cockpit = new Cockpit({ sources: [e.runbook], runsDir: e.runsDir, sandbox: 'lab-sim' }, stubEngine().deps);
+  const until = <T>(what: string, pick: (s: DeskState) => T | undefined) => waitFor(() => pick(cockpit.state.get()), { what });
+  return { cockpit, until };
+}
+
+describe("the Evidence screen's intents", () => {
+  it('propose with a journal reviews the changes of that finished run, not of a run in hand', async () => {
+    const e = evidence();
+    const file = writeRun(e, '20261123T101500Z-restart-web', { drill: true });
+    const { cockpit, until } = cockpitOn(e);
+    assert.equal(cockpit.state.get().run, undefined, 'no run in hand');
+
+    cockpit.send({ type: 'propose', run: file });
+    const review = await until('the proposal', (s) => s.proposal);
+    assert.equal(review.runFile, file);
+    assert.equal(review.runId, '20261123T101500Z-restart-web');
+    assert.equal(review.status, 'review');
+    assert.deepEqual(review.edits.map((x) => [x.kind, x.dropped]), [['improvised-step', false]]);
+    assert.match(review.edits[0]!.markdown, /scaled traefik down/);
+
+    cockpit.send({ type: 'pr-drop', id: review.edits[0]!.id });
+    assert.equal(cockpit.state.get().proposal?.edits[0]?.dropped, true, 'the review works on it as on the run in hand');
+    cockpit.send({ type: 'pr-close' });
+    assert.equal(cockpit.state.get().proposal, undefined);
+  });
+
+  it('propose refuses a run that has not finished, and one with nothing to propose', async () => {
+    const e = evidence();
+    const running = writeRun(e, '20261123T101500Z-restart-web', { finished: false });
+    const clean = writeRun(e, '20261123T111500Z-restart-web', { improvised: false });
+    const { cockpit, until } = cockpitOn(e);
+
+    cockpit.send({ type: 'propose', run: running });
+    assert.match(await until('the refusal', (s) => s.error), /has not finished/);
+    cockpit.send({ type: 'propose', run: path.basename(clean) });
+    assert.match(await until('the second refusal', (s) => (s.error?.includes('nothing to propose') ? s.error : undefined)), /run 20261123T111500Z-restart-web has no improvised or failed step/);
+    assert.equal(cockpit.state.get().proposal, undefined);
+  });
+
+  it('report writes the drill run’s report under <evidenceDir>/reports/<runId>.md', async () => {
+    const e = evidence();
+    const file = writeRun(e, '20261123T101500Z-restart-web', { drill: true });
+    const { cockpit, until } = cockpitOn(e);
+
+    cockpit.send({ type: 'report', run: file });
+    const report = await until('the report', (s) => s.report);
+    const written = path.join(e.dir, 'reports', '20261123T101500Z-restart-web.md');
+    assert.deepEqual(report, { run: file, file: written });
+    const md = fs.readFileSync(written, 'utf8');
+    assert.match(md, /^# Game-day report: web-restart run 20261123T101500Z-restart-web/);
+    assert.match(md, /passed with improvisation/);
+    assert.match(md, /Improvised: scaled traefik down/);
+    assert.equal(cockpit.state.get().error, undefined);
+  });
+
+  it('report says why when the journal is no drill run, and writes nothing', async () => {
+    const e = evidence();
+    const plain = writeRun(e, '20261123T101500Z-restart-web');
+    const { cockpit, until } = cockpitOn(e);
+
+    cockpit.send({ type: 'report', run: plain });
+    assert.match(await until('the error', (s) => s.error), /no drill run on record with this journal/);
+    cockpit.send({ type: 'report', run: path.join(e.runsDir, 'missing.jsonl') });
+    assert.match(await until('the second error', (s) => (s.error?.startsWith(path.join(e.runsDir, 'missing.jsonl')) ? s.error : undefined)), /only drill runs have a report/);
+    assert.equal(cockpit.state.get().report, undefined);
+    assert.equal(fs.existsSync(path.join(e.dir, 'reports')), false);
+  });
+});
+
+describe('the Drills screen learns how each fault will go', () => {
+  it('per drill, the injection and the cleanups this sandbox can automate, or that they are done by hand', () => {
+    const e = evidence();
+    const drills = loadDrills(manifestPath('drills'));
+    const ports = { powerStop: true, powerStart: true, seal: true, mutate: true, fault: false };
+    const cockpit = new Cockpit({ sources: [], runsDir: e.runsDir, sandbox: 'real', drills: { deps: { engine: stubEngine().deps, inject: async () => '', cleanup: async () => '', versions: () => ({}) }, list: () => drills, find: () => assert.fail('no drill runs here'), ports } }, stubEngine().deps);
+    const s = cockpit.state.get();
+    assert.equal(s.injection?.['node-kill'], 'sandbox.power.stop pi3');
+    assert.equal(s.injection?.['vault-seal'], 'Vault sys/seal');
+    assert.match(s.injection?.['power-cut'] ?? '', /^not automated on this sandbox .*: inject it by hand$/);
+    assert.deepEqual(s.cleanupMethods?.['node-kill'], ['sandbox.power.start pi3']);
+    assert.deepEqual(s.cleanupMethods?.['power-cut'], ['sandbox.power.start every node']);
+    assert.deepEqual(Object.keys(s.injection ?? {}).sort(), drills.map((d) => d.id).sort());
+  });
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { readJournal } from '../../engine/runbook/journal.ts';
+import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
+import { TmuxTerminal } from '../helpers/tmux.ts';
+import { waitFor } from '../helpers/wait.ts';
+
+const BIN = path.resolve('bin/lab-tui.js');
+
+/** Keys as a person types them: bursts in one terminal read, a paste into a prompt, on the Drills screen. */
+describe('cockpit keys in a real terminal', () => {
+  const term = new TmuxTerminal(160, 44);
+  let sim: LabSim;
+
+  before(async () => {
+    sim = await startLabSim({ clock: 'manual', seed: 71 });
+    await sim.advance(60_000);
+    term.start({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-keys-')), PATH: process.env.PATH ?? '' });
+    term.type(`node ${BIN} --config ${sim.files.config}`);
+    await term.waitForText(/● kubernetes live/);
+  });
+  after(async () => {
+    term.kill();
+    await sim.stop();
+  });
+
+  it('jjG in one write selects the last drill; enter asks, enter injects it; a 30-character paste lands in the prompt shown in the hint bar', async () => {
+    term.keys('3');
+    await term.waitForText(/Drills: rehearse a failure/);
+    term.literal('jjG');
+    await term.waitForText(/^ vault-seal: Vault seal/m);
+    term.keys('Enter');
+    await term.waitForText(/inject vault-seal into sandbox lab-sim \(drill vault-seal, vault\)\? enter again to start/);
+    term.keys('Enter');
+    await term.waitForText(/DRILL vault-seal \(vault\) · fault/, 60_000);
+    await term.waitForText(/waiting for you/);
+
+    term.keys('i');
+    await term.waitForText(/^what did you do: /m);
+    const paste = 'looked at the vault pod events';
+    assert.equal(paste.length, 30);
+    term.literal(paste);
+    await term.waitForText(`what did you do: ${paste}`);
+    term.keys('Enter');
+    await term.waitForText(/^command to run \(enter for none\): /m);
+    term.keys('Enter');
+    await term.waitForText(`+ ${paste}`);
+
+    // Quitting aborts the drill: its cleanup and the steady-state check run on lab-sim's clock.
+    term.keys('q');
+    await waitFor(
+      async () => {
+        if (/^E2E\$\s*$/m.test(term.screen())) return true;
+        await sim.advance(5_000);
+        return false;
+      },
+      { what: 'lab-tui exits once the aborted drill is cleaned up', timeoutMs: 60_000 },
+    );
+    const runs = path.join(sim.stateDir, 'evidence', 'runs');
+    const file = await waitFor(() => fs.readdirSync(runs).find((f) => f.includes('vault-unseal')), { what: 'the drill journal' });
+    const records = readJournal(path.join(runs, file)).records;
+    assert.ok(records.some((r) => r.type === 'drill-started' && r.drill === 'vault-seal'), 'the drill aimed at is the one injected');
+    assert.ok(records.some((r) => r.type === 'improvised' && r.text === paste), 'every pasted character reached the journal, in order');
+  });
+});
