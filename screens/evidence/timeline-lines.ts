@@ -40,14 +40,15 @@ export function timelineLines(t: Timeline, width: number): TimelineLine[] {
   for (const s of t.steps) {
     const took = s.durationMs !== undefined ? elapsed(s.durationMs) : 'running';
     const why = s.reason ?? s.note;
-    add(s.start, { text: `STEP ${String(s.number).padStart(2)}   [${s.kind}] ${s.title} · ${s.who} · ${took} · ${s.outcome}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}${why ? `: ${why}` : ''}`, color: STEP_COLOR[s.outcome] });
+    // What happened first, the step's title last: on a narrow screen the title is what gets cut.
+    add(s.start, { text: `STEP ${String(s.number).padStart(2)}   ${s.outcome.padEnd(9)} ${s.who.padEnd(8)} ${took.padStart(7)}  [${s.kind}] ${s.title}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}${why ? `: ${why}` : ''}`, color: STEP_COLOR[s.outcome] });
   }
   for (const i of t.improvised) add(i.at, { text: `IMPROVISED ${i.text}${i.command ? ` $ ${i.command}` : ''}${i.status ? ` → ${i.status}` : ''}`, color: 'magenta' });
   for (const h of t.health) add(h.at, { text: `health    ${h.subject}: ${h.from} → ${h.to}`, dim: true });
   add(t.acceptance?.at, { text: 'ACCEPTANCE met: the clock stops', color: 'green' });
   for (const c of t.cleanup) add(c.at, { text: `cleanup   ${c.kind}${c.target ? ` ${c.target}` : ''}: ${c.ok ? 'ok' : 'FAILED'} ${c.detail}`, color: c.ok ? undefined : 'red' });
   const sorted = events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at)).map((e) => e.line);
-  const skipped = t.steps.filter((s) => !s.start).map((s) => ({ text: `                 STEP ${String(s.number).padStart(2)}   [${s.kind}] ${s.title} · ${s.outcome}${s.reason ? `: ${s.reason}` : ''} (never started)`, color: STEP_COLOR[s.outcome] ?? 'gray' }));
+  const notStarted = t.steps.filter((s) => !s.start).map((s) => ({ text: `${' '.repeat(17)}STEP ${String(s.number).padStart(2)}   ${s.outcome.padEnd(9)} ${'not started'.padEnd(16)}  [${s.kind}] ${s.title}${s.reason ? `: ${s.reason}` : ''}`, color: STEP_COLOR[s.outcome] ?? 'gray' }));
   const state = t.running ? { text: `RUNNING: last record ${clock(t.lastAt)}, the timeline grows as the drill goes on`, color: 'cyan' } : { text: `${(t.outcome ?? 'finished').toUpperCase()}${t.reason ? `: ${t.reason}` : ''}`, color: OUTCOME_COLOR[t.outcome ?? ''] };
-  return [state, ...(t.timeToRecover ? ttrBar(t.timeToRecover, width) : []), ...sorted, ...skipped];
+  return [state, ...(t.timeToRecover ? ttrBar(t.timeToRecover, width) : []), ...sorted, ...notStarted];
 }

@@ -18,6 +18,11 @@ export interface RunningTui {
 }
 
 export function startTui(model: Store<AppModel>): RunningTui {
+  return startInk((quit) => <App model={model} onQuit={quit} />);
+}
+
+/** Any Ink root on the terminal, with the same exit point (the cockpit, `lab-tui watch`). */
+export function startInk(root: (quit: () => void) => React.ReactElement): RunningTui {
   const { stdout, stdin } = process;
   const useAltScreen = stdout.isTTY === true;
   if (useAltScreen) stdout.write(ALT_SCREEN_ON);
@@ -28,7 +33,7 @@ export function startTui(model: Store<AppModel>): RunningTui {
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
     if (useAltScreen) stdout.write(ALT_SCREEN_OFF_SHOW_CURSOR);
   };
-  const instance = render(<App model={model} onQuit={() => instance.unmount()} />, { exitOnCtrlC: false, patchConsole: false, maxFps: 60 });
+  const instance = render(root(() => instance.unmount()), { exitOnCtrlC: false, patchConsole: false, maxFps: 60 });
   const onSignal = () => instance.unmount();
   const onCrash = (e: unknown) => {
     instance.unmount();

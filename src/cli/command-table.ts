@@ -168,6 +168,15 @@ export const COMMANDS: Command[] = [
     load: async () => (await import('./cmd-drill.ts')).runGatePromote,
   }),
   command({
+    path: ['watch'],
+    group: 'evidence',
+    usage: 'watch [RUN_ID | JOURNAL] [--evidence-dir DIR]',
+    summary: "follow a running drill from its journal, read-only, from another terminal or machine (default: the newest drill without an outcome)",
+    options: { ...evidenceDir },
+    descriptions: { 'evidence-dir': `where the run journals are: ${EVIDENCE_DIR}` },
+    load: async () => (await import('./cmd-watch.ts')).runWatch,
+  }),
+  command({
     path: ['report'],
     group: 'evidence',
     usage: 'report [--gameday ID | --since DATE] [--lang en|fr] [--out FILE] [--evidence-dir DIR]',
