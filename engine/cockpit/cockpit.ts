@@ -59,6 +59,8 @@ export class Cockpit {
         return this.proposals.handle(intent);
       case 'report':
         return this.evidence.report(intent.run);
+      case 'timeline':
+        return this.evidence.timeline(intent.run);
       case 'dismiss':
         return this.dismiss();
       default:
@@ -83,6 +85,7 @@ export class Cockpit {
    * is recorded as failed and its cleanup runs (a fault must not outlive the drill).
    */
   async stop(): Promise<void> {
+    this.evidence.stopFollowing();
     this.runs.detach();
     await this.drills.abort();
     await this.runs.stop();

@@ -3,6 +3,7 @@ import type { DrillRecord } from '../drills/drill-record.ts';
 import type { Drill } from '../drills/drill-types.ts';
 import type { FaultPortsAvailable } from '../drills/inject-fault.ts';
 import type { DrillView } from '../drills/run-drill.ts';
+import type { Timeline } from '../drills/timeline.ts';
 import type { GateName, GateResult } from '../gates/gate-result.ts';
 import type { PrTarget } from '../pr/propose-pr.ts';
 import type { RunbookEdit } from '../pr/types.ts';
@@ -41,6 +42,8 @@ export interface DeskState {
   unreadable: { file: string; problem: string }[];
   /** Runbook changes proposed from a finished run, under the operator's review. */
   proposal?: ProposalReview;
+  /** The run whose timeline the Evidence screen shows, followed as its journal grows (absent while the first read is pending). */
+  timeline?: { run: string; timeline?: Timeline };
   /** The last report written from the Evidence screen: the run's journal and the Markdown file. */
   report?: { run: string; file: string };
   /** The last result of each fidelity gate, and whether one is running now. */
@@ -71,6 +74,8 @@ export type DeskIntent =
   | { type: 'pr-reword'; id: string; text: string }
   | { type: 'pr-accept' }
   | { type: 'pr-close' }
+  /** Shows the timeline of the run whose journal is `run`, live while it grows; without `run`, closes it. */
+  | { type: 'timeline'; run?: string }
   /** Writes the report of the drill run whose journal is `run`. */
   | { type: 'report'; run: string }
   | { type: 'gate'; gate: GateName }

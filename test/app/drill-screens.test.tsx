@@ -9,6 +9,8 @@ import { healthyRaw, snapshotOf } from '../helpers/raw-state.ts';
 import { renderApp } from '../helpers/render-app.tsx';
 import { pickerDesk } from '../helpers/runbook-desk-state.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { buildTimeline } from '../../engine/drills/timeline.ts';
+import { drillJournal } from '../helpers/drill-journal.ts';
 
 const drills = loadDrills(manifestPath('drills'));
 
@@ -21,12 +23,13 @@ afterEach(() => mounted.splice(0).forEach((r) => r.unmount()));
 
 function show(desk: DeskState, key: string, runbookOnly = false) {
   const sent: DeskIntent[] = [];
-  const r = renderApp({ runbooks: { state: createStore(desk), send: (i) => void sent.push(i) }, runbookOnly }, snapshotOf(healthyRaw()));
+  const state = createStore(desk);
+  const r = renderApp({ runbooks: { state, send: (i) => void sent.push(i) }, runbookOnly }, snapshotOf(healthyRaw()));
   mounted.push(r);
   // ink-testing-library's terminal is 100 columns: widen it, as an operator's is.
   Object.defineProperty(r.stdout, 'columns', { value: 160, configurable: true });
   r.stdout.emit('resize');
-  return { ...r, sent, open: () => r.press(key) };
+  return { ...r, state, sent, open: () => r.press(key) };
 }
 
 describe('Drills and Evidence screens', () => {
@@ -65,6 +68,53 @@ describe('Drills and Evidence screens', () => {
     assert.match(f, /longhorn-corrupti…\s+2026-11-21 10:00\s+passed-with-improvisation\s+5:00/);
     assert.match(f, /never run: .*node-kill,/);
     assert.match(f, /unreadable: \/e\/runs\/torn\.jsonl: line 7: torn last line/);
+  });
+
+  it('Evidence: enter opens the selected run\'s timeline (fault, steps with who and how long, health, TTR split), p proposes, r reports, esc goes back', async () => {
+    const journal = '/e/runs/b.jsonl';
+    const evidence = [record({ runId: 'c', startedAt: '2026-11-22T10:00:00.000Z' }), record({ runId: 'b', journal, startedAt: '2026-11-15T10:00:00.000Z', outcome: 'passed-with-improvisation', improvised: ['looked at the pod'] })];
+    const r = show(pickerDesk({ drills, evidence }), '5');
+    await r.open();
+    await r.until(/Evidence: 2 drill run\(s\)/);
+    await r.press('G');
+    r.send('\r');
+    await waitFor(() => r.sent.length === 1, { what: 'the timeline intent' });
+    assert.deepEqual(r.sent, [{ type: 'timeline', run: journal }]);
+    await r.until(/reading \/e\/runs\/b\.jsonl/);
+    const timeline = buildTimeline(
+      drillJournal({
+        runId: 'b', drill: 'vault-seal', title: 'Vault seal', section: 'vault-unseal-vso-re-auth', start: '2026-11-15T10:00:00.000Z', faultMs: 5_000, fault: { kind: 'vault-seal' }, detectMs: 2_000, probe: 'vault.unsealed',
+        steps: [{ title: 'Confirm Vault is sealed', kind: 'HUMAN', atMs: 8_000, ms: 30_000, status: 'done' }, { title: 'Unseal Vault', kind: 'AGENT', atMs: 38_000, ms: 4_000, status: 'done' }],
+        improvised: [{ atMs: 20_000, step: 1, text: 'looked at the pod', command: 'kubectl get pods', status: 'ok' }],
+        health: [{ atMs: 6_000, subject: 'vault', from: 'unsealed', to: 'sealed' }],
+        acceptMs: 50_000,
+        end: { atMs: 51_000, outcome: 'passed-with-improvisation', reason: 'acceptance met, but a step was improvised', ttr: { totalMs: 45_000, detectionMs: 2_000, humanMs: 30_000, agentMs: 4_000, verifyMs: 9_000 } },
+      }),
+    )!;
+    r.state.set((d) => ({ ...d, timeline: { run: journal, timeline } }));
+    const f = await r.until(/Timeline: drill vault-seal/).then(() => r.frame());
+    assert.match(f, /PASSED-WITH-IMPROVISATION: acceptance met/);
+    assert.match(f, /time to recover 0:45: ▓ detection 0:02\s+█ operator 0:30\s+▒ engine 0:04\s+░ verification 0:09/);
+    assert.match(f, /\+ 0:00\s+FAULT\s+vault-seal/);
+    assert.match(f, /health\s+vault: unsealed → sealed/);
+    assert.match(f, /STEP  1\s+done\s+operator\s+0:30\s+\[HUMAN\] Confirm Vault is sealed/);
+    assert.match(f, /STEP  2\s+done\s+engine\s+0:04\s+\[AGENT\] Unseal Vault/);
+    assert.match(f, /IMPROVISED looked at the pod \$ kubectl get pods → ok/);
+    assert.match(f, /ACCEPTANCE met/);
+    r.send('pr');
+    await waitFor(() => r.sent.length === 3, { what: 'propose and report' });
+    assert.deepEqual(r.sent.slice(1), [{ type: 'propose', run: journal }, { type: 'report', run: journal }]);
+    await r.press('\x1b');
+    await r.until(/Evidence: 2 drill run\(s\)/);
+    assert.deepEqual(r.sent.at(-1), { type: 'timeline' });
+  });
+
+  it('Evidence: p on a run that followed its runbook says there is nothing to propose', async () => {
+    const r = show(pickerDesk({ drills, evidence: [record({})] }), '5');
+    await r.open();
+    await r.press('p');
+    await r.until(/p: nothing to propose: the run followed its runbook/);
+    assert.deepEqual(r.sent, []);
   });
 
   it('in a runbook-only game-day, hides the dashboard and the evidence, keeps runbooks and drills', async () => {

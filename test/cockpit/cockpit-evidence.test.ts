@@ -116,6 +116,46 @@ describe("the Evidence screen's intents", () => {
   });
 });
 
+describe('the Evidence screen\'s timeline', () => {
+  it('follows the journal of the opened run: a running drill\'s timeline grows as records are appended; closing stops it', async () => {
+    const e = evidence();
+    const file = writeRun(e, '20261123T101500Z-restart-web', { drill: true, finished: false });
+    const { cockpit, until } = cockpitOn(e);
+
+    cockpit.send({ type: 'timeline', run: file });
+    const first = await until('the timeline', (s) => s.timeline?.timeline);
+    assert.equal(first.running, true);
+    assert.deepEqual(first.steps.map((x) => [x.number, x.outcome, x.who]), [[1, 'done', 'operator'], [2, 'pending', 'operator']]);
+    assert.equal(first.improvised[0]?.text, 'scaled traefik down');
+
+    const j = openJournal(file);
+    j.append({ type: 'step-started', step: 'restart-web/2', kind: 'HUMAN', title: STEPS[1]!.title });
+    j.append({ type: 'health-transition', subject: 'node/pi2', from: 'NotReady', to: 'Ready' });
+    j.append({ type: 'step-finished', step: 'restart-web/2', status: 'done', durationMs: 1000 });
+    j.append({ type: 'drill-finished', outcome: 'passed', reason: 'acceptance met', failedSteps: [], skippedSteps: [], improvised: [] });
+    j.close();
+    const last = await until('the timeline to grow', (s) => (s.timeline?.timeline?.running === false ? s.timeline.timeline : undefined));
+    assert.equal(last.outcome, 'passed');
+    assert.deepEqual(last.health.map((h) => `${h.subject} ${h.from}→${h.to}`), ['node/pi2 NotReady→Ready']);
+
+    cockpit.send({ type: 'timeline' });
+    await until('the timeline closed', (s) => (s.timeline === undefined ? true : undefined));
+    await cockpit.stop();
+  });
+
+  it('the report of a run includes its timeline as a Mermaid gantt', async () => {
+    const e = evidence();
+    const file = writeRun(e, '20261123T101500Z-restart-web', { drill: true });
+    const { cockpit, until } = cockpitOn(e);
+    cockpit.send({ type: 'report', run: file });
+    const report = await until('the report', (s) => s.report);
+    const md = fs.readFileSync(report.file, 'utf8');
+    assert.match(md, /```mermaid\n%%\{init: \{'theme':'base'\}\}%%\ngantt\n/);
+    assert.match(md, /1 Look at the dashboard :done/);
+    assert.match(md, /2 Restart the web pods :done/);
+  });
+});
+
 describe('the Drills screen learns how each fault will go', () => {
   it('per drill, the injection and the cleanups this sandbox can automate, or that they are done by hand', () => {
     const e = evidence();
