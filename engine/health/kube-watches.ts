@@ -1,4 +1,4 @@
-import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesListObject, KubernetesObject, V1Pod } from '@kubernetes/client-node';
 import type { KubeAdapter } from '../adapters/kube.ts';
 import { slimEvent, slimPod } from './projections.ts';
 
@@ -21,6 +21,7 @@ const PAGE = 500;
  */
 function paged<T extends KubernetesObject>(page: (cont: string | undefined) => Promise<KubernetesListObject<T>>, project: (o: T) => T) {
   return async (): Promise<KubernetesListObject<KubernetesObject>> => {
+    // client-node's list objects name the token `_continue`; the JSON of the API names it `continue`.
     const items: T[] = [];
     let cont: string | undefined;
     let first: KubernetesListObject<T> | undefined;
@@ -28,9 +29,10 @@ function paged<T extends KubernetesObject>(page: (cont: string | undefined) => P
       const list = await page(cont);
       first ??= list;
       for (const item of list.items) items.push(project(item));
-      cont = list.metadata?._continue;
+      const meta = list.metadata as { _continue?: string; continue?: string } | undefined;
+      cont = meta?._continue ?? meta?.continue;
     } while (cont);
-    return { ...first, metadata: { ...first.metadata, _continue: undefined }, items };
+    return { ...first, metadata: { ...first.metadata, _continue: undefined, continue: undefined } as KubernetesListObject<T>['metadata'], items };
   };
 }
 
@@ -40,7 +42,7 @@ function custom(group: string, version: string, plural: string) {
 
 export const WATCHED: readonly Watched[] = [
   { key: 'nodes', path: '/api/v1/nodes', list: (k) => k.core.listNode() },
-  { key: 'pods', path: '/api/v1/pods', list: (k) => paged((c) => k.core.listPodForAllNamespaces({ limit: PAGE, _continue: c }), slimPod)(), project: slimPod as unknown as Watched['project'] },
+  { key: 'pods', path: '/api/v1/pods', list: (k) => paged((c) => k.listJson<V1Pod>('/api/v1/pods', { limit: PAGE, continue: c }), slimPod)(), project: slimPod as unknown as Watched['project'] },
   { key: 'events', path: '/api/v1/events', list: (k) => paged((c) => k.core.listEventForAllNamespaces({ limit: PAGE, _continue: c }), slimEvent)(), project: slimEvent as unknown as Watched['project'] },
   { key: 'deployments', path: '/apis/apps/v1/deployments', list: (k) => k.apps.listDeploymentForAllNamespaces() },
   { key: 'volumes', path: '/apis/longhorn.io/v1beta2/volumes', list: custom('longhorn.io', 'v1beta2', 'volumes') },

@@ -40,9 +40,6 @@ export interface Binding {
   run(ctx: Ctx, key: string): Outcome;
 }
 
-/** The state with a part replaced, and nothing asked of the engine. */
-export const stay = (ui: UiState): Outcome => ({ ui });
-
 /** Sends one intent, leaving the screen as it is (a message cleared). */
 export const send =
   (intent: DeskIntent | ((ctx: Ctx) => DeskIntent)) =>

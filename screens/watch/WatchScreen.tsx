@@ -7,7 +7,7 @@ import { fit } from '../shell/text-layout.ts';
 import { WATCH_BINDINGS, type WatchState } from './watch-keys.ts';
 
 /** The state of each watched subject as the journal last recorded it: the health the operator saw. */
-export function healthNow(t: Timeline): { subject: string; state: string; at: string }[] {
+function healthNow(t: Timeline): { subject: string; state: string; at: string }[] {
   const last = new Map<string, { state: string; at: string }>();
   for (const h of t.health) last.set(h.subject, { state: h.to, at: h.at });
   return [...last].map(([subject, v]) => ({ subject, ...v })).sort((a, b) => a.subject.localeCompare(b.subject));
@@ -15,16 +15,12 @@ export function healthNow(t: Timeline): { subject: string; state: string; at: st
 
 const BAD = /NotReady|sealed$|faulted|degraded|Degraded|OutOfSync|stale|down|absent/;
 
-export function watchLines(t: Timeline, width: number): TimelineLine[] {
-  return timelineLines(t, width);
-}
-
 /** Read-only: the run's timeline as it grows, and the health its journal recorded, for a second screen in the game-day room. */
 export function WatchScreen({ file, timeline, problems, state, width, height }: { file: string; timeline?: Timeline; problems: number; state: WatchState; width: number; height: number }) {
   const side = 30;
   const main = Math.max(30, width - side - 1);
   const body = Math.max(1, height - 3);
-  const lines = timeline ? watchLines(timeline, main) : [{ text: `waiting for ${file}…`, dim: true }];
+  const lines: TimelineLine[] = timeline ? timelineLines(timeline, main) : [{ text: `waiting for ${file}…`, dim: true }];
   const from = Math.min(state.scroll, Math.max(0, lines.length - body));
   const health = timeline ? healthNow(timeline) : [];
   const title = timeline ? `${timeline.drill ? `drill ${timeline.drill.id}: ${timeline.drill.title}` : 'runbook run'} · run ${timeline.runId}` : file;

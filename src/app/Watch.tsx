@@ -6,7 +6,8 @@ import { keyNames, type KeyLike } from '../../screens/keys/key-names.ts';
 import { useStore } from '../../screens/shell/use-store.ts';
 import { useTerminalSize } from '../../screens/shell/use-terminal-size.ts';
 import { initialWatch, watchKeys } from '../../screens/watch/watch-keys.ts';
-import { watchLines, WatchScreen } from '../../screens/watch/WatchScreen.tsx';
+import { timelineLines } from '../../screens/evidence/timeline-lines.ts';
+import { WatchScreen } from '../../screens/watch/WatchScreen.tsx';
 
 /** The observer's root: a journal followed from disk, rendered read-only. */
 export function Watch({ file, journal, onQuit }: { file: string; journal: FollowedJournal; onQuit: () => void }) {
@@ -16,7 +17,7 @@ export function Watch({ file, journal, onQuit }: { file: string; journal: Follow
   const { rows, columns } = useTerminalSize();
   const height = Math.max(rows - 1, 10);
   const page = Math.max(1, height - 3);
-  const count = timeline ? watchLines(timeline, columns).length : 0;
+  const count = timeline ? timelineLines(timeline, columns).length : 0;
   const [state, setState] = useState(initialWatch);
   const { isRawModeSupported } = useStdin();
   const latest = useRef({ state, count, page });

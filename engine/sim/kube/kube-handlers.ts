@@ -6,7 +6,7 @@ import { applyPatch } from './patch.ts';
 import { groupVersion, resourceKey, type ResourceDef } from './resources.ts';
 import { parseFieldSelector, parseLabelSelector } from './selectors.ts';
 import { notFound, statusError } from './status.ts';
-import type { KubeStore } from './store.ts';
+import type { Collection, KubeStore } from './store.ts';
 import { parseIncludeObject, toTable, wantsTable } from './table.ts';
 import { serveWatch } from './watch-stream.ts';
 
@@ -129,7 +129,7 @@ function list(ctx: KubeApiContext, route: ResourceRoute, req: IncomingMessage, r
     return respond(res, 200, toTable(resourceKey(def), objects, { now: ctx.now(), include: table, resourceVersion: rv, withColumns: true }));
   }
   const limit = Number(q.get('limit') ?? 0);
-  if (limit > 0 || q.get('continue')) return sendPage(res, def, [...collection.entries(namespace)].filter((e) => matches(e.obj)), limit, q.get('continue'), rv);
+  if (limit > 0 || q.get('continue')) return sendPage(res, def, collection, namespace, filtered ? matches : undefined, limit, q.get('continue'), rv);
   if (!filtered) {
     const body = collection.listBody(namespace, ctx.store.resourceVersion);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': body.length });
@@ -145,7 +145,7 @@ function list(ctx: KubeApiContext, route: ResourceRoute, req: IncomingMessage, r
  * `limit`/`continue` chunking as the API server does it: pages in key order, the token carries
  * the first page's resourceVersion (every page reports it) and the last key served.
  */
-function sendPage(res: ServerResponse, def: ResourceDef, entries: { obj: KubeObject; json: string }[], limit: number, token: string | null, rv: string): void {
+function sendPage(res: ServerResponse, def: ResourceDef, collection: Collection, namespace: string | undefined, matches: ((o: KubeObject) => boolean) | undefined, limit: number, token: string | null, rv: string): void {
   let after = '';
   let listRv = rv;
   if (token) {
@@ -155,13 +155,28 @@ function sendPage(res: ServerResponse, def: ResourceDef, entries: { obj: KubeObj
       fail(400, 'BadRequest', 'invalid continue token');
     }
   }
-  const key = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-  const sorted = entries.map((e) => ({ k: key(e.obj), json: e.json })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-  const rest = sorted.filter((e) => e.k > after);
-  const page = limit > 0 ? rest.slice(0, limit) : rest;
-  const more = page.length < rest.length;
-  const next = more ? Buffer.from(JSON.stringify({ after: page.at(-1)!.k, rv: listRv })).toString('base64url') : undefined;
-  const meta = JSON.stringify({ resourceVersion: listRv, ...(next ? { continue: next, remainingItemCount: rest.length - page.length } : {}) });
+  const keys = collection.sortedKeys(namespace);
+  // The first key after the token's: a binary search, as a range read from etcd starts there.
+  let lo = 0;
+  for (let hi = keys.length; lo < hi; ) {
+    const mid = (lo + hi) >> 1;
+    if (keys[mid]!.key > after) hi = mid;
+    else lo = mid + 1;
+  }
+  const listed = (k: (typeof keys)[number]) => {
+    const entry = collection.get(k.namespace, k.name);
+    return entry && (!matches || matches(entry.obj)) ? entry : undefined;
+  };
+  const page: { key: string; json: string }[] = [];
+  let i = lo;
+  for (; i < keys.length && (limit <= 0 || page.length < limit); i++) {
+    const entry = listed(keys[i]!);
+    if (entry) page.push({ key: keys[i]!.key, json: entry.json });
+  }
+  const more = keys.slice(i).some((k) => !!listed(k));
+  const next = more ? Buffer.from(JSON.stringify({ after: page.at(-1)?.key ?? after, rv: listRv })).toString('base64url') : undefined;
+  // The API server leaves remainingItemCount out of a list filtered by a selector.
+  const meta = JSON.stringify({ resourceVersion: listRv, ...(next ? { continue: next, ...(matches ? {} : { remainingItemCount: keys.length - i }) } : {}) });
   sendRaw(res, 200, `{"kind":"${def.kind}List","apiVersion":"${groupVersion(def)}","metadata":${meta},"items":[${page.map((e) => e.json).join(',')}]}`, 'application/json');
 }
 

@@ -29,6 +29,8 @@ export class Collection {
   /** Highest resourceVersion dropped from the history: watching from below it answers 410. */
   compactedRv = 0;
   private bodyCache = new Map<string, Buffer>();
+  /** Keys in etcd order, per namespace (`*`: all); only an addition or a deletion changes them. */
+  private keyCache = new Map<string, { key: string; namespace: string; name: string }[]>();
 
   constructor(
     readonly def: ResourceDef,
@@ -83,6 +85,21 @@ export class Collection {
     return body;
   }
 
+  /**
+   * The collection's keys (`namespace/name`) in etcd order: paged lists walk them from the
+   * continue token on, as the API server walks etcd's key range, instead of sorting every page.
+   */
+  sortedKeys(namespace: string | undefined): readonly { key: string; namespace: string; name: string }[] {
+    const cacheKey = namespace ?? '*';
+    let keys = this.keyCache.get(cacheKey);
+    if (!keys) {
+      keys = [...this.entries(namespace)].map((e) => ({ key: `${e.obj.metadata.namespace ?? ''}/${e.obj.metadata.name}`, namespace: e.obj.metadata.namespace ?? '', name: e.obj.metadata.name }));
+      keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      this.keyCache.set(cacheKey, keys);
+    }
+    return keys;
+  }
+
   record(event: StoreEvent, namespace: string, name: string): void {
     const m = this.byNamespace.get(namespace) ?? new Map<string, StoredEntry>();
     this.byNamespace.set(namespace, m);
@@ -93,6 +110,7 @@ export class Collection {
       m.set(name, event.entry);
     }
     this.bodyCache.clear();
+    if (event.type !== 'MODIFIED') this.keyCache.clear();
     this.history.push(event);
     if (this.history.length - this.historyStart > this.historyLimit) {
       this.compactedRv = (this.history[this.historyStart] as StoreEvent).rv;
