@@ -45,6 +45,8 @@ export interface BuildContext {
   /** The Events pane, newest first (see EventLog). */
   events: EventRow[];
   now: Date;
+  /** Kubernetes lists still being read (the pods, on the first connection). */
+  listing?: string[];
 }
 
 const unknown = (id: ComponentRow['id'], reason: string): ComponentRow => ({ id, status: 'unknown', reason });
@@ -75,6 +77,7 @@ export function buildSnapshot(raw: RawState, ctx: BuildContext): Snapshot {
   const nowSec = (k && clusterNow(k.events, k.nodes)) ?? ctx.now.getTime() / 1000;
   const secrets = k ? deriveSecrets(k.vaultSecrets, nowSec) : [];
   const kubeMissing = 'Kubernetes API not reached yet';
+  const podsListing = ctx.listing?.includes('pods') ?? false;
   const components: ComponentRow[] = [
     k ? deriveLonghorn(volumes) : unknown('longhorn', kubeMissing),
     raw.vault ? deriveVault(raw.vault.sealed, raw.vault.version) : src('vault') ? deriveVault(undefined) : unknown('vault', 'not configured'),
@@ -83,7 +86,7 @@ export function buildSnapshot(raw: RawState, ctx: BuildContext): Snapshot {
     reachable('postgres', raw.postgres, src('postgres'), raw.postgres ? `, ${raw.postgres.names.length} databases` : ''),
     reachable('gitea', raw.gitea, src('gitea'), raw.gitea?.version ? `, ${raw.gitea.version}` : ''),
     stepcaHealth(raw.stepca, src('stepca')),
-    k ? deriveWorkloadHealth(workloads) : unknown('workloads', kubeMissing),
+    !k ? unknown('workloads', kubeMissing) : podsListing ? unknown('workloads', 'listing pods…') : deriveWorkloadHealth(workloads),
   ];
   return {
     schema: 'lab-tui/status@1',
@@ -100,5 +103,6 @@ export function buildSnapshot(raw: RawState, ctx: BuildContext): Snapshot {
     vault: raw.vault,
     databases: raw.postgres,
     events: ctx.events,
+    ...(ctx.listing?.length ? { listing: ctx.listing } : {}),
   };
 }

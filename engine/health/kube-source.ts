@@ -33,7 +33,7 @@ class InformerSet {
         async () => {
           const list = await w.list(kube);
           this.synced.add(w.key);
-          if (this.complete()) onSynced(this);
+          if (this.core()) onSynced(this);
           return list;
         },
         w.project,
@@ -49,6 +49,16 @@ class InformerSet {
 
   complete(): boolean {
     return this.synced.size === WATCHED.length;
+  }
+
+  /** Every cache but the bulk ones is filled. */
+  core(): boolean {
+    return WATCHED.every((w) => w.bulk || this.synced.has(w.key));
+  }
+
+  /** The caches still being filled. */
+  listing(): WatchKey[] {
+    return WATCHED.filter((w) => !this.synced.has(w.key)).map((w) => w.key);
   }
 
   start(onError: (e: unknown) => void): void {
@@ -81,9 +91,14 @@ export class KubeSource {
     return (this.shown?.informers.get(key)?.list() ?? []) as T[];
   }
 
-  /** True once every cache was filled at least once; stays true through outages. */
+  /** True once the caches are shown (every one filled, or on the first connection all but the bulk ones); stays true through outages. */
   hasData(): boolean {
     return this.shown !== undefined;
+  }
+
+  /** Caches of what is shown that are still being listed (on the first connection: the pods, for a moment). */
+  listing(): WatchKey[] {
+    return this.shown?.listing() ?? [];
   }
 
   start(): void {
@@ -109,9 +124,16 @@ export class KubeSource {
     set.start((e) => this.failed(set, e));
   }
 
+  /**
+   * A generation is shown once complete; the first one already once all but the bulk lists are
+   * in (nothing older to show meanwhile), the bulk ones arriving after. A later generation
+   * replaces the stale caches only when complete: complete old data beats partial new data.
+   */
   private synced(set: InformerSet): void {
     if (set !== this.current || set.stopped) return;
-    if (this.shown !== set) void this.shown?.stop();
+    if (this.shown === set) return this.deps.onChange();
+    if (this.shown && !set.complete()) return;
+    void this.shown?.stop();
     this.shown = set;
     this.live = true;
     this.attempt = 0;

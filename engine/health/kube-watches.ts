@@ -9,6 +9,11 @@ export interface Watched {
   list(k: KubeAdapter): Promise<KubernetesListObject<KubernetesObject>>;
   /** Keeps only the fields the health view reads (pods and events are the many). */
   project?: (o: KubernetesObject) => KubernetesObject;
+  /**
+   * The big list (20,000 pods): on the first connection the others are shown as soon as they
+   * are in, this one when it is, and until then what needs it says it is still being listed.
+   */
+  bulk?: true;
 }
 
 export type WatchKey = 'nodes' | 'pods' | 'events' | 'deployments' | 'volumes' | 'replicas' | 'orphans' | 'apps' | 'dynamicSecrets' | 'staticSecrets';
@@ -42,7 +47,7 @@ function custom(group: string, version: string, plural: string) {
 
 export const WATCHED: readonly Watched[] = [
   { key: 'nodes', path: '/api/v1/nodes', list: (k) => k.core.listNode() },
-  { key: 'pods', path: '/api/v1/pods', list: (k) => paged((c) => k.listJson<V1Pod>('/api/v1/pods', { limit: PAGE, continue: c }), slimPod)(), project: slimPod as unknown as Watched['project'] },
+  { key: 'pods', path: '/api/v1/pods', list: (k) => paged((c) => k.listJson<V1Pod>('/api/v1/pods', { limit: PAGE, continue: c }), slimPod)(), project: slimPod as unknown as Watched['project'], bulk: true },
   { key: 'events', path: '/api/v1/events', list: (k) => paged((c) => k.core.listEventForAllNamespaces({ limit: PAGE, _continue: c }), slimEvent)(), project: slimEvent as unknown as Watched['project'] },
   { key: 'deployments', path: '/apis/apps/v1/deployments', list: (k) => k.apps.listDeploymentForAllNamespaces() },
   { key: 'volumes', path: '/apis/longhorn.io/v1beta2/volumes', list: custom('longhorn.io', 'v1beta2', 'volumes') },

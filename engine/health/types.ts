@@ -139,4 +139,9 @@ export interface Snapshot {
   vault?: { sealed: boolean; version?: string; clusterName?: string };
   databases?: { names: string[]; latencyMs: number };
   events: EventRow[];
+  /**
+   * Kubernetes lists still being read on the first connection (`pods`): what they feed (pods per
+   * node, restarts and crash loops, the workloads component) is not known yet.
+   */
+  listing?: string[];
 }

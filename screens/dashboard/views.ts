@@ -22,6 +22,10 @@ export interface ListDef {
 /** The dashboard's views; `:name` reaches each of them. */
 export type ViewId = 'overview' | 'nodes' | 'volumes' | 'volume' | 'vault' | 'apps' | 'workloads' | 'certificates' | 'databases' | 'events';
 
+/** While the pods are still being listed, a count made from them is not known: it reads `…`, never 0. */
+const podsListing = (s: Snapshot) => s.listing?.includes('pods') ?? false;
+const podCell = (s: Snapshot, n: number) => (podsListing(s) ? '…' : String(n));
+
 const HEALTH_TONE = { healthy: 'ok', degraded: 'warn', down: 'bad', unknown: 'dim' } as const;
 
 const COMPONENT_VIEW: Partial<Record<string, ViewId>> = { longhorn: 'volumes', vault: 'vault', vso: 'vault', argocd: 'apps', workloads: 'workloads', stepca: 'certificates', postgres: 'databases' };
@@ -34,7 +38,7 @@ export const LISTS: Record<ListId, ListDef> = {
     rows: (s) =>
       s.nodes.map((n) => ({
         id: n.name,
-        cells: [n.name, n.roles.join(','), n.ready, clock(n.readySince), n.kubeletDrift ? `${n.kubelet} ≠ parity` : n.kubelet, n.arch, String(n.podsRunning), String(n.podsPending), String(n.replicas)],
+        cells: [n.name, n.roles.join(','), n.ready, clock(n.readySince), n.kubeletDrift ? `${n.kubelet} ≠ parity` : n.kubelet, n.arch, podCell(s, n.podsRunning), podCell(s, n.podsPending), String(n.replicas)],
         tone: n.ready !== 'Ready' ? 'bad' : n.kubeletDrift ? 'warn' : undefined,
       })),
     open: () => ({ view: 'volumes' }),
@@ -93,7 +97,7 @@ export const LISTS: Record<ListId, ListDef> = {
     id: 'workloads',
     title: 'Workloads',
     columns: ['DEPLOYMENT', 'READY', 'RESTARTS', 'CRASH-LOOPING'],
-    rows: (s) => s.workloads.map((w) => ({ id: `${w.namespace}/${w.name}`, cells: [`${w.namespace}/${w.name}`, `${w.ready}/${w.desired}`, String(w.restarts), w.crashLooping.join(',')], tone: w.crashLooping.length ? 'bad' : w.ready < w.desired ? 'warn' : 'ok' })),
+    rows: (s) => s.workloads.map((w) => ({ id: `${w.namespace}/${w.name}`, cells: [`${w.namespace}/${w.name}`, `${w.ready}/${w.desired}`, podCell(s, w.restarts), podsListing(s) ? '…' : w.crashLooping.join(',')], tone: w.crashLooping.length ? 'bad' : w.ready < w.desired ? 'warn' : 'ok' })),
   },
   certificates: {
     id: 'certificates',

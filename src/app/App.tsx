@@ -82,7 +82,7 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
   return (
     <Box flexDirection="column" height={height} width={columns}>
       <Header model={m} now={tick} />
-      <SourceStrip sources={snapshot?.sources ?? []} now={tick} />
+      <SourceStrip sources={snapshot?.sources ?? []} now={tick} listing={snapshot?.listing} />
       <ScreenTabs current={ui.screen} />
       {/* No overflow clipping: every pane is cut to its height and width by construction, and Ink's clipping re-slices every line of every frame. */}
       <Box flexDirection="column" height={body}>

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keyName, keyNames } from '../../screens/keys/key-names.ts';
 import { GLOBAL_BINDINGS } from '../../screens/shell/global-keys.ts';
+import { manifestPath } from '../../engine/common/package-root.ts';
+import { loadDrills } from '../../engine/drills/load-drill.ts';
+import { selectedId } from '../../screens/list/list-model.ts';
 import { press } from '../helpers/keys.ts';
+import { pickerDesk } from '../helpers/runbook-desk-state.ts';
 
 const shell = (...keys: string[]) => press({}, ...keys).ui;
 
@@ -56,6 +60,15 @@ describe('shell keys', () => {
     assert.deepEqual(keyNames('gates', {}), ['g', 'a', 't', 'e', 's'], 'a pasted or fast-typed chunk is split');
     assert.deepEqual(keyNames('', { return: true }), ['enter']);
     assert.deepEqual(keyNames('ev\r', {}), ['e', 'v', 'enter'], 'a chunk ending with Enter still submits');
+  });
+
+  it('a burst read in one go ("jjG", then two enters) is handled key by key: the drill aimed at is the one injected', () => {
+    const drills = loadDrills(manifestPath('drills'));
+    const desk = pickerDesk({ drills });
+    const burst = press({ desk, ui: { screen: 'drills' } }, ...keyNames('jjG', {}));
+    assert.equal(selectedId(burst.ui.drills.list, drills.map((d) => d.id)), drills.at(-1)!.id);
+    const injected = press(burst.ctx, ...keyNames('\r\r', {}));
+    assert.deepEqual(injected.intents, [{ type: 'drill', id: drills.at(-1)!.id }]);
   });
 
   it('binds every global key at most once', () => {

@@ -20,6 +20,18 @@ describe('dashboard: what the operator sees for each state', () => {
     r.unmount();
   });
 
+  it('while the first connection still lists the pods: the header says so, pod counts read … (never 0), workloads unknown', () => {
+    const raw = healthyRaw();
+    raw.kube!.pods = [];
+    const snapshot = { ...snapshotOf(raw), listing: ['pods'] };
+    snapshot.components = snapshot.components.map((c) => (c.id === 'workloads' ? { ...c, status: 'unknown' as const, reason: 'listing pods…' } : c));
+    const r = renderApp({}, snapshot);
+    assert.match(r.frame(), /kubernetes live \(listing pods…\)/);
+    for (const n of ['pi1', 'pi2', 'pi3']) assert.match(r.frame(), new RegExp(`${n}\\s+\\S+\\s+Ready\\s+\\S+\\s+\\S+\\s+arm64\\s+…\\s+…`), `${n} pod counts unknown`);
+    assert.match(componentLine(r.frame(), 'workloads'), /unknown.*listing pods…/);
+    r.unmount();
+  });
+
   it('a NotReady node is shown NotReady and Longhorn degraded with the volume named', () => {
     const r = show((raw) => {
       raw.kube!.nodes[1] = node('pi2', 'Unknown') as never;
