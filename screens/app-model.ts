@@ -1,17 +1,7 @@
+import type { SandboxIdentity } from '../engine/common/sandbox-identity.ts';
 import type { Store } from '../engine/common/store.ts';
 import type { Snapshot } from '../engine/health/types.ts';
 import type { DeskIntent, DeskState } from '../engine/cockpit/types.ts';
-
-/** Who the cockpit talks to, as the header shows it (the guard's SandboxIdentity has this shape). */
-export interface TargetIdentity {
-  name: string;
-  context: string;
-  server: string;
-  vault?: string;
-  simulated: boolean;
-  /** `real` when child processes get the operator's own home. */
-  childHome: 'private' | 'real';
-}
 
 /** A refusal by the isolation guard, as the banner shows it. */
 export interface RefusalView {
@@ -24,7 +14,7 @@ export interface RefusalView {
 /** What the shell renders besides the health snapshot; the engine side owns and updates it. */
 export interface AppModel {
   origin: string;
-  identity?: TargetIdentity;
+  identity?: SandboxIdentity;
   refusal?: RefusalView;
   /** Arrives once the sandbox passed the guard and the health service started. */
   snapshots?: Store<Snapshot>;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { createStore, type Store } from '../common/store.ts';
-import type { JournalProblem } from './journal.ts';
+import { parseRecord, type JournalProblem } from './journal.ts';
 import type { JournalRecord } from './run-types.ts';
 
 export interface FollowOptions {
@@ -23,19 +23,6 @@ export interface FollowedJournal {
 
 const NEWLINE = 0x0a;
 const CHUNK = 64 * 1024;
-
-function parseLine(text: string): JournalRecord | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    return `unparsable line: ${(err as Error).message}`;
-  }
-  const r = value as Record<string, unknown> | null;
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) return 'not a JSON object';
-  if (typeof r.seq !== 'number' || typeof r.type !== 'string' || typeof r.at !== 'string') return 'not a journal record (seq, type, at)';
-  return value as JournalRecord;
-}
 
 /**
  * Follows a run journal another process is writing (`lab-tui watch` in a second terminal): reads
@@ -89,7 +76,7 @@ export function followJournal(file: string, opts: FollowOptions = {}): FollowedJ
     for (const text of bytes.subarray(0, end).toString('utf8').split('\n')) {
       line++;
       if (!text.trim()) continue;
-      const parsed = parseLine(text);
+      const parsed = parseRecord(text);
       if (typeof parsed === 'string') bad.push({ line, message: parsed });
       else added.push(parsed);
     }

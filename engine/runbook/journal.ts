@@ -192,7 +192,8 @@ export function newRunId(now: Date, section: string): string {
   return `${stamp}-${slug || 'run'}`;
 }
 
-function parseRecord(text: string): JournalRecord | string {
+/** One line of a journal: the record, or why it is not one. */
+export function parseRecord(text: string): JournalRecord | string {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -6,6 +6,7 @@ import { createSimControl, type SimControl } from '../../engine/adapters/sim-con
 import { createProcessRunner, type ProcessRunner } from '../../engine/adapters/process.ts';
 import { guardedFetch } from '../../engine/adapters/socket-policy.ts';
 import { createVaultAdapter, type VaultAdapter } from '../../engine/adapters/vault.ts';
+import type { SandboxIdentity } from '../../engine/common/sandbox-identity.ts';
 import type { Env } from '../config/paths.ts';
 import type { LabConfig } from '../config/types.ts';
 import { createChildHome } from './child-home.ts';
@@ -17,17 +18,6 @@ import { giteaForge, githubForge, type Forge } from '../../engine/pr/forge.ts';
 import { GuardRefusal, refuse, type Refusal } from './refusal.ts';
 import { identifySandbox, readRootToken, staticRefusals, type StaticIdentity } from './static-rules.ts';
 import { commandRefusal, resolveProdIdentity, targetRefusals } from './target-rules.ts';
-
-/** What the header shows about the target. */
-export interface SandboxIdentity {
-  name: string;
-  context: string;
-  server: string;
-  vault?: string;
-  simulated: boolean;
-  /** `real` when child processes get the operator's own home (sandbox.childEnv.home). */
-  childHome: 'private' | 'real';
-}
 
 /**
  * The only door to the sandbox: every adapter is built here, after the static rules

@@ -43,8 +43,8 @@ describe('following a journal another process writes', () => {
   });
 
   it('waits for a torn last line to be completed, even when it splits a character', async () => {
-    const whole = JSON.stringify({ seq: 1, at: '2026-11-20T10:00:00.000Z', type: 'improvised', step: 's/1', text: 'redémarré à la main' });
-    const bytes = Buffer.from(`${JSON.stringify({ seq: 0, at: '2026-11-20T09:59:59.000Z', type: 'run-resumed', atStep: 's/1' })}\n${whole}\n`);
+    const whole = JSON.stringify({ seq: 2, at: '2026-11-20T10:00:00.000Z', type: 'improvised', step: 's/1', text: 'redémarré à la main' });
+    const bytes = Buffer.from(`${JSON.stringify({ seq: 1, at: '2026-11-20T09:59:59.000Z', type: 'run-resumed', atStep: 's/1' })}\n${whole}\n`);
     // Cut inside the é of "redémarré": a reader that decoded each read on its own would garble it.
     const cut = bytes.indexOf(Buffer.from('é')) + 1;
     fs.writeFileSync(file, bytes.subarray(0, cut));
