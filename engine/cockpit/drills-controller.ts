@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Store } from '../common/store.ts';
+import type { Drill } from '../drills/drill-types.ts';
 import { activeGameday } from '../drills/gameday.ts';
 import { cleanupMethod, injectionMethod } from '../drills/inject-fault.ts';
 import { runDrill, type DrillRun } from '../drills/run-drill.ts';
@@ -19,7 +20,13 @@ export class DrillsController {
 
   /** Re-reads the catalogue, and says how each fault and cleanup will go on this sandbox. */
   refresh(): void {
-    const drills = this.opts.drills?.list() ?? [];
+    let drills: Drill[];
+    try {
+      drills = this.opts.drills?.list() ?? [];
+    } catch (e) {
+      // A broken drill file of the lab's own is named on screen; the cockpit stays up.
+      return this.state.set((s) => ({ ...s, drills: [], error: (e as Error).message }));
+    }
     const ports = this.opts.drills?.ports;
     const methods = ports && {
       injection: Object.fromEntries(drills.map((d) => [d.id, injectionMethod(d.fault, ports)])),

@@ -37,6 +37,7 @@ export function sectionCatalogue(sources: string[], runs: RunSummary[]): Pick<De
       sections.push({
         file: rb.file,
         runbook: rb.title,
+        ...(rb.status ? { status: rb.status.status, ...(rb.status.lastUpdated ? { lastUpdated: rb.status.lastUpdated } : {}) } : {}),
         section: s.id,
         title: s.title,
         steps: s.steps.length,

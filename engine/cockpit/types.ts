@@ -14,6 +14,9 @@ import type { Runbook, Section } from '../runbook/types.ts';
 export interface SectionEntry {
   file: string;
   runbook: string;
+  /** The runbook's house-style status line: `🟢 Active`, and its Last Updated date. */
+  status?: string;
+  lastUpdated?: string;
   section: string;
   title: string;
   steps: number;

@@ -5,7 +5,7 @@ export const CHANGE_CLASSES = ['infra', 'vault', 'storage', 'database', 'gitops'
 export type ChangeClass = (typeof CHANGE_CLASSES)[number];
 
 /** Faults a drill injects (lab-sim's kinds; on a real sandbox each has its own guarded method). */
-export const DRILL_FAULTS = ['node-stop', 'power-cut', 'vault-seal', 'volume-corrupt', 'db-drop', 'bad-sync', 'ca-reinit'] as const;
+export const DRILL_FAULTS = ['node-stop', 'power-cut', 'vault-seal', 'volume-corrupt', 'db-drop', 'bad-sync', 'ca-reinit', 'command'] as const;
 export type DrillFault = (typeof DRILL_FAULTS)[number];
 
 export interface Drill {
@@ -15,14 +15,18 @@ export interface Drill {
   description: string;
   /** Must all hold before the fault is injected: no drill on an unhealthy sandbox. */
   steadyState: ProbeSpec[];
-  fault: { kind: DrillFault; target?: string };
-  /** The runbook section the operator follows; `file` is relative to the runbooks directories. */
-  runbook: { file: string; section: string };
+  /** `command`: a lab's own fault, `target` holding the command (run as a guarded child process); `line` where the drill names it. */
+  fault: { kind: DrillFault; target?: string; line: number };
+  /** The runbook section the operator follows; `file` is relative to the runbooks directories; `line` where the drill names it. */
+  runbook: { file: string; section: string; line: number };
   /** The clock stops when all hold (after the fault was detected). */
   acceptance: ProbeSpec[];
   timeLimitMs: number;
   /** Undoes the fault when the drill ends early (abort, Ctrl-C, time limit): e.g. power a node back on. */
-  cleanup: { kind: 'node-start' | 'power-restore'; target?: string }[];
+  /** `undo`: the command that undoes a lab's own `command` fault (`target` holds it). */
+  cleanup: { kind: 'node-start' | 'power-restore' | 'undo'; target?: string }[];
   file: string;
   line: number;
+  /** `lab`: from the lab's own drills directory (sandbox.drills.path), replacing a shipped drill of the same id if any. */
+  origin: 'shipped' | 'lab';
 }

@@ -15,6 +15,8 @@ export interface FaultPorts {
   seal?: () => Promise<void>;
   /** One statement through the PostgreSQL adapter. */
   mutate?: (sql: string) => Promise<void>;
+  /** A lab's own fault or its undo: a command run as a guarded child process (scanned like every command). */
+  shell?: (command: string) => Promise<void>;
   /** lab-sim's control API: only for what a real sandbox does with tools lab-tui does not drive. */
   fault?: (kind: DrillFault, target?: string) => Promise<unknown>;
   /** The sandbox's nodes now: a power restore powers every one back on. */
@@ -27,7 +29,7 @@ type PortName = Exclude<keyof FaultPorts, 'nodes'>;
 export type FaultPortsAvailable = Record<PortName, boolean>;
 
 export function availablePorts(ports: FaultPorts): FaultPortsAvailable {
-  return { powerStop: !!ports.powerStop, powerStart: !!ports.powerStart, seal: !!ports.seal, mutate: !!ports.mutate, fault: !!ports.fault };
+  return { powerStop: !!ports.powerStop, powerStart: !!ports.powerStart, seal: !!ports.seal, mutate: !!ports.mutate, shell: !!ports.shell, fault: !!ports.fault };
 }
 
 /** One way of doing a fault or a cleanup: the port it needs, what the evidence says, what it does. */
@@ -64,6 +66,8 @@ function faultRoute(kind: DrillFault, target: string | undefined): AnyRoute {
     case 'bad-sync':
     case 'ca-reinit':
       return { port: 'fault', method: `lab-sim control API: fault ${kind}${target ? ` ${target}` : ''}`, why: `lab-tui drives no tool for ${kind} outside lab-sim`, byHand: 'inject it by hand', run: (fault) => fault(kind, target) };
+    case 'command':
+      return { port: 'shell', method: `command: ${target}`, why: 'no command runner', byHand: `run ${target} by hand`, run: (shell) => shell(target!) };
     default:
       return unrouted(kind);
   }
@@ -86,6 +90,8 @@ function cleanupRoute(kind: CleanupKind, target: string | undefined, nodes: stri
         },
       };
     }
+    case 'undo':
+      return { port: 'shell', method: `command: ${target}`, why: 'no command runner', byHand: `run ${target} by hand`, run: (shell) => shell(target!) };
     default:
       return unrouted(kind);
   }
@@ -105,7 +111,7 @@ async function follow<K extends PortName>(r: Route<K>, ports: FaultPorts, what: 
 }
 
 /** How a drill's fault will be injected on this sandbox, said before it runs (the Drills screen). */
-export function injectionMethod(fault: Drill['fault'], available: FaultPortsAvailable): string {
+export function injectionMethod(fault: Pick<Drill['fault'], 'kind' | 'target'>, available: FaultPortsAvailable): string {
   return describe(faultRoute(fault.kind, fault.target), available);
 }
 

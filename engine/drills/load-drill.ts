@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { describe, durationMs, entriesOf, lineOf, probesOf, type Entry, type LabCtx } from '../runbook/parse-lab-values.ts';
+import { LocatedErrors, type LocatedError } from '../common/located-error.ts';
 import { Problems } from '../runbook/parse-problems.ts';
 import { CHANGE_CLASSES, DRILL_FAULTS, type ChangeClass, type Drill, type DrillFault } from './drill-types.ts';
 
@@ -68,7 +69,7 @@ export function parseDrill(file: string, source: string): Drill {
     }
     return probesOf(e, ctx) ?? [];
   };
-  const fault = mapOf(get('fault'), ctx, 'fault', 1, ['kind', 'target']);
+  const fault = mapOf(get('fault'), ctx, 'fault', 1, ['kind', 'target', 'command', 'undo']);
   const runbook = mapOf(get('runbook'), ctx, 'runbook', 1, ['file', 'section']);
   const limit = get('timeLimit');
   const timeLimitMs = limit ? durationMs(isScalar(limit.value) ? limit.value.value : undefined) : undefined;
@@ -89,16 +90,35 @@ export function parseDrill(file: string, source: string): Drill {
     changeClass: (text(get('changeClass'), ctx, 'changeClass', 1, CHANGE_CLASSES) ?? 'infra') as ChangeClass,
     description: get('description') ? (text(get('description'), ctx, 'description', 1) ?? '') : '',
     steadyState: probes('steadyState', true),
-    fault: { kind: (fault && text(fault.get('kind'), ctx, 'fault.kind', get('fault')!.line, DRILL_FAULTS)) as DrillFault, ...(fault?.get('target') ? { target: text(fault.get('target'), ctx, 'fault.target', get('fault')!.line) } : {}) },
-    runbook: { file: (runbook && text(runbook.get('file'), ctx, 'runbook.file', get('runbook')!.line)) ?? '', section: (runbook && text(runbook.get('section'), ctx, 'runbook.section', get('runbook')!.line)) ?? '' },
+    fault: faultOf(fault, get('fault')?.line ?? 1, ctx, cleanup),
+    runbook: { file: (runbook && text(runbook.get('file'), ctx, 'runbook.file', get('runbook')!.line)) ?? '', section: (runbook && text(runbook.get('section'), ctx, 'runbook.section', get('runbook')!.line)) ?? '', line: get('runbook')?.line ?? 1 },
     acceptance: probes('acceptance', true),
     timeLimitMs: timeLimitMs ?? 0,
     cleanup,
     file,
     line: 1,
+    origin: 'shipped',
   };
   problems.throwIfAny();
   return drill;
+}
+
+/**
+ * A built-in fault (`{ kind, target }`) or a lab's own (`{ command, undo }`: run as guarded child
+ * processes, the undo becoming the drill's cleanup).
+ */
+function faultOf(fault: Map<string, Entry> | undefined, line: number, ctx: LabCtx, cleanup: Drill['cleanup']): Drill['fault'] {
+  if (!fault) return { kind: 'command', line };
+  if (fault.has('command')) {
+    if (fault.has('kind') || fault.has('target')) ctx.problems.add(line, 'fault: expected either { kind, target } or { command, undo }, not both');
+    const command = text(fault.get('command'), ctx, 'fault.command', line);
+    const undo = fault.has('undo') ? text(fault.get('undo'), ctx, 'fault.undo', line) : undefined;
+    if (undo) cleanup.push({ kind: 'undo', target: undo });
+    return { kind: 'command', ...(command ? { target: command } : {}), line };
+  }
+  if (fault.has('undo')) ctx.problems.add(fault.get('undo')!.line, 'fault.undo: only a command fault ({ command, undo }) has an undo');
+  const kind = text(fault.get('kind'), ctx, 'fault.kind', line, DRILL_FAULTS.filter((k) => k !== 'command')) as DrillFault;
+  return { kind, ...(fault.get('target') ? { target: text(fault.get('target'), ctx, 'fault.target', line) } : {}), line };
 }
 
 export function loadDrill(file: string): Drill {
@@ -106,11 +126,18 @@ export function loadDrill(file: string): Drill {
   return parseDrill(abs, fs.readFileSync(abs, 'utf8'));
 }
 
-/** Every `*.yaml` drill of a directory, sorted by id. */
+/** Every `*.yaml` drill of a directory, sorted by id; the problems of every file at once. */
 export function loadDrills(dir: string): Drill[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml'))
-    .sort()
-    .map((f) => loadDrill(path.join(dir, f)));
+  const drills: Drill[] = [];
+  const problems: LocatedError[] = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.yaml')).sort()) {
+    try {
+      drills.push(loadDrill(path.join(dir, f)));
+    } catch (e) {
+      if (!(e instanceof LocatedErrors)) throw e;
+      problems.push(...e.errors);
+    }
+  }
+  if (problems.length) throw new LocatedErrors(problems, 'manifest');
+  return drills;
 }

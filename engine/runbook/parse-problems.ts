@@ -3,6 +3,8 @@ import { LocatedError, LocatedErrors } from '../common/located-error.ts';
 /** Problems found while parsing one file: collected so the author fixes them all in one go. */
 export class Problems {
   private readonly errors: LocatedError[] = [];
+  /** What is most likely a mistake but is valid Markdown (an untagged item between steps). */
+  readonly warnings: LocatedError[] = [];
 
   constructor(
     readonly file: string,
@@ -11,6 +13,10 @@ export class Problems {
 
   add(line: number, detail: string, hint?: string): void {
     this.errors.push(new LocatedError({ file: this.file, line }, detail, hint));
+  }
+
+  warn(line: number, detail: string, hint?: string): void {
+    this.warnings.push(new LocatedError({ file: this.file, line }, detail, hint));
   }
 
   get count(): number {

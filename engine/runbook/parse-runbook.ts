@@ -4,7 +4,8 @@ import path from 'node:path';
 import { LocatedError, LocatedErrors } from '../common/located-error.ts';
 import { atxHeading, orderedItem, slugify, splitLines, trimBlankLines } from './markdown-lines.ts';
 import { Problems } from './parse-problems.ts';
-import { readStep, skipProseFence } from './parse-step.ts';
+import { houseHeader } from './house-style.ts';
+import { isStepItem, readProseItem, readStep, skipProseFence } from './parse-step.ts';
 import type { Runbook, Section } from './types.ts';
 
 /**
@@ -22,6 +23,8 @@ export function parseRunbook(file: string, text: string): Runbook {
   /** Prose since the last step or heading: the next step's intro, or the section's outro. */
   let prose: string[] = [];
   let items = 0;
+  /** Numbered items that are prose: a warning if a step follows them in their section, or if they carry a block. */
+  const untagged: { line: number; marker: string; section: Section; stepsBefore: number; languages: string[] }[] = [];
 
   const endSection = (): void => {
     if (section) section.outro = trimBlankLines(prose);
@@ -52,6 +55,14 @@ export function parseRunbook(file: string, text: string): Runbook {
       continue;
     }
     const item = orderedItem(line);
+    if (item && section && !isStepItem(item)) {
+      // Only tagged items are steps: an ordered list after a diagram, in a TL;DR, is prose.
+      const { end, languages } = readProseItem(lines, i, item, problems);
+      untagged.push({ line: i + 1, marker: item.marker, section, stepsBefore: section.steps.length, languages });
+      prose.push(...lines.slice(i, end));
+      i = end;
+      continue;
+    }
     if (item && section) {
       items++;
       const { step, end } = readStep(lines, i, item, problems);
@@ -76,6 +87,12 @@ export function parseRunbook(file: string, text: string): Runbook {
   endSection();
 
   if (items === 0) problems.add(1, 'expected at least one step ("1. [AGENT] …" or "1. [HUMAN] …" at column 0 under a "## Section" heading)');
+  for (const u of untagged) {
+    const block = u.languages.find((l) => l === 'lab' || l === 'sh' || l === 'bash' || l === 'shell');
+    if (block) problems.warn(u.line, `"${u.marker}" carries a \`\`\`${block} block but is not a step: did you mean "${u.marker} [AGENT] …"?`, 'only items tagged [AGENT] or [HUMAN] are steps');
+    else if (u.stepsBefore > 0 && u.section.steps.length > u.stepsBefore)
+      problems.warn(u.line, `"${u.marker}" between steps ${u.stepsBefore} and ${u.stepsBefore + 1} of "${u.section.title}" is not tagged, so it is prose, not a step: did you mean [AGENT] or [HUMAN]?`, 'only items tagged [AGENT] or [HUMAN] are steps');
+  }
   problems.throwIfAny();
   return {
     file,
@@ -83,6 +100,8 @@ export function parseRunbook(file: string, text: string): Runbook {
     intro: trimBlankLines(intro),
     sections,
     digest: sha256(text),
+    warnings: problems.warnings.map((w) => w.message),
+    ...houseHeader(lines),
   };
 }
 

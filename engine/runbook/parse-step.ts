@@ -51,9 +51,22 @@ function kindOf(head: StepHead): { kind?: Step['kind']; title: string; error?: s
   const tagged = /^\[(AGENT|HUMAN)\](.*)$/.exec(head.rest);
   if (tagged) return { kind: tagged[1] as Step['kind'], title: tagged[2]!.trim() };
   const other = /^\[([^\]]*)\]/.exec(head.rest);
-  if (!other) return { title: '', error: `expected [AGENT] or [HUMAN] after "${head.marker}"` };
-  const upper = other[1]!.toUpperCase() === 'AGENT' || other[1]!.toUpperCase() === 'HUMAN';
-  return { title: '', error: `expected [AGENT] or [HUMAN] after "${head.marker}", found [${other[1]}]${upper ? ' (tags are upper case)' : ''}` };
+  return { title: '', error: `expected [AGENT] or [HUMAN] after "${head.marker}", found [${other?.[1] ?? ''}] (tags are upper case)` };
+}
+
+/**
+ * The extent of a numbered item that is not a step (prose, shown where it stands), and the
+ * languages of the fenced blocks it carries: a ```lab or ```sh block in it is most likely a
+ * forgotten tag.
+ */
+export function readProseItem(lines: string[], start: number, head: StepHead, problems: Problems): { end: number; languages: string[] } {
+  const { parts, end } = readParts(lines, start, head, problems);
+  return { end, languages: parts.flatMap((p) => (p.kind === 'fence' ? [p.open.language] : [])) };
+}
+
+/** A step is an item tagged `[AGENT]` or `[HUMAN]` (in any case: a wrong case is reported, not taken for prose). */
+export function isStepItem(head: StepHead): boolean {
+  return /^\[(?:AGENT|HUMAN)\]/i.test(head.rest);
 }
 
 /**

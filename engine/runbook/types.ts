@@ -59,4 +59,10 @@ export interface Runbook {
   sections: Section[];
   /** sha256 of the file's bytes: the journal records which version a run followed. */
   digest: string;
+  /** `file:line: …` for what is valid but most likely a mistake (an untagged item between steps); `--strict` makes them errors. */
+  warnings: string[];
+  /** The house style's breadcrumb spine (`vibe > Runbooks > Cluster recovery`), when the first line is one. */
+  breadcrumb?: string[];
+  /** The house style's status line: `Status: 🟢 Active  Last Updated: 2026-11-20  Related: …`. */
+  status?: { status: string; lastUpdated?: string; related?: string };
 }

@@ -17,6 +17,7 @@ function detailLines(desk: DeskState, d: Drill, width: number): { text: string; 
   const runs = desk.evidence.filter((r) => r.drill === d.id).slice(0, 3);
   return [
     { text: `${d.id}: ${d.title}`, bold: true },
+    ...(d.origin === 'lab' ? [{ text: `the lab's own drill: ${d.file}`, color: 'cyan' }] : []),
     ...wrap(d.description, width, 3).map((text) => ({ text, color: 'gray' })),
     { text: `change-class  ${d.changeClass}        time limit  ${elapsed(d.timeLimitMs)}` },
     { text: `fault         ${fault(d)}` },
@@ -33,7 +34,7 @@ function detailLines(desk: DeskState, d: Drill, width: number): { text: string; 
 export function DrillsScreen({ desk, ui, sandbox, width, height }: { desk: DeskState; ui: UiState['drills']; sandbox: string; width: number; height: number }) {
   const selected = selectedIndex(ui.list, desk.drills.map((d) => d.id));
   const last = (id: string) => desk.evidence.find((r) => r.drill === id);
-  const widths = [18, 8, 26, 24];
+  const widths = [18, 7, 8, 26, 24];
   const line = (cells: string[]) => fit(cells.map((c, i) => (i < widths.length ? fit(c, widths[i]!) : c)).join('  '), width);
   const chosen = desk.drills[selected];
   const confirming = desk.drills.find((d) => d.id === ui.confirming);
@@ -46,12 +47,12 @@ export function DrillsScreen({ desk, ui, sandbox, width, height }: { desk: DeskS
   return (
     <Box flexDirection="column" width={width} height={height}>
       <Text bold>{fit(' Drills: rehearse a failure, recover by the runbook, timed', width)}</Text>
-      <Text dimColor>{line(['DRILL', 'CLASS', 'FAULT', 'RUNBOOK SECTION', 'LAST RUN'])}</Text>
+      <Text dimColor>{line(['DRILL', 'FROM', 'CLASS', 'FAULT', 'RUNBOOK SECTION', 'LAST RUN'])}</Text>
       {desk.drills.slice(start, start + listRows).map((d, i) => {
         const r = last(d.id);
         return (
           <Text key={d.id} inverse={start + i === selected} color={r ? OUTCOME_COLOR[r.outcome] : undefined}>
-            {line([d.id, d.changeClass, fault(d), d.runbook.section, r ? `${r.startedAt.slice(5, 16).replace('T', ' ')} ${r.outcome}${r.timeToRecover ? ` ${elapsed(r.timeToRecover.totalMs)}` : ''}` : 'never'])}
+            {line([d.id, d.origin, d.changeClass, fault(d), d.runbook.section, r ? `${r.startedAt.slice(5, 16).replace('T', ' ')} ${r.outcome}${r.timeToRecover ? ` ${elapsed(r.timeToRecover.totalMs)}` : ''}` : 'never'])}
           </Text>
         );
       })}

@@ -7,10 +7,20 @@ import { fit } from '../shell/text-layout.ts';
 /** The procedures of every runbook, with their size and last rehearsal; enter starts one. */
 export function RunbookPicker({ desk, list, width, height }: { desk: DeskState; list: ListState; width: number; height: number }) {
   const selected = selectedIndex(list, desk.sections.map((s) => `${s.file}#${s.section}`));
-  const rows = desk.sections.map((s) => [s.runbook, s.title, `${s.steps} (${s.agentSteps} agent)`, s.lastRun ? `${s.lastRun.at.slice(0, 16).replace('T', ' ')} ${s.lastRun.status}` : 'never']);
-  const header = ['RUNBOOK', 'PROCEDURE', 'STEPS', 'LAST REHEARSAL'];
-  const widths = [Math.min(24, Math.max(7, ...rows.map((r) => r[0]!.length))), Math.min(40, Math.max(9, ...rows.map((r) => r[1]!.length))), 12];
-  const line = (cells: string[]) => fit(cells.map((c, i) => (i < 3 ? fit(c, widths[i]!) : c)).join('  '), width);
+  // The runbook's status and Last Updated date (house style) beside it, so a stale or draft runbook is seen before it is followed.
+  // The status's emoji is left out: its width differs from terminal to terminal and would shift the columns.
+  const rows = desk.sections.map((s) => [s.runbook, [s.status?.replace(/^[^\p{L}\p{N}]+/u, ''), s.lastUpdated].filter(Boolean).join(' ') || '-', s.title, `${s.steps} (${s.agentSteps} agent)`, s.lastRun ? `${s.lastRun.at.slice(0, 16).replace('T', ' ')} ${s.lastRun.status}` : 'never']);
+  const header = ['RUNBOOK', 'STATUS', 'PROCEDURE', 'STEPS', 'LAST REHEARSAL'];
+  const natural = (i: number, min: number, max: number) => Math.min(max, Math.max(min, header[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const widths = [natural(0, 7, 24), natural(1, 6, 22), natural(2, 9, 40), 12];
+  // On a narrow terminal the runbook's name (the same on many rows) gives way first, then the procedure's title, so the last rehearsal stays whole.
+  let excess = widths.reduce((a, b) => a + b + 2, 0) + natural(4, 0, 40) - width;
+  for (const [i, min] of [[0, 10], [2, 16]] as const) {
+    const give = Math.max(0, Math.min(excess, widths[i]! - min));
+    widths[i]! -= give;
+    excess -= give;
+  }
+  const line = (cells: string[]) => fit(cells.map((c, i) => (i < 4 ? fit(c, widths[i]!) : c)).join('  '), width);
   const listHeight = Math.max(1, height - 3 - desk.broken.length - (desk.error ? 1 : 0));
   const start = Math.min(Math.max(0, selected - listHeight + 1), Math.max(0, rows.length - listHeight));
   return (

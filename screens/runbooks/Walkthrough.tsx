@@ -6,6 +6,7 @@ import type { RunView, StepView } from '../../engine/runbook/run-view.ts';
 import type { ProbeSpec, Section, Step } from '../../engine/runbook/types.ts';
 import type { Binding } from '../keys/binding.ts';
 import { elapsed, fit, wrap } from '../shell/text-layout.ts';
+import { withDiagramsAsLabels } from './mermaid-labels.ts';
 import { phaseKeys } from './walkthrough-keys.ts';
 
 const ICON: Record<StepView['status'], string> = { pending: '·', running: '▶', verifying: '▶', done: '✓', failed: '✗', skipped: '↷', aborted: '■' };
@@ -19,7 +20,8 @@ const probeText = (p: ProbeSpec) => `${p.probe}${Object.keys(p.params).length ? 
 function stepLines(step: Step, width: number, height: number): { text: string; color?: string }[] {
   const out: { text: string; color?: string }[] = [];
   const checks = checkLines(step);
-  const prose = [step.intro, step.body].filter(Boolean).join('\n');
+  // A diagram reads as its node labels: Mermaid source would be noise in a terminal.
+  const prose = withDiagramsAsLabels([step.intro, step.body].filter(Boolean).join('\n'));
   if (prose && height > checks.length) out.push(...wrap(prose, width, height - checks.length).map((text) => ({ text, color: 'gray' })));
   return [...out, ...checks].slice(0, Math.max(0, height)).map((l) => ({ ...l, text: fit(l.text, width) }));
 }

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { drillRecord, listDrillRecords, type DrillRecord } from '../../engine/drills/drill-record.ts';
-import { loadDrills } from '../../engine/drills/load-drill.ts';
 import { promotionGate } from '../../engine/drills/promotion-gate.ts';
 import { activeGameday, endGameday, listGamedays, startGameday } from '../../engine/drills/gameday.ts';
 import { renderReport, type ReportLang } from '../../engine/drills/report.ts';
@@ -13,10 +12,10 @@ import type { LabConfig } from '../config/types.ts';
 import type { CommandContext } from './commands.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
-import { drillsDir, findDrill, runbookFor } from './drill-catalog.ts';
+import { drillCatalog, findDrill, runbookFor } from './drill-catalog.ts';
 import { drillDeps, startSandboxHealth } from './wiring.ts';
 import { formatTable } from './table.ts';
-import { resolveTarget } from './target.ts';
+import { configFileIfAny, resolveTarget } from './target.ts';
 import { evidenceDir } from './evidence-dir.ts';
 import { withSandbox } from './with-sandbox.ts';
 
@@ -40,8 +39,13 @@ function summary(r: DrillRecord): string {
 }
 
 export async function runDrillList(ctx: CommandContext): Promise<number> {
-  const drills = loadDrills(drillsDir());
-  ctx.io.stdout(ctx.values.json ? json(drills.map(({ file, line, ...d }) => d)) : formatTable(['DRILL', 'CLASS', 'FAULT', 'RUNBOOK SECTION', 'LIMIT'], drills.map((d) => [d.id, d.changeClass, `${d.fault.kind}${d.fault.target ? ` ${d.fault.target}` : ''}`, d.runbook.section, `${d.timeLimitMs / 60_000}m`])));
+  const config = configFileIfAny(ctx.global, ctx.io.env);
+  const drills = drillCatalog(config);
+  ctx.io.stdout(
+    ctx.values.json
+      ? json(drills.map(({ line, fault: { line: _f, ...fault }, runbook: { line: _r, ...runbook }, ...d }) => ({ ...d, fault, runbook })))
+      : formatTable(['DRILL', 'FROM', 'CLASS', 'FAULT', 'RUNBOOK SECTION', 'LIMIT'], drills.map((d) => [d.id, d.origin, d.changeClass, `${d.fault.kind}${d.fault.target ? ` ${d.fault.target}` : ''}`, d.runbook.section, `${d.timeLimitMs / 60_000}m`])),
+  );
   return EXIT.ok;
 }
 
@@ -50,7 +54,7 @@ export async function runDrillList(ctx: CommandContext): Promise<number> {
  * --autopilot the operator walks the runbook in the cockpit.
  */
 export async function runDrillRun(ctx: CommandContext): Promise<number> {
-  const drill = findDrill(ctx.args[0]);
+  const drill = findDrill(configFileIfAny(ctx.global, ctx.io.env), ctx.args[0]);
   if (!ctx.values.autopilot) {
     const { runCockpit } = await import('./cmd-tui.ts');
     return runCockpit(ctx, { first: { type: 'drill', id: drill.id, change: ctx.values.change as string | undefined } });
@@ -62,7 +66,7 @@ export async function runDrillRun(ctx: CommandContext): Promise<number> {
     try {
       const runsDir = evidenceRuns(ctx, sandbox.config);
       const gameday = activeGameday(path.dirname(runsDir))?.id;
-      const d = await runDrill({ drill, runbook: runbookFor(sandbox.config, drill), runsDir, sandbox: sandbox.identity.name, autopilot: true, change: ctx.values.change as string | undefined, gameday, overrideParity: !!ctx.values['override-parity'] }, drillDeps(sandbox, health.snapshots));
+      const d = await runDrill({ ...runbookFor(sandbox.config, drill), runsDir, sandbox: sandbox.identity.name, autopilot: true, change: ctx.values.change as string | undefined, gameday, overrideParity: !!ctx.values['override-parity'] }, drillDeps(sandbox, health.snapshots));
       const onSignal = () => void d.abort();
       process.once('SIGINT', onSignal);
       const v = await d.done.finally(() => process.off('SIGINT', onSignal));

@@ -85,16 +85,18 @@ export async function runRunbookCheck(ctx: CommandContext): Promise<number> {
     runbooks.map(async (rb) => {
       const commands = rb.sections.flatMap((s) => s.steps.flatMap(stepCommands));
       const refused = (await Promise.all(commands.map(async (c) => (await vetCommand(c.code, prod)).map((f) => ({ line: c.line, rule: f.rule, reason: f.reason }))))).flat();
-      return { file: rb.file, title: rb.title, digest: rb.digest, sections: rb.sections.map((s) => ({ id: s.id, title: s.title, steps: s.steps.length })), refused };
+      return { file: rb.file, title: rb.title, digest: rb.digest, sections: rb.sections.map((s) => ({ id: s.id, title: s.title, steps: s.steps.length })), warnings: rb.warnings, refused };
     }),
   );
   const anyRefused = results.some((r) => r.refused.length);
+  const warned = results.some((r) => r.warnings.length);
   if (ctx.values.json) ctx.io.stdout(json(results));
   else {
-    const ok = results.filter((r) => !r.refused.length).map((r) => `${r.file}: ok, ${r.sections.map((s) => `${s.id} (${s.steps})`).join(', ')}`);
+    const ok = results.filter((r) => !r.refused.length && !(ctx.values.strict && r.warnings.length)).map((r) => `${r.file}: ok, ${r.sections.filter((s) => s.steps).map((s) => `${s.id} (${s.steps})`).join(', ')}`);
     if (ok.length) ctx.io.stdout(ok.join('\n'));
-    const refusals = results.flatMap((r) => r.refused.map((x) => `${r.file}:${x.line}: ${x.rule}: ${x.reason} (refused by the isolation guard, see README#isolation-guard)`));
-    if (refusals.length) ctx.io.stderr(refusals.join('\n'));
+    const label = ctx.values.strict ? 'error (--strict)' : 'warning';
+    const lines = results.flatMap((r) => [...r.warnings.map((w) => `${label}: ${w}`), ...r.refused.map((x) => `${r.file}:${x.line}: ${x.rule}: ${x.reason} (refused by the isolation guard, see README#isolation-guard)`)]);
+    if (lines.length) ctx.io.stderr(lines.join('\n'));
   }
-  return anyRefused ? EXIT.refused : EXIT.ok;
+  return anyRefused ? EXIT.refused : ctx.values.strict && warned ? EXIT.usage : EXIT.ok;
 }

@@ -3,8 +3,8 @@ import { manifestPath } from '../../engine/common/package-root.ts';
 import type { LabConfig } from '../config/types.ts';
 
 /** The lab's runbooks (`sandbox.runbooks.path`) first, then the ones lab-tui ships. */
-export function runbookSources(config: LabConfig): string[] {
-  return [config.sandbox.runbooks?.path, manifestPath('runbooks')].filter((p): p is string => !!p);
+export function runbookSources(config: LabConfig | undefined): string[] {
+  return [config?.sandbox.runbooks?.path, manifestPath('runbooks')].filter((p): p is string => !!p);
 }
 
 /** Run journals live with the evidence: the drills' evidence trail reads them. */

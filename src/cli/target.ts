@@ -18,6 +18,16 @@ export interface Target {
 }
 
 /**
+ * The configuration file when there is one (no `--sim`), without starting anything: for commands
+ * that only read the lab's files (its drills, its runbooks) and never reach the sandbox.
+ */
+export function configFileIfAny(g: GlobalOptions, env: Env): LabConfig | undefined {
+  if (g.sim) return undefined;
+  const found = findConfigFile(g.config, env);
+  return found.explicit || fs.existsSync(found.file) ? loadConfigFile(found.file, env) : undefined;
+}
+
+/**
  * `--sim`, or no configuration at all, starts lab-sim in-process and uses the
  * configuration it writes: the guard then checks it like any other sandbox.
  */

@@ -5,7 +5,6 @@ import type { DeskOptions } from '../../engine/cockpit/types.ts';
 import type { Store } from '../../engine/common/store.ts';
 import type { DrillDeps } from '../../engine/drills/drill-deps.ts';
 import { availablePorts, cleanupFault, injectFault, type FaultPorts } from '../../engine/drills/inject-fault.ts';
-import { loadDrills } from '../../engine/drills/load-drill.ts';
 import { canaryGate } from '../../engine/gates/canary/canary-gate.ts';
 import { loadCanaryManifest } from '../../engine/gates/canary/canary-manifest.ts';
 import type { GateResult } from '../../engine/gates/gate-result.ts';
@@ -25,7 +24,7 @@ import { runCommand } from '../../engine/runbook/run-command.ts';
 import type { LabConfig } from '../config/types.ts';
 import { GuardRefusal } from '../guard/refusal.ts';
 import type { Sandbox } from '../guard/sandbox.ts';
-import { drillsDir, findDrill, runbookFor } from './drill-catalog.ts';
+import { drillCatalog, findDrill, runbookFor } from './drill-catalog.ts';
 import { UsageError } from './exit-codes.ts';
 import { runbookSources, runsDir } from './runbook-paths.ts';
 
@@ -99,10 +98,11 @@ export function gateSources(sandbox: Sandbox): Required<ParitySources> {
 /** The means of injecting faults this sandbox has; a port is left out when it has no such means. */
 function faultPorts(sandbox: Sandbox, snapshots: Store<Snapshot>, redactor: Redactor): FaultPorts {
   const { power } = sandbox.config.sandbox;
-  const shell = (template: string) => async (node: string) => {
-    const r = await runCommand(sandbox.processes(), fillTemplate(template, { node }), { timeoutMs: 120_000, onLine: () => {}, redactor });
-    if (r.status !== 'ok') throw new Error(`power command for ${node} ${r.status}: ${r.tail}`);
+  const run = async (command: string, what: string) => {
+    const r = await runCommand(sandbox.processes(), command, { timeoutMs: 120_000, onLine: () => {}, redactor });
+    if (r.status !== 'ok') throw new Error(`${what} ${r.status}: ${r.tail}`);
   };
+  const shell = (template: string) => (node: string) => run(fillTemplate(template, { node }), `power command for ${node}`);
   const vault = sandbox.vault();
   const pg = sandbox.postgres();
   const sim = sandbox.simulator();
@@ -111,6 +111,7 @@ function faultPorts(sandbox: Sandbox, snapshots: Store<Snapshot>, redactor: Reda
     ...(power?.start ? { powerStart: shell(power.start) } : {}),
     ...(vault ? { seal: () => vault.seal() } : {}),
     ...(pg ? { mutate: (sql: string) => pg.mutate(sql) } : {}),
+    shell: (command: string) => run(command, `command ${command}`),
     ...(sim ? { fault: (kind: string, target?: string) => sim.fault(kind, target) } : {}),
     nodes: () => snapshots.get().nodes.map((n) => n.name),
   };
@@ -213,16 +214,13 @@ export function cockpitGates(sandbox: Sandbox, parity: (() => Promise<GateResult
 export function wireCockpit(sandbox: Sandbox, snapshots: Store<Snapshot>): { options: DeskOptions; engine: EngineDeps } {
   const drills = drillDeps(sandbox, snapshots);
   const { config } = sandbox;
-  const find = (id: string) => {
-    const drill = findDrill(id);
-    return { drill, runbook: runbookFor(config, drill) };
-  };
+  const find = (id: string) => runbookFor(config, findDrill(config, id));
   return {
     options: {
       sources: runbookSources(config),
       runsDir: runsDir(config),
       sandbox: sandbox.identity.name,
-      drills: { deps: drills, list: () => loadDrills(drillsDir()), find, ports: availablePorts(drills.ports) },
+      drills: { deps: drills, list: () => drillCatalog(config), find, ports: availablePorts(drills.ports) },
       pr: () => prTarget(sandbox, drills.engine.redactor),
       ...cockpitGates(sandbox, drills.parity),
     },

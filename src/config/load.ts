@@ -48,6 +48,7 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
       power: s.power,
       evidenceDir: resolvePath(s.evidenceDir ?? path.join(xdgDataHome(env), 'lab-tui', 'evidence'), dir, env),
       runbooks: s.runbooks && { ...s.runbooks, path: s.runbooks.path && resolvePath(s.runbooks.path, dir, env) },
+      drills: s.drills && { path: resolvePath(s.drills.path, dir, env) },
       simulator: s.simulator,
       recovery: s.recovery ?? {},
       childEnv: { pass: s.childEnv?.pass ?? [], home: s.childEnv?.home ?? 'private' },

@@ -1,4 +1,4 @@
-import { bool, int, list, obj, oneOf, opt, req, str } from '../../engine/common/located-yaml.ts';
+import { bool, dict, int, list, obj, oneOf, opt, req, str } from '../../engine/common/located-yaml.ts';
 
 const url = str({ pattern: /^https?:\/\/[^\s/]+/i, what: 'an http(s) URL' });
 const markerKube = obj({ namespace: req(str()), name: req(str()), key: req(str()), value: req(str()) });
@@ -24,7 +24,8 @@ export const configSchema = obj({
       dns: opt(obj({ zone: req(str()) })),
       power: opt(obj({ stop: req(str()), start: req(str()) })),
       evidenceDir: opt(str()),
-      runbooks: opt(obj({ path: opt(str()), remote: opt(str()), branchPrefix: opt(str()) })),
+      runbooks: opt(obj({ path: opt(str()), remote: opt(str()), branchPrefix: opt(str()), sections: opt(dict(str())) })),
+      drills: opt(obj({ path: req(str()) })),
       simulator: opt(obj({ control: req(url) })),
       recovery: opt(obj({ 'longhorn.inject-block-device': opt(str()), 'postgres.restore': opt(str()), 'argocd.rollback': opt(str()), 'pki.reissue': opt(str()) })),
       backups: opt(obj({ postgres: opt(str()) })),

@@ -27,7 +27,10 @@ export interface SandboxConfig {
   dns?: { zone: string };
   power?: { stop: string; start: string };
   evidenceDir: string;
-  runbooks?: { path?: string; remote?: string; branchPrefix?: string };
+  /** `sections`: a drill id → the section of the lab's own runbook it follows (when its titles differ from the shipped ones). */
+  runbooks?: { path?: string; remote?: string; branchPrefix?: string; sections?: Record<string, string> };
+  /** The lab's own drills: a directory of drill YAML files, beside the shipped ones (an id they share replaces the shipped drill). */
+  drills?: { path: string };
   simulator?: { control: string };
   /**
    * Shell commands for the runbook actions that have no API of their own (an ansible playbook,

@@ -37,8 +37,8 @@ describe('Drills and Evidence screens', () => {
     const r = show(pickerDesk({ drills, evidence: [record({ outcome: 'failed', startedAt: '2026-11-22T08:00:00.000Z', timeToRecover: { totalMs: 95_000, humanMs: 1, agentMs: 1, verifyMs: 1 } })] }), '3');
     await r.open();
     await r.until(/Drills: rehearse a failure/);
-    assert.match(r.frame(), /vault-seal\s+vault\s+vault-seal\s+vault-unseal-vso-re-auth\s+11-22 08:00 failed 1:35/);
-    assert.match(r.frame(), /node-kill\s+infra\s+node-stop pi3/);
+    assert.match(r.frame(), /vault-seal\s+shipped\s+vault\s+vault-seal\s+vault-unseal-vso-re-auth\s+11-22 08:00 failed 1:35/);
+    assert.match(r.frame(), /node-kill\s+shipped\s+infra\s+node-stop pi3/);
     // G selects vault-seal (last in id order); enter once: nothing is sent yet.
     await r.press('G');
     await r.press('\r');
@@ -50,6 +50,19 @@ describe('Drills and Evidence screens', () => {
     r.send('\r\r');
     await waitFor(() => r.sent.length, { what: 'the intent reaches the engine' });
     assert.deepEqual(r.sent, [{ type: 'drill', id: 'vault-seal' }]);
+  });
+
+  it("marks the lab's own drills, and names the file a lab drill comes from", async () => {
+    const lab = { ...drills.find((d) => d.id === 'node-kill')!, title: 'Node kill (the lab\'s)', origin: 'lab' as const, file: '/lab/drills/node-kill.yaml' };
+    const r = show(pickerDesk({ drills: drills.map((d) => (d.id === 'node-kill' ? lab : d)) }), '3');
+    await r.open();
+    await r.until(/Drills: rehearse a failure/);
+    assert.match(r.frame(), /node-kill\s+lab\s+infra\s+node-stop pi3/);
+    assert.match(r.frame(), /node-kill-server\s+shipped\s+infra/);
+    const at = drills.findIndex((d) => d.id === 'node-kill');
+    r.send('j'.repeat(at));
+    await r.until(/the lab's own drill: \/lab\/drills\/node-kill\.yaml/);
+    assert.match(r.frame(), /node-kill: Node kill \(the lab's\)/);
   });
 
   it('shows per drill the last run, outcome, time to recover and trend, the classes rehearsed this cycle, and unreadable journals', async () => {

@@ -98,14 +98,27 @@ const vaultAt = (phase: Phase, current: number, extra: Parameters<typeof walkthr
   });
 
 describe('Runbooks screen: the picker', () => {
-  it('lists each procedure with its steps and last rehearsal (never, interrupted, passed)', () => {
+  it('lists each procedure with its runbook\'s status and last update, its steps and last rehearsal (never, interrupted, passed)', async () => {
     const r = show(pickerDesk());
+    await widen(r, 140);
     const f = r.frame();
     assert.match(f, /Runbooks: pick a procedure to rehearse/);
-    assert.match(f, /RUNBOOK\s+PROCEDURE\s+STEPS\s+LAST REHEARSAL/);
-    assert.match(f, /Cluster recovery\s+Node loss \/ reschedule\s+3 \(2 agent\)\s+never/);
-    assert.match(f, /Cluster recovery\s+Vault unseal \+ VSO re-auth\s+4 \(3 agent\)\s+2026-11-22 09:30 interrupted/);
-    assert.match(f, /Cluster recovery\s+PKI re-issue\s+2 \(1 agent\)\s+2026-11-21 16:45 passed/);
+    assert.match(f, /RUNBOOK\s+STATUS\s+PROCEDURE\s+STEPS\s+LAST REHEARSAL/);
+    assert.match(f, /Cluster recovery\s+Active 2026-12-01\s+Node loss \/ reschedule\s+3 \(2 agent\)\s+never/);
+    assert.match(f, /Cluster recovery\s+Active 2026-12-01\s+Vault unseal \+ VSO re-auth\s+4 \(3 agent\)\s+2026-11-22 09:30 interrupted/);
+    assert.match(f, /Cluster recovery\s+Active 2026-12-01\s+PKI re-issue\s+2 \(1 agent\)\s+2026-11-21 16:45 passed/);
+    assert.match(f, /Gitea outage\s+-\s+Restart Gitea\s+1 \(0 agent\)\s+never/, 'a runbook without a status line');
+    // Columns line up: the status column starts at the same place on every row.
+    const at = f.split('\n').filter((l) => /Active 2026/.test(l)).map((l) => l.indexOf('Active'));
+    assert.equal(new Set(at).size, 1, f);
+    r.unmount();
+  });
+
+  it('on a 100-column terminal the runbook name gives way first: the last rehearsal stays whole', () => {
+    const r = show(pickerDesk());
+    const f = r.frame();
+    assert.match(f, /Cluster r…\s+Active 2026-12-01\s+Vault unseal \+ VSO re-au…\s+4 \(3 agent\)\s+2026-11-22 09:30 interrupted$/m);
+    assert.match(f, /Cluster r…\s+Active 2026-12-01\s+Node loss \/ reschedule\s+3 \(2 agent\)\s+never$/m);
     // R resumes only an interrupted run: offered for that procedure, not for one never run.
     assert.match(hintBar(f), /enter run\s+·/);
     assert.doesNotMatch(hintBar(f), /R resume/);
@@ -297,6 +310,36 @@ describe('Runbooks screen: the walkthrough', () => {
     assert.deepEqual(stepRow(f, 4), { icon: '■', kind: kind(4), time: '0:04' });
     assert.deepEqual(stepRow(f, 5), { icon: '▶', kind: kind(5), time: '0:10' });
     assert.deepEqual(stepRow(f, 6), { icon: '·', kind: kind(6), time: '' });
+    r.unmount();
+  });
+
+  it("a Mermaid diagram in the section's prose shows as its node labels in order, the ordered list after it as is, never the Mermaid source", async () => {
+    const md = [
+      '## Restore order',
+      '',
+      '```mermaid',
+      "%%{init: {'theme':'base'}}%%",
+      'flowchart TD',
+      '  LH["Restore Longhorn<br/>(block-device injection)"]:::store --> VU["Unseal Vault"]:::proc',
+      '  VU --> ERP["Scale up ERP last"]',
+      '  classDef store fill:#7c3aed,stroke:#6d28d9,color:#fff',
+      '```',
+      '',
+      '1. Longhorn first: volumes before workloads.',
+      '2. Vault next: nothing gets a secret before.',
+      '',
+      '1. [HUMAN] Check the volumes',
+      '',
+    ].join('\n');
+    const section = parseRunbook('/virtual/ORDER.md', md).sections[0]!;
+    const r = await showStep(section, 0);
+    const f = r.frame();
+    const shown = f.split('\n').map((l) => l.trim());
+    const at = (text: string) => shown.findIndex((l) => l.includes(text));
+    const order = ['diagram:', '◇ Restore Longhorn (block-device injection)', '◇ Unseal Vault', '◇ Scale up ERP last', '1. Longhorn first: volumes before workloads.', '2. Vault next: nothing gets a secret before.'].map(at);
+    assert.ok(order.every((i) => i >= 0), f);
+    assert.deepEqual([...order].sort((a, b) => a - b), order, 'in order');
+    assert.doesNotMatch(f, /flowchart|classDef|-->|%%|:::|```/);
     r.unmount();
   });
 

@@ -126,7 +126,7 @@ describe('lab-tui help COMMAND', () => {
   it('help for an incomplete command lists the ones it begins (exit 2)', async () => {
     const r = await runCli(['help', 'drill']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /expected one of: drill list, drill run/);
+    assert.match(r.stderr, /expected one of: drill list, drill check, drill run/);
     assert.match(r.stderr, /^ {2}drill run {2,}run a drill/m);
     assert.doesNotMatch(r.stderr, /gate parity/);
   });

@@ -45,12 +45,25 @@ describe('lab-tui run / runbook check / resume from a script', () => {
     assert.equal(ok.code, 0);
     assert.match(ok.stdout, /CLUSTER_RECOVERY\.md: ok, node-loss-reschedule \(5\)/);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rb-')), 'broken.md');
-    fs.writeFileSync(file, '# Broken\n## Vault\n1. [AGENT] Unseal.\n   ```lab\n   action: vault.unsael\n   ```\n2. [ROBOT] Nope\n');
+    fs.writeFileSync(file, '# Broken\n## Vault\n1. [AGENT] Unseal.\n   ```lab\n   action: vault.unsael\n   ```\n2. [human] Nope\n');
     const bad = await runCli(['runbook', 'check', file]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^runbook error:/);
     assert.match(bad.stderr, new RegExp(`${file}:5: .*vault\\.unsael`));
     assert.match(bad.stderr, new RegExp(`${file}:7: expected \\[AGENT\\] or \\[HUMAN\\]`));
+  });
+
+  it('runbook check warns of an untagged item between steps (exit 0); --strict makes it an error (exit 2)', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rb-')), 'house.md');
+    fs.writeFileSync(file, '# House\n\n## Vault\n\n1. [HUMAN] Look\n2. Restart it\n3. [HUMAN] Check\n');
+    const warned = await runCli(['runbook', 'check', file]);
+    assert.equal(warned.code, 0);
+    assert.match(warned.stdout, /house\.md: ok, vault \(2\)/);
+    assert.match(warned.stderr, new RegExp(`^warning: ${file}:6: "2\\." between steps 1 and 2 of "Vault" is not tagged`, 'm'));
+    const strict = await runCli(['runbook', 'check', '--strict', file]);
+    assert.equal(strict.code, 2);
+    assert.match(strict.stderr, new RegExp(`^error \\(--strict\\): ${file}:6: `, 'm'));
+    assert.doesNotMatch(strict.stdout, /ok/);
   });
 
   it('resume says so when there is nothing to resume', async () => {

@@ -88,7 +88,7 @@ async function drillOn(id: string, o: { runbook?: (sim: LabSim) => string; secti
   const { sim, h } = await freshLab();
   const shipped = loadDrill(manifestPath(`drills/${id}.yaml`));
   const file = o.runbook ? o.runbook(sim) : SHIPPED;
-  const drill: Drill = { ...shipped, runbook: { file: path.basename(file), section: o.section ?? shipped.runbook.section }, timeLimitMs: o.timeLimitMs ?? shipped.timeLimitMs };
+  const drill: Drill = { ...shipped, runbook: { ...shipped.runbook, file: path.basename(file), section: o.section ?? shipped.runbook.section }, timeLimitMs: o.timeLimitMs ?? shipped.timeLimitMs };
   const run = () => runDrill({ drill, runbook: loadRunbook(file), runsDir: h.runsDir, sandbox: 'lab-sim', autopilot: true, pollMs: POLL_MS }, drillDeps(h.sandbox, h.health.snapshots));
   const { d, v } = await drillWithSimClock(run, sim, { timeoutMs: o.timeLimitMs ? o.timeLimitMs + 15_000 : SHIPPED_MS });
   const { record, records } = recordOf(v.file);

@@ -13,18 +13,19 @@ function recordingPorts(): { ports: FaultPorts; calls: string[] } {
     powerStart: async (node) => void calls.push(`power start ${node}`),
     seal: async () => void calls.push('seal'),
     mutate: async (sql) => void calls.push(`sql ${sql}`),
+    shell: async (command) => void calls.push(`sh ${command}`),
     fault: async (kind, target) => void calls.push(`sim ${kind}${target ? ` ${target}` : ''}`),
     nodes: () => ['pi1', 'pi2', 'pi3'],
   };
   return { ports, calls };
 }
 
-const LAB_SIM: FaultPortsAvailable = { powerStop: true, powerStart: true, seal: true, mutate: true, fault: true };
+const LAB_SIM: FaultPortsAvailable = { powerStop: true, powerStart: true, seal: true, mutate: true, shell: true, fault: true };
 /** A real sandbox with power commands, Vault and PostgreSQL configured, and no lab-sim control API. */
 const REAL: FaultPortsAvailable = { ...LAB_SIM, fault: false };
-const BARE: FaultPortsAvailable = { powerStop: false, powerStart: false, seal: false, mutate: false, fault: false };
+const BARE: FaultPortsAvailable = { powerStop: false, powerStart: false, seal: false, mutate: false, shell: false, fault: false };
 
-const TARGETS: Record<(typeof DRILL_FAULTS)[number], string | undefined> = { 'node-stop': 'pi3', 'power-cut': undefined, 'vault-seal': undefined, 'volume-corrupt': 'pvc-erp-data', 'db-drop': 'erp', 'bad-sync': 'erp', 'ca-reinit': undefined };
+const TARGETS: Record<(typeof DRILL_FAULTS)[number], string | undefined> = { 'node-stop': 'pi3', 'power-cut': undefined, 'vault-seal': undefined, 'volume-corrupt': 'pvc-erp-data', 'db-drop': 'erp', 'bad-sync': 'erp', 'ca-reinit': undefined, command: 'systemctl --host pi2 stop gitea' };
 
 describe('fault injection through its port', () => {
   it('injects each fault through its own port and returns what the evidence records', async () => {
@@ -39,8 +40,9 @@ describe('fault injection through its port', () => {
       'DROP DATABASE erp WITH (FORCE)',
       'lab-sim control API: fault bad-sync erp',
       'lab-sim control API: fault ca-reinit',
+      'command: systemctl --host pi2 stop gitea',
     ]);
-    assert.deepEqual(calls, ['power stop pi3', 'sim power-cut', 'seal', 'sim volume-corrupt pvc-erp-data', 'sql DROP DATABASE IF EXISTS "erp" WITH (FORCE)', 'sim bad-sync erp', 'sim ca-reinit']);
+    assert.deepEqual(calls, ['power stop pi3', 'sim power-cut', 'seal', 'sim volume-corrupt pvc-erp-data', 'sql DROP DATABASE IF EXISTS "erp" WITH (FORCE)', 'sim bad-sync erp', 'sim ca-reinit', 'sh systemctl --host pi2 stop gitea']);
   });
 
   it('quotes the database name as an identifier', async () => {
@@ -76,6 +78,7 @@ describe('fault injection through its port', () => {
       'db-drop': 'DROP DATABASE erp WITH (FORCE)',
       'bad-sync': 'not automated on this sandbox (lab-tui drives no tool for bad-sync outside lab-sim): inject it by hand',
       'ca-reinit': 'not automated on this sandbox (lab-tui drives no tool for ca-reinit outside lab-sim): inject it by hand',
+      command: 'command: systemctl --host pi2 stop gitea',
     });
     assert.deepEqual(table(BARE), {
       'node-stop': 'not automated on this sandbox (sandbox.power.stop is not configured): power pi3 off by hand',
@@ -85,8 +88,10 @@ describe('fault injection through its port', () => {
       'db-drop': 'not automated on this sandbox (no PostgreSQL is configured): drop database erp by hand',
       'bad-sync': 'not automated on this sandbox (lab-tui drives no tool for bad-sync outside lab-sim): inject it by hand',
       'ca-reinit': 'not automated on this sandbox (lab-tui drives no tool for ca-reinit outside lab-sim): inject it by hand',
+      command: 'not automated on this sandbox (no command runner): run systemctl --host pi2 stop gitea by hand',
     });
     assert.equal(cleanupMethod({ kind: 'node-start', target: 'pi3' }, REAL), 'sandbox.power.start pi3');
+    assert.equal(cleanupMethod({ kind: 'undo', target: 'systemctl --host pi2 start gitea' }, REAL), 'command: systemctl --host pi2 start gitea');
     assert.equal(cleanupMethod({ kind: 'power-restore' }, REAL), 'sandbox.power.start every node');
     assert.equal(cleanupMethod({ kind: 'power-restore' }, BARE), 'not automated on this sandbox (sandbox.power.start is not configured): power every node on by hand');
   });

@@ -33,7 +33,7 @@ export function runViewOf(section: Section, o: { phase: Phase; current?: number;
 }
 
 export function entry(section: string, title: string, steps: number, agentSteps: number, lastRun?: SectionEntry['lastRun']): SectionEntry {
-  return { file: CLUSTER_RECOVERY, runbook: 'Cluster recovery', section, title, steps, agentSteps, ...(lastRun ? { lastRun } : {}) };
+  return { file: CLUSTER_RECOVERY, runbook: 'Cluster recovery', status: '🟢 Active', lastUpdated: '2026-12-01', section, title, steps, agentSteps, ...(lastRun ? { lastRun } : {}) };
 }
 
 /** The picker's catalogue: a section never run, one whose last run was interrupted, one passed. */
@@ -41,6 +41,8 @@ export const PICKER_SECTIONS: SectionEntry[] = [
   entry('node-loss-reschedule', 'Node loss / reschedule', 3, 2),
   entry('vault-unseal-vso-re-auth', 'Vault unseal + VSO re-auth', 4, 3, { at: '2026-11-22T09:30:00.000Z', status: 'interrupted', runId: '20261122T093000Z-vault-unseal-vso-re-auth', file: '/runs/20261122T093000Z-vault-unseal-vso-re-auth.jsonl' }),
   entry('pki-re-issue', 'PKI re-issue', 2, 1, { at: '2026-11-21T16:45:00.000Z', status: 'passed', runId: '20261121T164500Z-pki-re-issue', file: '/runs/20261121T164500Z-pki-re-issue.jsonl' }),
+  // A runbook without the house style's status line.
+  { file: '/lab/runbooks/gitea.md', runbook: 'Gitea outage', section: 'restart', title: 'Restart Gitea', steps: 1, agentSteps: 0 },
 ];
 
 export function pickerDesk(extra: Partial<DeskState> = {}): DeskState {

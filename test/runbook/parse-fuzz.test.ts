@@ -72,6 +72,45 @@ Outro.
    \`\`\`
 `;
 
+/** The lab's house style: breadcrumb, status line, a TL;DR with a diagram and its ordered list, untagged items. */
+const HOUSE = `[vibe](../README.md) > [Runbooks](README.md) > Fuzz
+
+# Fuzz house
+
+**Status:** 🟢 Active · **Last Updated:** 2026-12-01 · **Related:** [x](x.md)
+
+## TL;DR
+
+\`\`\`mermaid
+%%{init: {'theme':'base'}}%%
+flowchart TD
+  A["one"] --> B["two"]
+\`\`\`
+
+1. One first.
+2. Then two.
+
+> [!NOTE]
+> 1. a numbered line in an admonition
+
+## Steps
+
+1. [HUMAN] Look
+2. An untagged item between steps
+3. [AGENT] Act
+   \`\`\`sh
+   echo act
+   \`\`\`
+4. A forgotten tag
+   \`\`\`lab
+   action: vault.unseal
+   \`\`\`
+
+## See also
+
+- [x](x.md)
+`;
+
 const TOKENS = ['`', '```', '~~~', '```lab', '```sh', '[', ']', '[AGENT]', '[HUMAN]', '[agent]', ':', ': ', '\t', ' ', '   ', '-', '- ', '#', '## ', '1. ', '2) ', '{', '}', '"', "'", '\r', '\n', '\r\n', 'é', '🙂', '\u0000', '\uFEFF', '>', '|', '*x', '&x ', '!!str ', '<<: ', '? ', '---', '...', '__proto__', 'constructor', 'action: ', 'probe: ', 'timeout: ', 'verify:', '- wait', 'NaN', '.inf', '1e999', '0x1F', '-5', 'null', '~'];
 
 /** Words that mean something to the parser, swapped for words in the base: reaches the semantic checks. */
@@ -139,6 +178,10 @@ function outcome(text: string): string {
     const ids = book.sections.flatMap((s) => s.steps.map((st) => st.id));
     if (new Set(ids).size !== ids.length) return `duplicate step ids ${ids.join(', ')}`;
     for (const s of book.sections) for (const [k, st] of s.steps.entries()) if (st.number !== k + 1 || st.line < 1 || st.line > lineCount) return `bad step ${st.id} line ${st.line}`;
+    for (const w of book.warnings) {
+      const line = Number(/^\/runbooks\/fuzz\.md:(\d+): /.exec(w)?.[1]);
+      if (!(line >= 1 && line <= lineCount)) return `bad warning location: ${w}`;
+    }
     return 'ok';
   } catch (e) {
     if (!(e instanceof LocatedErrors)) return `threw ${(e as Error)?.stack ?? String(e)}`;
@@ -158,17 +201,22 @@ describe('runbook parser fuzz', () => {
     assert.equal(parseRunbook(FILE, BASE).sections.length, 2);
   });
 
-  it('returns a runbook or located errors on 2000 mutated and 500 random inputs', (t) => {
+  it('the house-style base is valid too, with exactly its two warnings', () => {
+    assert.equal(outcome(HOUSE), 'ok');
+    assert.equal(parseRunbook(FILE, HOUSE).warnings.length, 2);
+  });
+
+  it('returns a runbook or located errors on 2000 mutated, 1000 house-style and 500 random inputs', (t) => {
     const rng = createPrng(SEED);
     let rejected = 0;
-    for (let n = 0; n < 2500; n++) {
-      const text = n < 2000 ? mutate(BASE, rng) : randomText(rng);
+    for (let n = 0; n < 3500; n++) {
+      const text = n < 2000 ? mutate(BASE, rng) : n < 3000 ? mutate(HOUSE, rng) : randomText(rng);
       const result = outcome(text);
       if (result === 'rejected') rejected++;
       else if (result !== 'ok') assert.fail(`input #${n} (seed ${SEED}): ${result}\n--- input ---\n${text}`);
     }
     // Both outcomes must be exercised, or the property says little.
-    t.diagnostic(`rejected ${rejected} of 2500`);
-    assert.ok(rejected > 100 && rejected < 2400, `rejected ${rejected} of 2500`);
+    t.diagnostic(`rejected ${rejected} of 3500`);
+    assert.ok(rejected > 100 && rejected < 3400, `rejected ${rejected} of 3500`);
   });
 });

@@ -263,15 +263,12 @@ describe('runbook parser: a valid runbook', () => {
 });
 
 describe('runbook parser: malformed runbooks name file, line and what was expected', () => {
-  it('an ordered item without a tag', () => {
-    assert.deepEqual(errorsOf(withStep('1. [HUMAN] ok', '3. Restart vault')), [`${FILE}:6: expected [AGENT] or [HUMAN] after "3."`]);
-  });
-
-  it('a tag in the wrong case or an unknown tag', () => {
-    assert.deepEqual(errorsOf(withStep('1. [agent] Restart', '2) [ROBOT] Restart')), [
+  it('a tag in the wrong case (an unknown bracket, like a link, is prose)', () => {
+    assert.deepEqual(errorsOf(withStep('1. [agent] Restart', '2) [Human] Look', '3. [HUMAN] ok')), [
       `${FILE}:5: expected [AGENT] or [HUMAN] after "1.", found [agent] (tags are upper case)`,
-      `${FILE}:6: expected [AGENT] or [HUMAN] after "2)", found [ROBOT]`,
+      `${FILE}:6: expected [AGENT] or [HUMAN] after "2)", found [Human] (tags are upper case)`,
     ]);
+    assert.deepEqual(parseRunbook(FILE, withStep('1. [HUMAN] ok', '2. [ROBOT] or [a link](x.md) is prose')).sections[0]!.steps.length, 1);
   });
 
   it('an unknown action, listing the valid ones', () => {
@@ -380,12 +377,53 @@ describe('runbook parser: malformed runbooks name file, line and what was expect
     const text = ['## A', '1. [AGENT] Nothing', '2. Untagged', '3. [HUMAN] Scale', '   ```lab', '   action: k8s.scale', '   replicas: 1', '   ```', '## A', '1. [AGENT] Wait', '   ```lab', '   action: wait', '   ```', '```sh', 'open'].join('\r\n');
     assert.deepEqual(errorsOf(text), [
       `${FILE}:2: [AGENT] step needs a \`\`\`sh command or a \`\`\`lab action (use "action: wait" with verify probes to only wait)`,
-      `${FILE}:3: expected [AGENT] or [HUMAN] after "2."`,
       `${FILE}:6: deployment: missing required parameter of k8s.scale (Deployment name)`,
       `${FILE}:9: duplicate section id "a": the section at line 1 already has it (expected each ## title to give a different id)`,
       `${FILE}:12: action wait: expected at least one verify probe (wait holds the step until its verify probes hold)`,
       `${FILE}:14: fence opened here is never closed (close it with the same fence characters, at least as many, before the next line at column 0)`,
     ]);
+  });
+});
+
+describe('runbook parser: numbered lists that are not steps', () => {
+  const warningsOf = (text: string) => parseRunbook(FILE, text).warnings;
+
+  it('an untagged item between two steps is prose, with a warning naming its line and the steps around it', () => {
+    const book = parseRunbook(FILE, withStep('1. [HUMAN] Look', '2. Restart vault', '3. [HUMAN] Check'));
+    assert.deepEqual(book.sections[0]!.steps.map((x) => x.title), ['Look', 'Check']);
+    assert.match(book.sections[0]!.steps[1]!.intro, /^2\. Restart vault$/, 'shown where it stands: before the next step');
+    assert.deepEqual(book.warnings, [`${FILE}:6: "2." between steps 1 and 2 of "Fix it" is not tagged, so it is prose, not a step: did you mean [AGENT] or [HUMAN]? (only items tagged [AGENT] or [HUMAN] are steps)`]);
+  });
+
+  it('a forgotten tag before a ```lab block: the hint', () => {
+    assert.deepEqual(warningsOf(withStep('1. [HUMAN] Look', '2. Unseal', '   ```lab', '   action: vault.unseal', '   ```')), [
+      `${FILE}:6: "2." carries a \`\`\`lab block but is not a step: did you mean "2. [AGENT] …"? (only items tagged [AGENT] or [HUMAN] are steps)`,
+    ]);
+  });
+
+  it('no warning for an ordered list after the last step, in a section without steps, in a fence or an admonition', () => {
+    const text = ['# T', '', '## TL;DR', '', '```mermaid', 'flowchart TD', '  A["a"] --> B["b"]', '```', '', '1. First a.', '2. Then b.', '', '## Do', '', '1. [HUMAN] Look', '', '> [!NOTE]', '> 1. numbered in a note', '', '```text', '2. numbered in a fence', '```', '', 'Afterwards:', '', '1. tidy up', ''].join('\n');
+    const book = parseRunbook(FILE, text);
+    assert.deepEqual(book.warnings, []);
+    assert.deepEqual(book.sections.map((x) => [x.id, x.steps.length]), [['tl-dr', 0], ['do', 1]]);
+  });
+
+  it('the house style\'s breadcrumb and status line', () => {
+    const book = parseRunbook(FILE, ['[vibe](../README.md) > [Runbooks](README.md) > Cluster recovery', '', '# Cluster recovery', '', '**Status:** 🟢 Active · **Last Updated:** 2026-11-20 · **Related:** [A](a.md) · [B](b.md)', '', '## S', '', '1. [HUMAN] Look', ''].join('\n'));
+    assert.equal(book.title, 'Cluster recovery');
+    assert.deepEqual(book.breadcrumb, ['vibe', 'Runbooks', 'Cluster recovery']);
+    assert.deepEqual(book.status, { status: '🟢 Active', lastUpdated: '2026-11-20', related: 'A · B' });
+    assert.deepEqual(parseRunbook(FILE, 'Status: 🟡 Draft  Last Updated: 2026-01-02\n\n## S\n\n1. [HUMAN] x\n').status, { status: '🟡 Draft', lastUpdated: '2026-01-02' });
+  });
+
+  it('the shipped CLUSTER_RECOVERY.md is in the house style, with no error and no warning', () => {
+    const book = loadRunbook(new URL('../../manifests/runbooks/CLUSTER_RECOVERY.md', import.meta.url).pathname);
+    assert.deepEqual(book.warnings, []);
+    assert.deepEqual(book.breadcrumb, ['vibe', 'Runbooks', 'Cluster recovery']);
+    assert.equal(book.status?.status, '🟢 Active');
+    assert.deepEqual(book.sections.filter((x) => !x.steps.length).map((x) => x.id), ['tl-dr', 'see-also']);
+    assert.match(book.sections[0]!.outro, /```mermaid\n%%\{init: \{'theme':'base'\}\}%%\nflowchart TD/);
+    assert.match(book.sections[0]!.outro, /\n1\. \*\*Restore Longhorn first\.\*\*/);
   });
 });
 
