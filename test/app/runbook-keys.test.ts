@@ -300,7 +300,8 @@ describe('the dispatcher on the Runbooks screen', () => {
   });
 
   it('a burst of keys (one terminal read) is handled key by key, every intent in order', () => {
-    assert.deepEqual(on(pickerDesk(), 'j', 'j', 'G', 'k', 'enter').intents, [{ type: 'start', file: PICKER_SECTIONS[1]!.file, section: 'vault-unseal-vso-re-auth' }]);
+    const beforeLast = PICKER_SECTIONS.at(-2)!;
+    assert.deepEqual(on(pickerDesk(), 'j', 'j', 'G', 'k', 'enter').intents, [{ type: 'start', file: beforeLast.file, section: beforeLast.section }]);
     const paste = 'restarted the vso pod by hand!';
     assert.equal(paste.length, 30);
     const r = on(at({ kind: 'operator' }), 'i', ...paste, 'enter', 'enter', 'enter');
