@@ -33,6 +33,8 @@ export interface PushRunbookBranchOptions {
   author: { name: string; email: string };
   /** Masks credentials in git's stderr before it goes into an error message. */
   redactor?: Redactor;
+  /** For the steps that reach the remote (ls-remote, fetch, push): how git authenticates there, from the guard. */
+  remoteEnv?: Record<string, string>;
   /** Per git command; the network steps are the ones that can hang. Default 120 s. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -62,13 +64,14 @@ export async function pushRunbookBranch(o: PushRunbookBranchOptions): Promise<{ 
   await git('check-ref-format', ['check-ref-format', `refs/heads/${o.branch}`]);
 
   if (o.branch === o.base) throw new Error(`pushRunbookBranch: the runbook branch must not be the base branch "${o.base}"`);
-  const heads = parseLsRemote(await git('ls-remote', ['ls-remote', '--heads', o.remote, `refs/heads/${o.base}`, `refs/heads/${o.branch}`]));
+  const remoteEnv = o.remoteEnv ?? {};
+  const heads = parseLsRemote(await git('ls-remote', ['ls-remote', '--heads', o.remote, `refs/heads/${o.base}`, `refs/heads/${o.branch}`], { env: remoteEnv }));
   const baseTip = heads.get(`refs/heads/${o.base}`);
   if (!baseTip) throw new GitStepError('ls-remote', `git ls-remote: the remote has no branch "${o.base}" to start from`);
   const remoteTip = heads.get(`refs/heads/${o.branch}`);
   // The objects behind the tips ls-remote saw; the tips themselves are taken from ls-remote, so no
   // remote-tracking ref of the clone is rewritten.
-  await git('fetch', ['fetch', '--no-tags', '--quiet', o.remote, `refs/heads/${o.base}`, ...(remoteTip ? [`refs/heads/${o.branch}`] : [])]);
+  await git('fetch', ['fetch', '--no-tags', '--quiet', o.remote, `refs/heads/${o.base}`, ...(remoteTip ? [`refs/heads/${o.branch}`] : [])], { env: remoteEnv });
 
   const parent = remoteTip ?? baseTip;
   const blob = await git('hash-object', ['hash-object', '-w', '--stdin'], { input: o.content });
@@ -88,7 +91,7 @@ export async function pushRunbookBranch(o: PushRunbookBranchOptions): Promise<{ 
     { input: o.message },
   );
   await git('branch', ['branch', '-f', o.branch, commit]);
-  await git('push', ['push', '--quiet', o.remote, `${commit}:refs/heads/${o.branch}`]);
+  await git('push', ['push', '--quiet', o.remote, `${commit}:refs/heads/${o.branch}`], { env: remoteEnv });
   return { commit, created: true };
 }
 

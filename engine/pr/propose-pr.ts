@@ -18,6 +18,8 @@ export interface PrTarget {
   repoDir?: string;
   /** The remote the guard accepted (config `sandbox.runbooks.remote`). */
   remote?: string;
+  /** How git authenticates to that remote, when the guard hands it the sandbox Gitea's token. */
+  remoteEnv?: Record<string, string>;
   base: string;
   /** The forge to open the draft PR on; a reason when there is none (no token...). */
   forge: Forge | { missing: string };
@@ -87,7 +89,7 @@ export async function proposeRunbookPr(journalFile: string, t: PrTarget, reviewe
   const file = path.relative(t.repoDir!, proposal.runbook);
   const drill = drillRecord(journalFile, records);
   try {
-    const pushed = await pushRunbookBranch({ git: t.git, repoDir: t.repoDir!, remote: t.remote, base: t.base, branch, file, content: proposed, message: t.redactor.redact(`${prTitle(proposal)}\n\n${proposal.edits.map((e) => `- ${e.summary}`).join('\n')}\n\nProposed by lab-tui from run ${proposal.runId}.`), author: t.author, redactor: t.redactor });
+    const pushed = await pushRunbookBranch({ git: t.git, repoDir: t.repoDir!, remote: t.remote, base: t.base, branch, file, content: proposed, remoteEnv: t.remoteEnv, message: t.redactor.redact(`${prTitle(proposal)}\n\n${proposal.edits.map((e) => `- ${e.summary}`).join('\n')}\n\nProposed by lab-tui from run ${proposal.runId}.`), author: t.author, redactor: t.redactor });
     out.commit = pushed.commit;
   } catch (e) {
     return writePatch(`pushing ${branch} failed (${t.redactor.redact((e as Error).message)}): the patch is next to the run record; push it when the remote is reachable`);

@@ -13,6 +13,11 @@ export interface SimClock {
   advance(ms: number): Promise<void>;
   /** Called after every timer callback, so the world can settle controllers. */
   onTimerRan(hook: () => void): void;
+  /**
+   * Called after each timer's settle for what lives outside the process (the real PostgreSQL):
+   * the manual clock waits for it before the next timer, so sim time stands still meanwhile.
+   */
+  onStep(hook: () => Promise<void>): void;
   stop(): void;
 }
 
@@ -26,6 +31,7 @@ export function createManualClock(epochMs: number): SimClock {
   let now = epochMs;
   let nextId = 1;
   let afterTimer: () => void = () => {};
+  let afterStep: () => Promise<void> = async () => {};
   const pending = new Map<TimerId, PendingTimer>();
 
   const nextDue = (limit: number): PendingTimer | undefined => {
@@ -56,15 +62,20 @@ export function createManualClock(epochMs: number): SimClock {
         now = t.due;
         t.fn();
         afterTimer();
+        await afterStep();
         // Let HTTP writes and watch flushes triggered by this step reach their sockets
         // before the next step, so observers see intermediate states in order.
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       now = target;
       afterTimer();
+      await afterStep();
     },
     onTimerRan(hook) {
       afterTimer = hook;
+    },
+    onStep(hook) {
+      afterStep = hook;
     },
     stop() {
       pending.clear();
@@ -76,6 +87,7 @@ export function createRealClock(speed: number): SimClock {
   if (!(speed > 0)) throw new Error(`clock speed must be > 0, got ${speed}`);
   const realStart = Date.now();
   let afterTimer: () => void = () => {};
+  let afterStep: () => Promise<void> = async () => {};
   const handles = new Map<TimerId, NodeJS.Timeout>();
   let nextId = 1;
   return {
@@ -87,6 +99,8 @@ export function createRealClock(speed: number): SimClock {
         handles.delete(id);
         fn();
         afterTimer();
+        // Nothing waits on the real clock; a failure surfaces at the next awaited sync.
+        afterStep().catch(() => undefined);
       }, Math.max(0, delayMs) / speed);
       handles.set(id, handle);
       return id;
@@ -100,6 +114,9 @@ export function createRealClock(speed: number): SimClock {
     },
     onTimerRan(hook) {
       afterTimer = hook;
+    },
+    onStep(hook) {
+      afterStep = hook;
     },
     stop() {
       for (const h of handles.values()) clearTimeout(h);

@@ -7,7 +7,8 @@ import { createControlHandler } from './control/control-server.ts';
 import { createGiteaHandler } from './gitea/gitea-server.ts';
 import { createKubeHandler } from './kube/kube-server.ts';
 import { ServiceListener } from './net/service-listener.ts';
-import { PgServer } from './pg/pg-server.ts';
+import { PostgresServer } from './postgres/postgres-server.ts';
+import { PostgresSync } from './postgres/postgres-sync.ts';
 import { createPrng } from './prng.ts';
 import { ServiceExposure, type ServiceListeners } from './service-exposure.ts';
 import { stateFilePaths, writeStateFiles } from './state-files.ts';
@@ -17,6 +18,7 @@ import { relayListVerb } from './vault/list-verb.ts';
 import { createVaultHandler } from './vault/vault-server.ts';
 import { populate, scaledNodes } from './world/bootstrap.ts';
 import { Faults, type FaultKind } from './world/faults.ts';
+import { cloneRunbooks, seedRepositories } from './world/gitea-seed.ts';
 import { Lab } from './world/lab.ts';
 import { churnPods } from './world/pod-churn.ts';
 import { RecoveryActions } from './world/recovery-actions.ts';
@@ -57,6 +59,7 @@ export interface LabSim {
 }
 
 const DEFAULT_WATCH_HISTORY = 5000;
+const REAL_CLOCK_POLL_MS = 2000;
 
 export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const topology = loadTopology(opts.topologyFile ?? DEFAULT_TOPOLOGY_FILE);
@@ -73,14 +76,19 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const bearerToken = `lab-sim.${prng.hex(40)}`;
   // Gitea's API token, from its own stream too: new files must not shift the replayed ids.
   const giteaToken = createPrng(seed ^ 0x6774).hex(40);
-  const lab = new Lab(topology, scaledNodes(topology, opts.scale), clock, prng, opts.watchHistory ?? DEFAULT_WATCH_HISTORY);
+  const ports = opts.ports ?? {};
+  const lab = new Lab(topology, scaledNodes(topology, opts.scale), clock, prng, opts.watchHistory ?? DEFAULT_WATCH_HISTORY, join(stateDir, 'git'));
   const { world } = lab;
+  // The real server starts while the world is built (it is most of a sim's start-up).
+  const pgStarting = PostgresServer.start({ stateDir, spec: topology.postgres, password: postgresPassword, salt: pgPrng.bytes(16), port: ports.postgres, backupNames: lab.postgres.backupNames() });
+  pgStarting.catch(() => undefined); // a failure is met where it is awaited, below
+  // ArgoCD builds the lab from the gitops repository's commits: they exist before anything runs.
+  await seedRepositories(lab.gitea, topology, clock.now());
   populate(lab, opts.scale);
 
   const faults = new Faults(lab);
   const recovery = new RecoveryActions(lab);
   const settle = () => world.settle();
-  const ports = opts.ports ?? {};
   const listeners: ServiceListeners = {
     kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, podLog: (ns, name, previous) => lab.kubelet.containerLog(`${ns}/${name}`, previous), bearerToken, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
     vault: new ServiceListener('vault', createVaultHandler({ vault: lab.vault, now: () => clock.now(), afterWrite: settle }), ports.vault, relayListVerb),
@@ -88,9 +96,12 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
     stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version, () => clock.now()), ports.stepca),
   };
   const exposure = new ServiceExposure(lab, listeners);
-  const pgServer = new PgServer({ world, postgres: lab.postgres, password: postgresPassword, prng: pgPrng, port: ports.postgres });
+  const pgServer = await pgStarting;
+  const pgSync = new PostgresSync(world, lab.postgres, pgServer);
+  clock.onStep(() => pgSync.sync(false));
   const servicesSettled = async () => {
-    await Promise.all([...Object.values(listeners), pgServer].map((l) => l.setUp(l.isUp)));
+    await Promise.all(Object.values(listeners).map((l) => l.setUp(l.isUp)));
+    await pgSync.sync();
   };
   const state = () => dumpState(lab, faults, exposure.desired());
 
@@ -105,7 +116,7 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
     await servicesSettled();
   });
   const fault = (kind: string, target?: string) => serial(async () => {
-    const record = faults.inject(kind, target);
+    const record = await faults.inject(kind, target);
     await servicesSettled();
     return record;
   });
@@ -113,19 +124,24 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const control = new ServiceListener('control', createControlHandler({ fault, advance, state, recovery, settled: servicesSettled }), ports.control);
   const all = [...Object.values(listeners), control, pgServer];
   try {
-    await Promise.all(all.map((l) => l.start()));
+    await Promise.all(Object.values(listeners).map((l) => l.start()).concat(control.start()));
+    world.register(exposure);
+    world.settle();
+    // Vault's roles for the credentials VSO injected while the lab was built, and a first read.
+    await pgSync.sync();
   } catch (err) {
     clock.stop();
     await Promise.all(all.map((l) => l.stop()));
     throw err;
   }
-  world.register(exposure);
-  world.register(pgServer);
-  world.settle();
+  // On the real clock nothing else makes the sim look: a client may have changed the server.
+  const poll = clock.mode === 'real' ? setInterval(() => pgSync.sync().catch(() => undefined), REAL_CLOCK_POLL_MS) : undefined;
+  poll?.unref();
 
   const urls = { kube: listeners.kube.url, vault: listeners.vault.url, control: control.url, gitea: listeners.gitea.url, stepca: listeners.stepca.url };
-  const postgres = { host: pgServer.host, port: pgServer.listeningPort };
-  const files = writeStateFiles({ stateDir, urls, postgres, postgresPassword, gitea: { token: giteaToken, owner: topology.argocd.repo.split('/')[0] as string }, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
+  const postgres = { host: pgServer.host, port: pgServer.port };
+  const runbooks = await cloneRunbooks(lab.gitea, topology, join(stateDir, 'runbooks'), urls.gitea);
+  const files = writeStateFiles({ stateDir, urls, postgres, postgresPassword, gitea: { token: giteaToken, owner: topology.argocd.repo.split('/')[0] as string }, runbooks, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
 
   return {
     urls,
@@ -140,6 +156,7 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
     state,
     churnPods: (perSecond) => churnPods(world.store, perSecond),
     async stop() {
+      clearInterval(poll);
       clock.stop();
       await Promise.all(all.map((l) => l.stop()));
       rmSync(stateFilePaths(stateDir).control, { force: true });

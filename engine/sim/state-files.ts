@@ -22,6 +22,8 @@ export interface StateFileInput {
   postgresPassword: string;
   /** The API token for repository writes and the org the lab's repos live in. */
   gitea: { token: string; owner: string };
+  /** The runbooks clone in the state directory and the Gitea repository it pushes to. */
+  runbooks?: { path: string; remote: string };
   bearerToken: string;
   unsealKey: Buffer;
   rootToken: string;
@@ -102,6 +104,8 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
       vault: { address: urls.vault, keyFile: files.keyFile, marker: { mount: 'secret', path: 'lab/identity', key: 'env', value: 'sandbox' } },
       postgres: { host: input.postgres.host, port: input.postgres.port, user: 'postgres', database: 'postgres', passwordFile: files.postgresPassword },
       gitea: { url: urls.gitea, owner: input.gitea.owner, tokenFile: files.giteaToken },
+      // The runbook PR flow pushes there and opens its draft PR with gitea.tokenFile.
+      ...(input.runbooks ? { runbooks: input.runbooks } : {}),
       stepca: { url: urls.stepca, certificates: '/lab/certificates' },
       dns: { zone: input.dnsZone },
       power: { stop: sim('fault node-stop {node}'), start: sim('fault node-start {node}') },

@@ -52,6 +52,7 @@ export async function runSimServe(ctx: CommandContext): Promise<number> {
       `  kubectl --kubeconfig ${sim.files.kubeconfig} get nodes`,
       `  lab-tui --config ${sim.files.config}`,
       `  lab-tui sim fault node-stop pi2 --state-dir ${sim.stateDir}`,
+      `  git clone ${sim.urls.gitea}/arcodange/runbooks.git`,
       '',
       'Ctrl-C stops it.',
     ].join('\n'),

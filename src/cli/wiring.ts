@@ -139,8 +139,8 @@ export function drillDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): DrillDe
 
 /** Where runbook PRs go, through the guard: the runbooks clone and remote, the forge, git as a guarded process. */
 export function prTarget(sandbox: Sandbox, redactor: Redactor, base = 'main'): PrTarget {
-  const { remote, forge } = sandbox.runbookForge();
-  return { git: sandbox.processes(), repoDir: sandbox.config.sandbox.runbooks?.path, remote, base, forge, redactor, author: { name: 'lab-tui', email: 'lab-tui@sandbox.invalid' } };
+  const { remote, forge, remoteEnv } = sandbox.runbookForge();
+  return { git: sandbox.processes(), repoDir: sandbox.config.sandbox.runbooks?.path, remote, remoteEnv, base, forge, redactor, author: { name: 'lab-tui', email: 'lab-tui@sandbox.invalid' } };
 }
 
 export interface IdempotenceInput {

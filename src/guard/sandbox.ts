@@ -44,8 +44,12 @@ export interface Sandbox {
   postgresPassword(): string | undefined;
   /** Every secret value lab-tui can know of (unseal keys, root token, passwords, forge tokens), for redaction. */
   secretValues(): string[];
-  /** Where runbook PRs go: the runbooks remote the static rules accepted, and its forge (a reason when there is none). */
-  runbookForge(): { remote?: string; forge: Forge | { missing: string } };
+  /**
+   * Where runbook PRs go: the runbooks remote the static rules accepted, and its forge (a reason
+   * when there is none). `remoteEnv`: what git's network steps get to authenticate to a remote on the
+   * sandbox Gitea (its token as an HTTP header, in the environment: no command line shows it).
+   */
+  runbookForge(): { remote?: string; forge: Forge | { missing: string }; remoteEnv?: Record<string, string> };
   /** Re-runs the static rules now; mutations call this so a swapped kubeconfig or env is caught. */
   recheck(): void;
   /** Judges a command before it runs (runbook steps, probes, improvisations); rejects with the refusal. */
@@ -68,6 +72,30 @@ function readKeyFileSecrets(file: string): string[] {
 function repoOf(remote: string): { owner: string; repo: string } | undefined {
   const m = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(remote);
   return m ? { owner: m[1]!, repo: m[2]! } : undefined;
+}
+
+function sameOrigin(remote: string, giteaUrl: string): boolean {
+  try {
+    const r = new URL(remote);
+    return /^https?:$/.test(r.protocol) && r.origin === new URL(giteaUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Gitea takes its API token on git's HTTP paths too (`Authorization: token …`): git gets it as
+ * configuration from the environment (GIT_CONFIG_COUNT), for this remote's URL only, and follows
+ * no redirect that could carry it elsewhere.
+ */
+function gitHttpAuth(remote: string, token: string): Record<string, string> {
+  return {
+    GIT_CONFIG_COUNT: '2',
+    GIT_CONFIG_KEY_0: `http.${remote}.extraHeader`,
+    GIT_CONFIG_VALUE_0: `Authorization: token ${token}`,
+    GIT_CONFIG_KEY_1: 'http.followRedirects',
+    GIT_CONFIG_VALUE_1: 'false',
+  };
 }
 
 /**
@@ -182,8 +210,12 @@ export async function openSandbox(config: LabConfig, env: Env): Promise<Sandbox>
         return { remote, forge: githubForge({ ...repo, token: env.GITHUB_TOKEN, recheck, fetch: guardedFetch(policy) }) };
       }
       if (!id.gitea) return { remote, forge: { missing: 'no sandbox Gitea (sandbox.gitea.url) to open the PR on' } };
-      if (!env.GITEA_TOKEN) return { remote, forge: { missing: 'GITEA_TOKEN is not set' } };
-      return { remote, forge: giteaForge({ baseUrl: id.gitea.url, ...repo, token: env.GITEA_TOKEN, recheck, fetch: guardedFetch(policy) }) };
+      // The sandbox's own token first (sandbox.gitea.tokenFile / tokenEnv, as lab-sim configures it):
+      // a GITEA_TOKEN exported for another Gitea must not be sent to this one.
+      const token = giteaToken() || env.GITEA_TOKEN;
+      if (!token) return { remote, forge: { missing: 'GITEA_TOKEN is not set (nor sandbox.gitea.tokenFile or tokenEnv)' } };
+      const forge = giteaForge({ baseUrl: id.gitea.url, ...repo, token, recheck, fetch: guardedFetch(policy) });
+      return { remote, forge, ...(sameOrigin(remote, id.gitea.url) ? { remoteEnv: gitHttpAuth(remote, token) } : {}) };
     },
     processes() {
       if (runner) return runner;

@@ -1,93 +1,40 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
-import { createSimControl } from '../../engine/adapters/sim-control.ts';
-import { manifestPath } from '../../engine/common/package-root.ts';
-import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
+import { git, scratchDir } from '../helpers/git-client.ts';
+import { getJson } from '../helpers/lab-sim.ts';
 import { TmuxTerminal } from '../helpers/tmux.ts';
-import { waitFor } from '../helpers/wait.ts';
-import { loopbackOnly } from '../../src/guard/connect-policy.ts';
 
 const BIN = path.resolve('bin/lab-tui.js');
-const TOKEN = 'e2e-gitea-token-5f1c9a7d';
 
-/** The game-day loop as an operator lives it: drill, improvise, recover, propose the runbook change. */
-describe('vault-seal drill with an improvised step, then its draft runbook PR, in a real terminal', () => {
+/**
+ * The game-day loop as an operator lives it, on the embedded default (no configuration, no
+ * GITEA_TOKEN): drill, improvise, recover, propose the runbook change; the draft PR lands in
+ * lab-sim's own Gitea, its branch in the runbooks repository anyone can clone.
+ */
+describe('vault-seal drill with an improvised step, then its draft runbook PR on the embedded lab-sim, in a real terminal', () => {
   const term = new TmuxTerminal(170, 44);
-  let sim: LabSim;
-  let bare: string;
-  const posts: { url: string; auth?: string; body: { title: string; head: string; body: string } }[] = [];
-  const pulls: { number: number; html_url: string; head: { ref: string } }[] = [];
-  const gitea = http.createServer((req, res) => {
-    let text = '';
-    req.on('data', (c) => (text += c));
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json');
-      if (req.method === 'POST' && req.url?.endsWith('/pulls')) {
-        const body = JSON.parse(text);
-        posts.push({ url: req.url, auth: req.headers.authorization, body });
-        const pr = { number: pulls.length + 1, html_url: `http://gitea.sandbox/arcodange/runbooks/pulls/${pulls.length + 1}`, head: { ref: body.head } };
-        pulls.push(pr);
-        res.statusCode = 201;
-        return res.end(JSON.stringify(pr));
-      }
-      // A Gitea the parity gate accepts: it answers its version and health.
-      if (req.url === '/api/v1/version') return res.end(JSON.stringify({ version: '1.22.3' }));
-      res.end(req.url?.includes('/pulls') ? JSON.stringify(pulls) : JSON.stringify({ status: 'pass' }));
-    });
-  });
-  const control = () => createSimControl(sim.urls.control, () => {}, loopbackOnly);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-pr-'));
 
   before(async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-pr-'));
-    bare = path.join(dir, 'arcodange', 'runbooks.git');
-    fs.mkdirSync(bare, { recursive: true });
-    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare]);
-    const clone = path.join(dir, 'runbooks');
-    execFileSync('git', ['clone', '-q', bare, clone]);
-    fs.copyFileSync(manifestPath('runbooks/CLUSTER_RECOVERY.md'), path.join(clone, 'CLUSTER_RECOVERY.md'));
-    execFileSync('git', ['-C', clone, 'add', '.']);
-    execFileSync('git', ['-C', clone, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'runbooks']);
-    execFileSync('git', ['-C', clone, 'push', '-q', 'origin', 'HEAD:main']);
-    await new Promise<void>((r) => gitea.listen(0, '127.0.0.1', r));
-    sim = await startLabSim({ clock: 'manual', seed: 61 });
-    await sim.advance(60_000);
-    const c = parse(fs.readFileSync(sim.files.config, 'utf8'));
-    c.sandbox.runbooks = { path: clone, remote: bare };
-    c.sandbox.gitea = { url: `http://127.0.0.1:${(gitea.address() as AddressInfo).port}` };
-    fs.writeFileSync(path.join(dir, 'config.yaml'), stringify(c));
-    term.start({ HOME: dir, PATH: process.env.PATH ?? '', GITEA_TOKEN: TOKEN });
-    term.type(`node ${BIN} --config ${path.join(dir, 'config.yaml')} drill run vault-seal`);
+    term.start({ HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), PATH: process.env.PATH ?? '' });
+    term.type(`node ${BIN}`);
+    // The drill checks its steady state first: it starts once the header says every source is live.
+    await term.waitForText(/● kubernetes live\s+● vault live\s+● postgres live\s+● gitea live\s+● stepca live/, 60_000);
   });
+  after(() => term.kill());
 
-  after(async () => {
-    term.kill();
-    gitea.close();
-    await sim.stop();
-  });
-
-  /** lab-sim's clock moves on while the screen says the engine waits. */
-  const untilWithClock = (pattern: RegExp) =>
-    waitFor(
-      async () => {
-        const s = term.screen();
-        if (pattern.test(s)) return s;
-        if (/verifying|running/.test(s)) await control().advance(5_000);
-        return undefined;
-      },
-      { what: `screen text ${pattern}`, timeoutMs: 60_000 },
-    ).catch((e: Error) => {
-      throw new Error(`${e.message}\n--- screen ---\n${term.screen()}`);
-    });
-
-  it('improvises, recovers, proposes; the draft PR address comes on screen and the remote has the branch', async () => {
-    await term.waitForText(/DRILL vault-seal \(vault\) · fault/);
+  it('improvises, recovers, proposes: the PR address on screen, the PR in the sim\'s API, the branch on the remote, no secret in the body', async () => {
+    term.keys('3');
+    await term.waitForText(/Drills: rehearse a failure/);
+    term.keys('G');
+    await term.waitForText(/^ vault-seal: Vault seal/m);
+    term.keys('Enter');
+    await term.waitForText(/enter again to start/);
+    term.keys('Enter');
+    await term.waitForText(/DRILL vault-seal \(vault\) · fault/, 60_000);
     await term.waitForText(/waiting for you/);
     term.keys('i');
     await term.waitForText(/what did you do: /);
@@ -98,24 +45,40 @@ describe('vault-seal drill with an improvised step, then its draft runbook PR, i
     term.keys('Enter');
     await term.waitForText(/\+ ✓ Checked the VSO controller logs/);
     term.keys('Enter');
-    await untilWithClock(/PASSED-WITH-IMPROVISATION/);
+    // The embedded lab-sim runs on the real clock: VSO logs in again and the ERP rolls out in seconds.
+    await term.waitForText(/PASSED-WITH-IMPROVISATION/, 120_000);
     await term.waitForText(/p propose PR/);
 
     term.keys('p');
     await term.waitForText(/Propose runbook changes from run/);
     await term.waitForText(/✓ imp-1 .*Checked the VSO controller logs/);
-    await term.waitForText(/\[AGENT\] Checked the VSO controller logs for the sealed Vault error/);
     term.keys('Enter');
-    const done = await term.waitForText(/draft PR http:\/\/gitea\.sandbox\/arcodange\/runbooks\/pulls\/1 +\(branch (runbook\/vault-seal-\S+)\)/);
-    const branch = /\(branch (runbook\/vault-seal-\S+)\)/.exec(done)![1]!;
+    const done = await term.waitForText(/draft PR (http:\/\/127\.0\.0\.1:\d+)\/arcodange\/runbooks\/pulls\/1 +\(branch (runbook\/vault-seal-\S+)\)/, 60_000);
+    const [, gitea, branch] = /draft PR (http:\/\/127\.0\.0\.1:\d+)\/arcodange\/runbooks\/pulls\/1 +\(branch (runbook\/vault-seal-\S+)\)/.exec(done) as unknown as [string, string, string];
 
-    assert.equal(posts.length, 1);
-    assert.equal(posts[0]!.auth, `token ${TOKEN}`);
-    assert.match(posts[0]!.body.title, /^WIP: runbook: 1 change\(s\) from drill vault-seal on /);
-    assert.match(posts[0]!.body.body, /Drill: \*\*vault-seal\*\* \(vault\), outcome \*\*passed-with-improvisation\*\*/);
-    assert.equal(execFileSync('git', ['-C', bare, 'diff', '--name-only', 'main', branch], { encoding: 'utf8' }).trim(), 'CLUSTER_RECOVERY.md');
-    assert.ok(!term.screen().includes(TOKEN), 'the token is not on screen');
+    const pulls = await getJson(`${gitea}/api/v1/repos/arcodange/runbooks/pulls?state=open`);
+    assert.equal(pulls.status, 200);
+    assert.equal(pulls.body.length, 1);
+    const pr = pulls.body[0];
+    // The run record is in the embedded lab-sim's state directory, beside the secrets it keeps.
+    const stateDir = /Run record: `(.+)\/evidence\/runs\/[^/`]+\.jsonl`/.exec(pr.body)?.[1] as string;
+    const token = fs.readFileSync(path.join(stateDir, 'gitea-token'), 'utf8').trim();
+    assert.deepEqual([pr.number, pr.head.ref, pr.base.ref, pr.draft], [1, branch, 'main', true]);
+    assert.match(pr.title, /^WIP: runbook: 1 change\(s\) from drill vault-seal on /);
+    assert.match(pr.body, /Drill: \*\*vault-seal\*\* \(vault\), outcome \*\*passed-with-improvisation\*\*/);
+    const keys = JSON.parse(fs.readFileSync(path.join(stateDir, 'cluster-keys.json'), 'utf8'));
+    for (const secret of [token, keys.root_token, ...keys.unseal_keys_b64]) assert.ok(!pr.body.includes(secret), 'no secret in the PR body');
+
+    const remote = `${gitea}/arcodange/runbooks.git`;
+    assert.match(await git(['ls-remote', remote]), new RegExp(`^${pr.head.sha}\\trefs/heads/${branch.replace(/[./]/g, '\\$&')}$`, 'm'));
+    const clone = path.join(scratchDir('e2e-pr-clone-'), 'runbooks');
+    await git(['clone', '--quiet', remote, clone]);
+    await git(['fetch', '--quiet', 'origin', branch], { cwd: clone });
+    assert.equal(await git(['diff', '--name-only', 'origin/main', 'FETCH_HEAD'], { cwd: clone }), 'CLUSTER_RECOVERY.md');
+    assert.match(await git(['show', 'FETCH_HEAD:CLUSTER_RECOVERY.md'], { cwd: clone }), /\[AGENT\] Checked the VSO controller logs for the sealed Vault error/);
+    assert.ok(!term.screen().includes(token), 'the token is not on screen');
     term.keys('Escape');
     term.keys('q');
+    await term.waitForText(/E2E\$\s*$/m, 30_000);
   });
 });

@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSimControl } from '../../engine/adapters/sim-control.ts';
-import { manifestPath } from '../../engine/common/package-root.ts';
 import { listRuns, readJournal } from '../../engine/runbook/journal.ts';
 import type { JournalRecord } from '../../engine/runbook/run-types.ts';
 import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
@@ -14,7 +13,6 @@ import { waitFor } from '../helpers/wait.ts';
 import { loopbackOnly } from '../../src/guard/connect-policy.ts';
 
 const BIN = path.resolve('bin/lab-tui.js');
-const RUNBOOK = manifestPath('runbooks/CLUSTER_RECOVERY.md');
 
 /** Every step the journal started has an outcome; seqs are whole. */
 function assertComplete(records: JournalRecord[], problems: unknown[]) {
@@ -31,6 +29,8 @@ describe('runbook walkthrough in a real terminal', () => {
   let secrets: string[];
   const control = () => createSimControl(sim.urls.control, () => {}, loopbackOnly);
   const runsDir = () => path.join(sim.stateDir, 'evidence', 'runs');
+  // The lab's own runbook, as the Runbooks screen lists it: lab-sim's clone of arcodange/runbooks.
+  const runbook = () => path.join(sim.stateDir, 'runbooks', 'CLUSTER_RECOVERY.md');
 
   before(async () => {
     sim = await startLabSim({ clock: 'manual', seed: 31 });
@@ -62,7 +62,7 @@ describe('runbook walkthrough in a real terminal', () => {
 
   it('seal Vault, walk "Vault unseal + VSO re-auth" with an improvised step to green; the journal has every transition and no secret', async () => {
     await control().fault('vault-seal');
-    term.type(`node ${BIN} --config ${sim.files.config} run ${RUNBOOK} --section vault-unseal-vso-re-auth`);
+    term.type(`node ${BIN} --config ${sim.files.config} run ${runbook()} --section vault-unseal-vso-re-auth`);
     await term.waitForText(/\[HUMAN\] 1\. Confirm on the dashboard that Vault is sealed/);
     await term.waitForText(/waiting for you/);
 

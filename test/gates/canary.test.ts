@@ -8,27 +8,22 @@ import type { GateResult } from '../../engine/gates/gate-result.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { canaryOn, manifestWithTypo } from '../helpers/canary-run.ts';
 import { kubectl, startTestSim } from '../helpers/lab-sim.ts';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.ts';
-import { superuserSql } from '../helpers/real-postgres-erp.ts';
+import { sql } from '../helpers/sim-postgres.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 // Per link, in sim time: a broken link costs the test 30 clock steps, not 30 s.
 const OPTS = { timeoutMs: 30_000, pollMs: 1000 };
 
 let sim: LabSim;
-let db: TestPostgres;
 
 before(async () => {
-  [sim, db] = await Promise.all([startTestSim({ seed: 21 }), startPostgres()]);
+  sim = await startTestSim({ seed: 21 });
   await sim.advance(60_000);
 });
-after(async () => {
-  await sim?.stop();
-  db?.stop();
-});
+after(() => sim?.stop());
 
 async function run(manifest?: string, signal?: AbortSignal, login?: { user: string; password: string }): Promise<GateResult> {
-  const { deps, sandbox } = await canaryOn(sim, db, login);
+  const { deps, sandbox } = await canaryOn(sim, login);
   try {
     return await canaryGate({ ...deps, signal }, loadCanaryManifest(manifest), OPTS);
   } finally {
@@ -43,9 +38,10 @@ async function leftovers(): Promise<string[]> {
   const rootToken = (JSON.parse(fs.readFileSync(sim.files.keyFile, 'utf8')) as { root_token: string }).root_token;
   for (const p of ['sys/policies/acl/canary', 'auth/kubernetes/role/canary', 'database/roles/canary'])
     if ((await fetch(`${sim.urls.vault}/v1/${p}`, { headers: { 'x-vault-token': rootToken } })).status !== 404) left.push(`vault ${p}`);
-  const sql = superuserSql(db);
-  if ((await sql('postgres', "SELECT 1 FROM pg_database WHERE datname = 'canary'")).length) left.push('pg database');
-  if ((await sql('postgres', "SELECT 1 FROM pg_roles WHERE rolname = 'canary'")).length) left.push('pg role');
+  if ((await sql(sim, 'postgres', "SELECT 1 FROM pg_database WHERE datname = 'canary'")).length) left.push('pg database');
+  if ((await sql(sim, 'postgres', "SELECT 1 FROM pg_roles WHERE rolname = 'canary'")).length) left.push('pg role');
+  // Vault's dynamic roles: revoking their leases must have dropped them.
+  for (const { rolname } of await sql<{ rolname: string }>(sim, 'postgres', "SELECT rolname FROM pg_roles WHERE rolname LIKE 'v-%-canary-%'")) left.push(`pg role ${rolname}`);
   const apps = await kubectl(sim, 'get', 'applications.argoproj.io', '-n', 'argocd', '-o', 'name');
   if (apps.includes('/canary\n')) left.push('argocd application');
   const inNamespace = await kubectl(sim, 'get', 'pods,deployments,secrets,serviceaccounts', '-n', 'canary', '-o', 'name');
@@ -62,7 +58,7 @@ function brokenAt(r: GateResult, link: string, observed: RegExp): void {
   assert.deepEqual(r.checks.at(-1), { name: 'cleanup', expected: 'nothing left behind', observed: 'nothing left behind', ok: true });
 }
 
-describe('canary gate against lab-sim (Kubernetes, Vault, Gitea) and a real PostgreSQL (database link)', () => {
+describe("canary gate against lab-sim (Kubernetes, Vault, Gitea, and its real PostgreSQL)", () => {
   test('the shipped convention resolves end to end, link by link, and leaves nothing behind', async () => {
     const r = await run();
     assert.equal(r.ok, true, JSON.stringify(r, null, 1));
@@ -91,14 +87,29 @@ describe('canary gate against lab-sim (Kubernetes, Vault, Gitea) and a real Post
     }
   });
 
+  test('vault: a database connection whose allowed_roles lacks the canary role breaks the chain at vault', async () => {
+    const rootToken = (JSON.parse(fs.readFileSync(sim.files.keyFile, 'utf8')) as { root_token: string }).root_token;
+    const allow = (roles: string) => fetch(`${sim.urls.vault}/v1/database/config/postgres`, { method: 'POST', headers: { 'x-vault-token': rootToken, 'content-type': 'application/json' }, body: JSON.stringify({ allowed_roles: roles }) });
+    assert.equal((await allow('erp,webapp')).status, 204);
+    try {
+      brokenAt(await run(), 'vault', /"canary" is not an allowed role/);
+    } finally {
+      await allow('*');
+    }
+    assert.deepEqual(await leftovers(), []);
+  });
+
   test('postgres: a role the server refuses to let in breaks the chain at the database link', async () => {
-    const sql = superuserSql(db);
-    await sql('postgres', "CREATE ROLE hba_probe LOGIN PASSWORD 'probe'");
-    db.prependHba(['host all canary 127.0.0.1/32 reject', 'host all hba_probe 127.0.0.1/32 reject']);
-    // pg_ctl reload only signals the server: wait until the new rules answer.
+    await sql(sim, 'postgres', "CREATE ROLE hba_probe LOGIN PASSWORD 'probe'");
+    // An operator's edit of the server's access rules, reloaded as pg_ctl reload would.
+    const hba = `${sim.stateDir}/postgres/data/pg_hba.conf`;
+    const rules = fs.readFileSync(hba, 'utf8');
+    fs.writeFileSync(hba, `host all canary 127.0.0.1/32 reject\nhost all hba_probe 127.0.0.1/32 reject\n${rules}`);
+    await sql(sim, 'postgres', 'SELECT pg_reload_conf()');
+    // The reload only signals the server: wait until the new rules answer.
     await waitFor(
       async () => {
-        const probe = new pg.Client({ host: db.host, port: db.port, user: 'hba_probe', password: 'probe', database: 'postgres' });
+        const probe = new pg.Client({ host: sim.postgres.host, port: sim.postgres.port, user: 'hba_probe', password: 'probe', database: 'postgres' });
         try {
           await probe.connect();
           await probe.end();
@@ -112,16 +123,15 @@ describe('canary gate against lab-sim (Kubernetes, Vault, Gitea) and a real Post
     try {
       brokenAt(await run(), 'postgres', /pg_hba\.conf rejects connection for host "127\.0\.0\.1", user "canary", database "canary"/);
     } finally {
-      const hba = `${db.dataDir}/pg_hba.conf`;
-      fs.writeFileSync(hba, fs.readFileSync(hba, 'utf8').split('\n').filter((l) => !/reject$/.test(l)).join('\n'));
-      db.prependHba([]);
+      fs.writeFileSync(hba, rules);
+      await sql(sim, 'postgres', 'SELECT pg_reload_conf()');
+      await sql(sim, 'postgres', 'DROP ROLE hba_probe');
     }
     assert.deepEqual(await leftovers(), []);
   });
 
   test('postgres: an admin role without CREATEDB breaks the chain while provisioning, and names the statement', async () => {
-    const sql = superuserSql(db);
-    await sql('postgres', "CREATE ROLE ops LOGIN CREATEROLE PASSWORD 'ops-pw'");
+    await sql(sim, 'postgres', "CREATE ROLE ops LOGIN CREATEROLE PASSWORD 'ops-pw'");
     const r = await run(undefined, undefined, { user: 'ops', password: 'ops-pw' });
     brokenAt(r, 'postgres', /permission denied to create database/);
     assert.equal(r.checks.find((c) => !c.ok)?.name, 'postgres: create database canary');
@@ -130,7 +140,7 @@ describe('canary gate against lab-sim (Kubernetes, Vault, Gitea) and a real Post
 
   test('Ctrl-C while a link waits stops the chain, still cleans up, and says so', async () => {
     const abort = new AbortController();
-    const { deps, sandbox } = await canaryOn(sim, db);
+    const { deps, sandbox } = await canaryOn(sim);
     let steps = 0;
     const r = await canaryGate(
       {
@@ -156,7 +166,7 @@ describe('canary gate against lab-sim (Kubernetes, Vault, Gitea) and a real Post
       body: JSON.stringify({ name: 'canary', private: true }),
     });
     assert.equal(gitea.status, 201);
-    await superuserSql(db)('postgres', "CREATE ROLE canary LOGIN PASSWORD 'stale'");
+    await sql(sim, 'postgres', "CREATE ROLE canary LOGIN PASSWORD 'stale'");
     const r = await run();
     assert.equal(r.ok, true, r.summary);
     assert.deepEqual(await leftovers(), []);

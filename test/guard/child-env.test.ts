@@ -35,3 +35,25 @@ it('a real third-party client (kubectl) works through that environment', async (
   assert.equal(r.exitCode, 0, String(r.stderr));
   assert.deepEqual(String(r.stdout).trim().split('\n'), ['node/pi1', 'node/pi2', 'node/pi3']);
 });
+
+it('git reaches the sandbox Gitea\'s runbooks remote with its token in the environment only, and no other remote gets it', async () => {
+  const env = { HOME: process.env.HOME, PATH: process.env.PATH, GITEA_TOKEN: 'token-of-another-gitea' };
+  const config = loadConfigFile(sim.files.config, env);
+  const sandbox = await openSandbox(config, env);
+  const token = fs.readFileSync(sim.files.giteaToken, 'utf8').trim();
+  const { remote, remoteEnv } = sandbox.runbookForge();
+  assert.equal(remote, `${sim.urls.gitea}/arcodange/runbooks.git`);
+  assert.deepEqual(remoteEnv, {
+    GIT_CONFIG_COUNT: '2',
+    GIT_CONFIG_KEY_0: `http.${remote}.extraHeader`,
+    GIT_CONFIG_VALUE_0: `Authorization: token ${token}`,
+    GIT_CONFIG_KEY_1: 'http.followRedirects',
+    GIT_CONFIG_VALUE_1: 'false',
+  });
+  const r = await sandbox.processes().run('git', ['ls-remote', remote as string], { env: remoteEnv });
+  assert.equal(r.exitCode, 0, String(r.stderr));
+  assert.ok(sandbox.secretValues().includes(token), 'redacted wherever it could show');
+
+  const elsewhere = await openSandbox({ ...config, sandbox: { ...config.sandbox, runbooks: { ...config.sandbox.runbooks, remote: 'http://127.0.0.1:9/arcodange/runbooks.git' } } }, env);
+  assert.equal(elsewhere.runbookForge().remoteEnv, undefined, 'the token goes to the Gitea that issued it only');
+});

@@ -6,19 +6,22 @@ import { DEFAULT_CANARY_FILE } from '../../engine/gates/canary/canary-manifest.t
 import type { LabSim } from '../../engine/sim/index.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { openSandbox, type Sandbox } from '../../src/guard/sandbox.ts';
-import type { TestPostgres } from './postgres.ts';
 
 /**
- * The guarded sandbox on a manual-clock lab-sim whose PostgreSQL is the real server the test
- * started (password in a 0600 file), and the canary's waits advancing the sim's clock.
+ * The guarded sandbox on a manual-clock lab-sim (its real PostgreSQL included, as the
+ * superuser or as `login`, password in a 0600 file) and the canary's waits advancing the
+ * sim's clock.
  */
-export async function canaryOn(sim: LabSim, db: TestPostgres, login: { user: string; password: string } = db): Promise<{ sandbox: Sandbox; deps: CanaryDeps }> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-canary-'));
-  const passwordFile = path.join(work, 'pg-password');
-  fs.writeFileSync(passwordFile, `${login.password}\n`, { mode: 0o600 });
+export async function canaryOn(sim: LabSim, login?: { user: string; password: string }): Promise<{ sandbox: Sandbox; deps: CanaryDeps }> {
   const env = { PATH: process.env.PATH ?? '', HOME: os.homedir() };
   const config = loadConfigFile(sim.files.config, env);
-  const sandbox = await openSandbox({ ...config, sandbox: { ...config.sandbox, postgres: { host: db.host, port: db.port, user: login.user, database: 'postgres', passwordFile } } }, env);
+  let postgres = config.sandbox.postgres;
+  if (login && postgres) {
+    const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-canary-')), 'pg-password');
+    fs.writeFileSync(passwordFile, `${login.password}\n`, { mode: 0o600 });
+    postgres = { ...postgres, user: login.user, passwordFile };
+  }
+  const sandbox = await openSandbox({ ...config, sandbox: { ...config.sandbox, postgres } }, env);
   const deps: CanaryDeps = { kube: () => sandbox.kube(), vault: () => sandbox.vault(), postgres: () => sandbox.postgres(), gitea: () => sandbox.gitea(), now: () => sim.now(), sleep: (ms) => sim.advance(ms) };
   return { sandbox, deps };
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { blobSha } from '../../engine/sim/world/gitea.ts';
+import { blobId as blobSha } from '../../engine/sim/git/git-objects.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { bearerToken, startTestSim } from '../helpers/lab-sim.ts';
 
@@ -128,13 +128,15 @@ describe('provisioning a new app through lab-sim', () => {
     assert.deepEqual([repo.clone_url, (repo as any).full_name, (repo as any).empty, (repo as any).private, (repo as any).default_branch], [`${sim.urls.gitea}/arcodange/canary.git`, 'arcodange/canary', true, true, 'main']);
     const again = await gitea('POST', '/orgs/arcodange/repos', { name: 'Canary' });
     assert.deepEqual([again.status, again.body.message], [409, 'The repository with the same name already exists.']);
-    assert.equal((await gitea('GET', '/repos/arcodange/canary', undefined, null)).body.empty, true);
-    assert.equal((await gitea('GET', '/repos/arcodange/canary/branches/main', undefined, null)).status, 404, 'no branch until the first commit');
-    assert.equal((await gitea('GET', '/repos/arcodange/gitops', undefined, null)).body.empty, false, 'the topology repos are unchanged');
+    assert.equal((await gitea('GET', '/repos/arcodange/canary')).body.empty, true);
+    assert.equal((await gitea('GET', '/repos/arcodange/canary', undefined, null)).status, 404, 'a private repo is invisible without the token');
+    assert.equal((await gitea('GET', '/repos/arcodange/canary/branches/main')).status, 404, 'no branch until the first commit');
+    assert.equal((await gitea('GET', '/repos/arcodange/gitops')).body.empty, false, 'the topology repos are unchanged');
   });
 
   it('Gitea: the contents API commits a file once and reads it back, as a file and in its directory', async () => {
-    assert.equal((await gitea('POST', '/repos/arcodange/canary/contents/deploy/canary.yaml', { content: 'eA==' }, null)).status, 401);
+    assert.equal((await gitea('POST', '/repos/arcodange/canary/contents/deploy/canary.yaml', { content: 'eA==' }, null)).status, 404, 'a private repo is invisible without the token, for writes too');
+    assert.equal((await gitea('POST', '/repos/arcodange/runbooks/contents/x.md', { content: 'eA==' }, null)).body.message, 'token is required', 'a public one needs it to write');
     assert.equal((await gitea('POST', '/repos/arcodange/nope/contents/deploy/canary.yaml', { content: 'eA==' })).status, 404);
     const created = await commit('canary', 'deploy/canary.yaml', DEPLOY);
     assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -144,22 +146,22 @@ describe('provisioning a new app through lab-sim', () => {
     const dup = await commit('canary', 'deploy/canary.yaml', DEPLOY);
     assert.deepEqual([dup.status, dup.body.message], [422, 'repository file already exists [path: deploy/canary.yaml]']);
 
-    const file = await gitea('GET', '/repos/arcodange/canary/contents/deploy/canary.yaml?ref=main', undefined, null);
+    const file = await gitea('GET', '/repos/arcodange/canary/contents/deploy/canary.yaml?ref=main');
     assert.deepEqual([file.status, file.body.type, file.body.encoding], [200, 'file', 'base64']);
     assert.equal(Buffer.from(file.body.content, 'base64').toString('utf8'), DEPLOY);
-    const atCommit = await gitea('GET', `/repos/arcodange/canary/contents/deploy/canary.yaml?ref=${created.body.commit.sha}`, undefined, null);
+    const atCommit = await gitea('GET', `/repos/arcodange/canary/contents/deploy/canary.yaml?ref=${created.body.commit.sha}`);
     assert.equal(atCommit.body.sha, file.body.sha);
-    const dir = await gitea('GET', '/repos/arcodange/canary/contents/deploy?ref=main', undefined, null);
+    const dir = await gitea('GET', '/repos/arcodange/canary/contents/deploy?ref=main');
     assert.deepEqual(dir.body.map((e: { path: string; type: string; content: unknown }) => [e.path, e.type, e.content]), [['deploy/canary.yaml', 'file', null]]);
-    assert.deepEqual((await gitea('GET', '/repos/arcodange/canary/contents', undefined, null)).body.map((e: { path: string; type: string }) => [e.path, e.type]), [['deploy', 'dir']]);
-    assert.equal((await gitea('GET', '/repos/arcodange/canary/contents/deplyo?ref=main', undefined, null)).status, 404);
-    assert.equal((await gitea('GET', '/repos/arcodange/canary', undefined, null)).body.empty, false);
-    assert.equal((await gitea('GET', '/repos/arcodange/canary/branches/main', undefined, null)).body.commit.id, created.body.commit.sha);
+    assert.deepEqual((await gitea('GET', '/repos/arcodange/canary/contents')).body.map((e: { path: string; type: string }) => [e.path, e.type]), [['deploy', 'dir']]);
+    assert.equal((await gitea('GET', '/repos/arcodange/canary/contents/deplyo?ref=main')).status, 404);
+    assert.equal((await gitea('GET', '/repos/arcodange/canary')).body.empty, false);
+    assert.equal((await gitea('GET', '/repos/arcodange/canary/branches/main')).body.commit.id, created.body.commit.sha);
   });
 
   it('Gitea: a repo is deleted with the token (204), then gone (404)', async () => {
     await createRepo('canary-scratch');
-    assert.equal((await gitea('DELETE', '/repos/arcodange/canary-scratch', undefined, null)).status, 401);
+    assert.equal((await gitea('DELETE', '/repos/arcodange/canary-scratch', undefined, null)).status, 404, 'invisible without the token');
     assert.equal((await gitea('DELETE', '/repos/arcodange/canary-scratch')).status, 204);
     assert.equal((await gitea('GET', '/repos/arcodange/canary-scratch')).status, 404);
     assert.equal((await gitea('DELETE', '/repos/arcodange/canary-scratch')).status, 404);

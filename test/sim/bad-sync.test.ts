@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { control, getJson, kubectl, startTestSim } from '../helpers/lab-sim.ts';
+import { git, headerEnv, scratchDir } from '../helpers/git-client.ts';
 import { kubeConfigFor } from '../helpers/kube-clients.ts';
 
 interface App {
@@ -23,12 +26,22 @@ describe('drill argocd-bad-sync', () => {
     const custom = kc.makeApiClient(CustomObjectsApi);
     const app = async () => ((await custom.getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', name: 'erp' })) as App).status;
     const configMapExists = () => core.readNamespacedConfigMap({ namespace: 'erp', name: 'erp-settings' }).then(() => true, () => false);
-    const branch = () => getJson(`${sim.urls.gitea}/api/v1/repos/arcodange/gitops/branches/main`);
+    const auth = headerEnv(`Authorization: token ${readFileSync(sim.files.giteaToken, 'utf8').trim()}`);
+    const cloneGitops = async () => {
+      const dir = join(scratchDir('bad-sync-'), 'gitops');
+      await git(['clone', '--quiet', `${sim.urls.gitea}/arcodange/gitops.git`, dir], { env: auth });
+      return dir;
+    };
+    const branch = () => getJson(`${sim.urls.gitea}/api/v1/repos/arcodange/gitops/branches/main`, { authorization: `token ${readFileSync(sim.files.giteaToken, 'utf8').trim()}` });
     const goodHead = (await branch()).body.commit.id;
 
     await sim.fault('bad-sync', 'erp');
     const brokenHead = (await branch()).body.commit.id;
     assert.notEqual(brokenHead, goodHead);
+    const clone = await cloneGitops();
+    assert.equal(await git(['log', '-1', '--format=%H %s'], { cwd: clone }), `${brokenHead} drill(argocd-bad-sync): break erp: image tag that does not exist, ConfigMaps removed`);
+    assert.deepEqual((await git(['show', '--format=', '--name-status', 'HEAD'], { cwd: clone })).split('\n'), ['D\tapps/erp/configmap-erp-settings.yaml', 'M\tapps/erp/deployment-erp.yaml']);
+    assert.match(await git(['show', 'HEAD:apps/erp/deployment-erp.yaml'], { cwd: clone }), /image: gitea\.arcodange\.lab\/arcodange\/erp:does-not-exist-[0-9a-f]{7}\n/);
     await sim.advance(3_000);
     assert.deepEqual({ sync: (await app()).sync.status, revision: (await app()).sync.revision }, { sync: 'OutOfSync', revision: brokenHead });
     await sim.advance(1_000);
@@ -46,6 +59,10 @@ describe('drill argocd-bad-sync', () => {
 
     const revert = await control(sim, '/control/gitops/revert', { app: 'erp' });
     assert.equal(revert.status, 200);
+    await git(['pull', '--quiet', '--ff-only'], { cwd: clone, env: auth });
+    assert.equal(await git(['log', '-1', '--format=%H%n%B'], { cwd: clone }), `${revert.body.revertCommit}\nRevert "drill(argocd-bad-sync): break erp: image tag that does not exist, ConfigMaps removed"\n\nThis reverts commit ${brokenHead}.`);
+    assert.equal(await git(['diff', goodHead, 'HEAD'], { cwd: clone }), '', 'the revert restores the good tree');
+    assert.equal((await control(sim, '/control/gitops/revert', { app: 'erp' })).status, 409, 'nothing left to revert');
     await sim.advance(4_000);
     assert.equal((await app()).sync.status, 'Synced');
     assert.equal(await configMapExists(), true);

@@ -65,7 +65,7 @@ describe('lab-sim control API', () => {
   it('reports Gitea unhealthy when its database is dropped', async () => {
     await sim.fault('db-drop', 'gitea');
     const health = await getJson(`${sim.urls.gitea}/api/healthz`);
-    assert.equal(health.status, 500);
+    assert.equal(health.status, 424, 'Failed Dependency, as Gitea answers a failing check');
     assert.equal(health.body.checks['database:ping'][0].status, 'fail');
     await control(sim, '/control/postgres/restore', { database: 'gitea' });
     assert.equal((await getJson(`${sim.urls.gitea}/api/healthz`)).status, 200);

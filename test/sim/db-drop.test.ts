@@ -4,6 +4,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { control, startTestSim } from '../helpers/lab-sim.ts';
 import { kubeConfigFor } from '../helpers/kube-clients.ts';
+import { pgClient, sql, tableDigest } from '../helpers/sim-postgres.ts';
 
 describe('drill db-drop-restore', () => {
   let sim: LabSim;
@@ -12,10 +13,17 @@ describe('drill db-drop-restore', () => {
   });
   after(() => sim.stop());
 
-  it('the ERP loses its database until it is restored from the sandbox backup bucket, data intact', async () => {
+  it('DROP DATABASE … WITH (FORCE) takes the ERP down until the template-database backup is copied back: same rows', async () => {
     const core = kubeConfigFor(sim).makeApiClient(CoreV1Api);
     const erpReady = async () => (await core.listNamespacedPod({ namespace: 'erp' })).items[0]?.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+    const before = await tableDigest(sim, 'erp', 'erp_orders');
+    assert.equal(before.rows, 184223);
+    const session = await pgClient(sim, 'erp');
+    const terminated = new Promise<Error & { code?: string }>((resolve) => session.on('error', resolve));
+
     await sim.fault('db-drop', 'erp');
+    assert.equal((await terminated).code, '57P01', 'FORCE terminates the sessions on the database');
+    assert.deepEqual(await sql(sim, 'postgres', "SELECT datname FROM pg_database WHERE datname = 'erp'"), []);
     await sim.advance(1_000);
     assert.equal(await erpReady(), 'False');
     const events = (await core.listNamespacedEvent({ namespace: 'erp' })).items;
@@ -25,7 +33,10 @@ describe('drill db-drop-restore', () => {
 
     const restored = await control(sim, '/control/postgres/restore', { database: 'erp' });
     assert.equal(restored.status, 200);
-    assert.equal(restored.body.restoredFrom, 's3://sandbox-backups/postgres/erp.dump');
+    assert.match(restored.body.restoredFrom, /^erp_backup_\d{8}t\d{4}$/);
+    assert.equal(restored.body.rows, 184223);
+    assert.deepEqual(await tableDigest(sim, 'erp', 'erp_orders'), before, 'row count and checksum as before the drop');
+    assert.deepEqual(await sql(sim, 'postgres', "SELECT r.rolname AS owner FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba WHERE d.datname = 'erp'"), [{ owner: 'erp' }]);
     await sim.advance(1_000);
     assert.equal(await erpReady(), 'True');
     assert.equal(sim.state().postgres.databases.find((d) => d.name === 'erp')?.intact, true);

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { LabSim } from '../../engine/sim/index.ts';
+import { git } from '../helpers/git-client.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 
 describe('files lab-sim writes into its state dir', () => {
@@ -69,6 +70,7 @@ describe('files lab-sim writes into its state dir', () => {
         vault: { address: sim.urls.vault, keyFile: `${stateDir}/cluster-keys.json`, marker: { mount: 'secret', path: 'lab/identity', key: 'env', value: 'sandbox' } },
         postgres: { host: '127.0.0.1', port: sim.postgres.port, user: 'postgres', database: 'postgres', passwordFile: `${stateDir}/postgres-password` },
         gitea: { url: sim.urls.gitea, owner: 'arcodange', tokenFile: `${stateDir}/gitea-token` },
+        runbooks: { path: `${stateDir}/runbooks`, remote: `${sim.urls.gitea}/arcodange/runbooks.git` },
         stepca: { url: sim.urls.stepca, certificates: '/lab/certificates' },
         dns: { zone: 'sandbox.arcodange.lab' },
         power: { stop: `${self} sim fault node-stop {node} --state-dir '${stateDir}'`, start: `${self} sim fault node-start {node} --state-dir '${stateDir}'` },
@@ -92,6 +94,14 @@ describe('files lab-sim writes into its state dir', () => {
         gitRemotes: ['gitea.arcodange.lab'],
       },
     });
+  });
+
+  it('keeps Gitea\'s bare repositories under git/<owner>/<repo>.git and a clone of the runbooks one, its origin the sim Gitea', async () => {
+    for (const repo of ['gitops', 'runbooks', 'factory']) assert.equal(await git(['rev-parse', '--is-bare-repository'], { cwd: join(stateDir, 'git', 'arcodange', `${repo}.git`) }), 'true');
+    const clone = join(stateDir, 'runbooks');
+    assert.equal(await git(['remote', 'get-url', 'origin'], { cwd: clone }), `${sim.urls.gitea}/arcodange/runbooks.git`);
+    assert.equal(await git(['status', '--porcelain'], { cwd: clone }), '');
+    assert.ok(existsSync(join(clone, 'CLUSTER_RECOVERY.md')));
   });
 
   it('writes control.json for a running sim and removes it on stop', async () => {

@@ -5,6 +5,7 @@ import nodeVault from 'node-vault';
 import pg from 'pg';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
+import { pgClient, sql } from '../helpers/sim-postgres.ts';
 
 /** An unsigned projected service-account token: the sim reads the claims, like a TokenReview would. */
 function serviceAccountJwt(namespace: string, name: string): string {
@@ -14,6 +15,7 @@ function serviceAccountJwt(namespace: string, name: string): string {
 
 const CANARY_POLICY = 'path "database/creds/canary" { capabilities = ["read"] }\n';
 const CANARY_STATEMENTS = `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT ALL PRIVILEGES ON DATABASE canary TO "{{name}}";`;
+const CANARY_REVOCATION = `REVOKE ALL PRIVILEGES ON DATABASE canary FROM "{{name}}"; DROP ROLE IF EXISTS "{{name}}";`;
 const AUDIENCE_WARNING = 'This role does not specify an audience. In a future version of Vault, specifying an audience will be required.';
 
 describe('lab-sim Vault: policies, kubernetes and database roles written at runtime', () => {
@@ -44,9 +46,18 @@ describe('lab-sim Vault: policies, kubernetes and database roles written at runt
     }
   };
 
+  /** A real login on pi2's PostgreSQL: null when it gets in, else the server's message. */
+  const pgLogin = async (user: string, password: string, database = 'canary') =>
+    pgClient(sim, database, { user, password }).then(
+      (c) => c.end().then(() => null),
+      (e: Error) => e.message,
+    );
+
   before(async () => {
     sim = await startTestSim();
     root = JSON.parse(readFileSync(sim.files.keyFile, 'utf8')).root_token;
+    // The app's database, as the canary gate's postgres link makes it before Vault's role.
+    await sql(sim, 'postgres', 'CREATE DATABASE canary');
   });
   after(() => sim.stop());
 
@@ -107,8 +118,9 @@ describe('lab-sim Vault: policies, kubernetes and database roles written at runt
     const creds = await call('GET', 'database/creds/canary');
     assert.equal(creds.status, 200);
     assert.equal(creds.body.lease_duration, 600);
-    assert.match(creds.body.data.username, /^v-kubernet-canary-/);
+    assert.match(creds.body.data.username, /^v-root-canary-[0-9a-f]{20}-\d+$/, "Vault's username template: display name (root), role, random, unix time");
     assert.equal(await pgRoles(creds.body.data.username), 1, 'the dynamic role exists in PostgreSQL');
+    assert.equal(await pgLogin(creds.body.data.username, creds.body.data.password), null, 'and logs in to its database');
 
     assert.deepEqual((await call('POST', 'database/roles/nodb', { creation_statements: [CANARY_STATEMENTS] })).body, { errors: ['database name is required'] });
     // Vault stores a role for any connection name and only fails when issuing, with a 500.
@@ -155,10 +167,13 @@ describe('lab-sim Vault: policies, kubernetes and database roles written at runt
     assert.equal((await call('PUT', 'sys/leases/revoke-prefix/database/creds/erp', {}, token)).status, 403);
   });
 
-  it('sys/leases/revoke and revoke-prefix end leases (204) and drop their PostgreSQL roles', async () => {
+  it('sys/leases/revoke and revoke-prefix end leases (204) and drop their PostgreSQL roles: the credentials stop working', async () => {
+    await call('POST', 'database/roles/canary', { db_name: 'postgres', creation_statements: [CANARY_STATEMENTS], revocation_statements: [CANARY_REVOCATION], default_ttl: 600, max_ttl: 3600 });
     const [a, b, other] = [await call('GET', 'database/creds/canary'), await call('GET', 'database/creds/canary'), await call('GET', 'database/creds/webapp')];
+    assert.equal(await pgLogin(a.body.data.username, a.body.data.password), null);
     assert.equal((await call('PUT', 'sys/leases/revoke', { lease_id: a.body.lease_id })).status, 204);
     assert.equal(await pgRoles(a.body.data.username), 0);
+    assert.equal(await pgLogin(a.body.data.username, a.body.data.password), `password authentication failed for user "${a.body.data.username}"`);
     assert.deepEqual((await call('PUT', 'sys/leases/renew', { lease_id: a.body.lease_id })).body, { errors: ['lease not found or lease is not renewable'] });
     assert.deepEqual((await call('PUT', 'sys/leases/revoke', {})).body, { errors: ['lease_id must be specified'] });
 
@@ -167,5 +182,43 @@ describe('lab-sim Vault: policies, kubernetes and database roles written at runt
     assert.equal((await call('PUT', 'sys/leases/renew', { lease_id: b.body.lease_id })).status, 400);
     assert.equal((await call('PUT', 'sys/leases/renew', { lease_id: other.body.lease_id })).status, 200, 'leases outside the prefix stay');
     assert.equal(await pgRoles(other.body.data.username), 1);
+  });
+  it("Vault's default revocation cannot drop a role that holds ALL on another database: the lease stays (500)", async () => {
+    await call('POST', 'database/roles/canary', { db_name: 'postgres', creation_statements: [CANARY_STATEMENTS], revocation_statements: [], default_ttl: 600, max_ttl: 3600 });
+    const creds = await call('GET', 'database/creds/canary');
+    const revoked = await call('PUT', 'sys/leases/revoke', { lease_id: creds.body.lease_id });
+    assert.equal(revoked.status, 500);
+    assert.match(revoked.body.errors[0], /^1 error occurred:\n\t\* failed to revoke entry: .*role "v-root-canary-[^"]+" cannot be dropped because some objects depend on it \(SQLSTATE 2BP01\)$/);
+    assert.equal(await pgRoles(creds.body.data.username), 1, 'the role is still there');
+    assert.equal((await call('PUT', 'sys/leases/renew', { lease_id: creds.body.lease_id })).status, 200, 'and so is the lease');
+    await call('POST', 'database/roles/canary', { revocation_statements: [CANARY_REVOCATION] });
+    assert.equal((await call('PUT', 'sys/leases/revoke', { lease_id: creds.body.lease_id })).status, 204, 'revocation statements that revoke the grant first work');
+    assert.equal(await pgRoles(creds.body.data.username), 0);
+  });
+
+  it('database/config: the connection reads back without secrets; a role outside allowed_roles gets Vault\'s error', async () => {
+    const config = await call('GET', 'database/config/postgres');
+    assert.deepEqual(config.body.data, {
+      allowed_roles: ['*'],
+      connection_details: { connection_url: 'postgresql://{{username}}:{{password}}@10.77.0.12:5432/postgres', username: 'postgres' },
+      password_policy: '',
+      plugin_name: 'postgresql-database-plugin',
+      plugin_version: '',
+      root_credentials_rotate_statements: [],
+      verify_connection: true,
+    });
+    assert.deepEqual((await call('LIST', 'database/config')).body.data.keys, ['postgres']);
+    assert.equal((await call('POST', 'database/config/postgres', { allowed_roles: 'erp,webapp' })).status, 204, 'fields left out keep their value');
+    assert.deepEqual((await call('GET', 'database/config/postgres')).body.data.allowed_roles, ['erp', 'webapp']);
+    const refused = await call('GET', 'database/creds/canary');
+    assert.deepEqual([refused.status, refused.body.errors], [500, ['1 error occurred:\n\t* "canary" is not an allowed role']]);
+    assert.equal((await call('POST', 'database/config/postgres', { allowed_roles: ['erp', 'webapp', 'canary*'] })).status, 204);
+    assert.equal((await call('GET', 'database/creds/canary')).status, 200, 'allowed_roles entries are globs');
+    assert.deepEqual((await call('POST', 'database/config/other', { allowed_roles: '*' })).body, { errors: ['empty plugin name'] });
+    const withPassword = await call('POST', 'database/config/other', { plugin_name: 'postgresql-database-plugin', connection_url: 'postgresql://vault:s3cret@10.77.0.12:5432/postgres' });
+    assert.deepEqual(withPassword.body.warnings, ['Password found in connection_url, use a templated url to enable root rotation and prevent read access to password information.']);
+    assert.equal((await call('GET', 'database/config/other')).body.data.connection_details.connection_url, 'postgresql://vault:xxxxx@10.77.0.12:5432/postgres');
+    assert.equal((await call('DELETE', 'database/config/other')).status, 204);
+    await call('POST', 'database/config/postgres', { allowed_roles: '*' });
   });
 });

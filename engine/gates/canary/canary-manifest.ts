@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { LocatedError, LocatedErrors } from '../../common/located-error.ts';
-import { list, obj, parseYaml, req, str } from '../../common/located-yaml.ts';
+import { list, obj, opt, parseYaml, req, str } from '../../common/located-yaml.ts';
 import { manifestPath } from '../../common/package-root.ts';
 
 const HINT = 'see README#canary-gate';
@@ -17,7 +17,7 @@ const schema = obj({
     obj({
       policy: req(obj({ name: req(name), rules: req(str()) })),
       kubernetesRole: req(obj({ name: req(name), serviceAccount: req(name), namespace: req(name), policies: req(list(name)), ttl: req(duration) })),
-      databaseRole: req(obj({ name: req(name), connection: req(name), defaultTtl: req(duration), maxTtl: req(duration), creationStatements: req(str()) })),
+      databaseRole: req(obj({ name: req(name), connection: req(name), defaultTtl: req(duration), maxTtl: req(duration), creationStatements: req(str()), revocationStatements: opt(str()) })),
     }),
   ),
   argocd: req(obj({ application: req(name), project: req(name), namespace: req(name) })),

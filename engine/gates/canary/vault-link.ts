@@ -47,7 +47,7 @@ export async function vaultLink(ctx: ChainContext): Promise<GateCheck[]> {
   const writes: [string, string, object][] = [
     [`vault: write policy ${policy.name}`, `sys/policies/acl/${policy.name}`, { policy: policy.rules }],
     [`vault: write kubernetes role ${k8s.name}`, `auth/kubernetes/role/${k8s.name}`, { bound_service_account_names: [k8s.serviceAccount], bound_service_account_namespaces: [k8s.namespace], token_policies: k8s.policies, token_ttl: k8s.ttl }],
-    [`vault: write database role ${db.name}`, `database/roles/${db.name}`, { db_name: db.connection, creation_statements: [db.creationStatements], default_ttl: db.defaultTtl, max_ttl: db.maxTtl }],
+    [`vault: write database role ${db.name}`, `database/roles/${db.name}`, { db_name: db.connection, creation_statements: [db.creationStatements], revocation_statements: db.revocationStatements ? [db.revocationStatements] : [], default_ttl: db.defaultTtl, max_ttl: db.maxTtl }],
   ];
   for (const [name, path, body] of writes) {
     try {

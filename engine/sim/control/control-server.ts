@@ -54,10 +54,10 @@ export function createControlHandler(sim: ControlTarget) {
           result = sim.recovery.renameOrphan(body.volume);
           break;
         case '/control/postgres/restore':
-          result = sim.recovery.restoreDatabase(body.database);
+          result = await sim.recovery.restoreDatabase(body.database);
           break;
         case '/control/gitops/revert':
-          result = sim.recovery.revertGitops(body.app);
+          result = await sim.recovery.revertGitops(body.app);
           break;
         case '/control/stepca/reissue':
           result = sim.recovery.reissueCertificates();

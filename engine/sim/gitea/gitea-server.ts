@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BadRequest, readJson, sendJson, sendRaw } from '../net/http-util.ts';
+import { BadRequest, sendJson, sendRaw } from '../net/http-util.ts';
+import type { Commit } from '../git/git-objects.ts';
 import type { Gitea, Repo } from '../world/gitea.ts';
-import { branchJson, contentsJson, fileResponseJson, repoJson } from './gitea-json.ts';
+import { callerOf } from './gitea-auth.ts';
+import { createFile, readContents } from './gitea-contents.ts';
+import { branchJson, repoJson } from './gitea-json.ts';
+import { routePulls } from './gitea-pulls.ts';
+import { type ApiContext, type Body, failure, METHOD_NOT_ALLOWED, notFound, readBody, Reply, requireToken } from './gitea-reply.ts';
+import { gitRoute, serveGit } from './git-smart-http.ts';
 import { repoNameProblem } from './repo-name.ts';
 
 export interface GiteaServerContext {
@@ -14,86 +20,86 @@ export interface GiteaServerContext {
   afterWrite(): void;
 }
 
-type Body = Record<string, unknown>;
-
-class Reply extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-  ) {
-    super(`gitea ${status}`);
-  }
-}
-
 /**
- * Gitea's health check and the slice of API v1 the gates, runbooks and the canary provisioning
- * chain use: repo create/read/delete in an org, branches, and the contents API (read, create).
- * Reads are anonymous, as the sandbox's repos have always been to lab-tui; writes need the token.
+ * Gitea's health check, git over HTTP, and the slice of API v1 the gates, runbooks, the canary
+ * provisioning chain and the draft-PR flow use: repo create/read/delete in an org, branches, the
+ * contents API (read, create) and pull requests (list, create, get). Private repositories are
+ * invisible without the token (404, as Gitea answers); writes need it.
  */
-export function createGiteaHandler(ctx: GiteaServerContext) {
+export function createGiteaHandler(server: GiteaServerContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://gitea');
+    const caller = callerOf(req, url, server.token);
+    const ctx: ApiContext = { gitea: server.gitea, baseUrl: server.baseUrl, now: server.now, caller, afterWrite: server.afterWrite };
     try {
+      if (url.pathname === '/api/healthz') return healthz(ctx, res);
+      if (url.pathname === '/api/v1/version') return sendJson(res, 200, { version: ctx.gitea.version });
+      const git = gitRoute(url.pathname);
+      if (git && !ctx.gitea.databaseProblem()) return await serveGit(ctx, req, res, url, git);
       await route(ctx, req, res, url);
     } catch (err) {
       if (err instanceof Reply) {
         if (err.body === undefined) return sendRaw(res, err.status, '', 'text/plain');
         return sendJson(res, err.status, err.body);
       }
-      if (err instanceof BadRequest) return sendJson(res, 422, { message: err.message, url: swagger(ctx) });
+      if (err instanceof BadRequest) return sendJson(res, 422, { message: err.message, url: `${ctx.baseUrl()}/api/swagger` });
       throw err;
     }
   };
 }
 
-const swagger = (ctx: GiteaServerContext) => `${ctx.baseUrl()}/api/swagger`;
-const notFound = (ctx: GiteaServerContext, ...errors: string[]) => new Reply(404, { errors: errors.length ? errors : null, message: "The target couldn't be found.", url: swagger(ctx) });
-const failure = (ctx: GiteaServerContext, status: number, message: string) => new Reply(status, { message, url: swagger(ctx) });
-const METHOD_NOT_ALLOWED = new Reply(405, undefined);
-
-async function route(ctx: GiteaServerContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function route(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const { gitea } = ctx;
   const method = req.method ?? 'GET';
-  if (url.pathname === '/api/healthz') return healthz(ctx, res);
-  if (url.pathname === '/api/v1/version') return sendJson(res, 200, { version: gitea.version });
+  if (gitea.databaseProblem()) throw failure(ctx, 500, 'database is unavailable');
   const segments = url.pathname.split('/').slice(1).map(decodeSegment);
   if (segments[0] !== 'api' || segments[1] !== 'v1') throw notFound(ctx);
-  const db = gitea.databaseProblem();
-  if (db) throw failure(ctx, 500, 'database is unavailable');
+  // The API's auth middleware: credentials that are not the token are refused before any route.
+  if (!ctx.caller.signed && ctx.caller.refused) throw failure(ctx, 401, ctx.caller.refused);
   const [, , scope, owner = '', name = '', sub, ...rest] = segments;
 
   if (scope === 'orgs' && name === 'repos' && sub === undefined) {
-    if (!gitea.orgs.has(owner)) throw notFound(ctx, `org does not exist [id: 0, name: ${owner}]`);
+    if (!gitea.orgs.has(owner)) throw notFound(ctx, { errors: [`org does not exist [id: 0, name: ${owner}]`] });
     if (method !== 'POST') throw METHOD_NOT_ALLOWED;
-    requireToken(ctx, req, url);
-    return sendJson(res, 201, createRepo(ctx, owner, (await readJson(req)) as Body));
+    requireToken(ctx);
+    return sendJson(res, 201, await createRepo(ctx, owner, await readBody(req)));
   }
   if (scope !== 'repos' || !owner || !name) throw notFound(ctx);
   const repo = gitea.find(owner, name);
-  if (!repo) throw notFound(ctx);
+  if (!repo || (repo.private && !ctx.caller.signed)) throw notFound(ctx);
 
   if (sub === undefined) {
     if (method === 'GET') return sendJson(res, 200, repoJson(gitea, repo, ctx.baseUrl()));
     if (method !== 'DELETE') throw METHOD_NOT_ALLOWED;
-    requireToken(ctx, req, url);
+    requireToken(ctx);
     gitea.deleteRepo(repo);
     ctx.afterWrite();
     return sendRaw(res, 204, '', 'text/plain');
   }
-  if (sub === 'branches' && rest.length === 1) {
-    if (method !== 'GET') throw METHOD_NOT_ALLOWED;
-    const head = gitea.branchHead(repo);
-    if (rest[0] !== repo.defaultBranch || !head) throw failure(ctx, 404, 'branch does not exist');
-    return sendJson(res, 200, branchJson(repo, head, ctx.baseUrl()));
-  }
+  if (sub === 'branches') return branches(ctx, res, repo, method, rest.join('/'));
   if (sub === 'contents') {
     const path = rest.filter(Boolean).join('/');
     if (method === 'GET') return sendJson(res, 200, readContents(ctx, repo, path, url.searchParams.get('ref')));
     if (method !== 'POST') throw METHOD_NOT_ALLOWED;
-    requireToken(ctx, req, url);
-    return sendJson(res, 201, createFile(ctx, repo, path, (await readJson(req)) as Body));
+    requireToken(ctx);
+    return sendJson(res, 201, await createFile(ctx, repo, path, await readBody(req)));
   }
+  if (sub === 'pulls') return routePulls(ctx, req, res, repo, url, rest);
   throw notFound(ctx);
+}
+
+/** repoListBranches (newest commit first, then by name, as Gitea orders them) and repoGetBranch (names may hold `/`). */
+function branches(ctx: ApiContext, res: ServerResponse, repo: Repo, method: string, name: string): void {
+  if (method !== 'GET') throw METHOD_NOT_ALLOWED;
+  const json = (branch: string) => branchJson(repo, branch, ctx.gitea.tip(repo, branch) as Commit, ctx.baseUrl(), ctx.caller.signed);
+  if (name) {
+    if (!ctx.gitea.tip(repo, name)) throw failure(ctx, 404, 'branch does not exist');
+    return sendJson(res, 200, json(name));
+  }
+  const at = (b: string) => ctx.gitea.tip(repo, b)?.committer.at ?? 0;
+  const names = [...repo.branches.keys()].sort((a, b) => at(b) - at(a) || (a < b ? -1 : a > b ? 1 : 0));
+  res.setHeader('X-Total-Count', String(names.length));
+  sendJson(res, 200, names.map(json));
 }
 
 function decodeSegment(segment: string): string {
@@ -104,76 +110,33 @@ function decodeSegment(segment: string): string {
   }
 }
 
-function healthz(ctx: GiteaServerContext, res: ServerResponse): void {
+/** routers/web/healthcheck/check.go: a failing check answers 424 Failed Dependency. */
+function healthz(ctx: ApiContext, res: ServerResponse): void {
   const db = ctx.gitea.databaseProblem();
   const time = new Date(ctx.now()).toISOString();
   const check = (status: string, output?: string) => [{ componentId: '', status, time, ...(output ? { output } : {}) }];
-  sendJson(res, db ? 500 : 200, {
+  sendJson(res, db ? 424 : 200, {
     status: db ? 'fail' : 'pass',
     description: 'Gitea: Git with a cup of tea',
     checks: { 'cache:ping': check('pass'), 'database:ping': check(db ? 'fail' : 'pass', db ?? undefined) },
   });
 }
 
-/** Gitea's reqToken(): `Authorization: token|bearer <T>` or `?token=` / `?access_token=`. */
-function requireToken(ctx: GiteaServerContext, req: IncomingMessage, url: URL): void {
-  const header = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const sent = header ?? url.searchParams.get('token') ?? url.searchParams.get('access_token');
-  if (sent !== ctx.token) throw failure(ctx, 401, 'token is required');
-}
-
-function createRepo(ctx: GiteaServerContext, owner: string, body: Body): object {
+async function createRepo(ctx: ApiContext, owner: string, body: Body): Promise<object> {
   const { gitea } = ctx;
   const problem = repoNameProblem(body.name);
   if (problem && 'binding' in problem) throw new Reply(422, [{ fieldNames: ['Name'], ...problem.binding }]);
   if (problem) throw failure(ctx, 422, problem.message);
   const name = body.name as string;
   if (gitea.find(owner, name)) throw failure(ctx, 409, 'The repository with the same name already exists.');
-  const repo = gitea.createRepo({
+  const repo = await gitea.createRepo({
     owner,
     name,
     description: typeof body.description === 'string' ? body.description : '',
     private: body.private === true,
     defaultBranch: typeof body.default_branch === 'string' && body.default_branch ? body.default_branch : 'main',
   });
-  if (body.auto_init === true) gitea.commitFile(repo, 'README.md', `# ${name}\n\n${repo.description}\n`, 'Initial commit');
+  if (body.auto_init === true) await gitea.commit(repo, { changes: [{ path: 'README.md', data: Buffer.from(`# ${name}\n\n${repo.description}\n`) }], message: 'Initial commit' });
   ctx.afterWrite();
   return repoJson(gitea, repo, ctx.baseUrl());
-}
-
-function readContents(ctx: GiteaServerContext, repo: Repo, path: string, ref: string | null): object {
-  const commit = ctx.gitea.resolve(repo, ref);
-  const missing = () => notFound(ctx, `object does not exist [id: ${ref ?? ''}, rel_path: ${path}]`);
-  if (!commit) throw missing();
-  const name = ref || repo.defaultBranch;
-  if (commit.files.has(path)) return contentsJson(repo, commit, name, path, ctx.baseUrl(), true);
-  const prefix = path ? `${path}/` : '';
-  const children = new Set<string>();
-  for (const file of commit.files.keys()) {
-    if (file.startsWith(prefix)) children.add(prefix + (file.slice(prefix.length).split('/')[0] as string));
-  }
-  if (path && children.size === 0) throw missing();
-  return [...children].sort().map((child) => contentsJson(repo, commit, name, child, ctx.baseUrl(), false));
-}
-
-function createFile(ctx: GiteaServerContext, repo: Repo, path: string, body: Body): object {
-  const { gitea } = ctx;
-  if (typeof body.content !== 'string') throw new Reply(422, [{ fieldNames: ['ContentBase64'], classification: 'RequiredError', message: 'Required' }]);
-  if (path === '' || path.split('/').some((s) => s === '.' || s === '..')) throw failure(ctx, 422, `path contains a malformed path component [path: ${path}]`);
-  if (body.new_branch !== undefined && body.new_branch !== body.branch) throw failure(ctx, 422, 'lab-sim commits to the default branch only (new_branch is not modelled)');
-  const branch = typeof body.branch === 'string' && body.branch ? body.branch : repo.defaultBranch;
-  if (branch !== repo.defaultBranch) throw failure(ctx, 404, `branch does not exist [name: ${branch}]`);
-  const base64 = body.content.replace(/[\r\n]/g, '');
-  const bad = /[^A-Za-z0-9+/=]|=[^=]/.exec(base64);
-  if (bad || base64.length % 4 !== 0) throw failure(ctx, 422, `illegal base64 data at input byte ${bad?.index ?? base64.length}`);
-  const files = gitea.branchHead(repo)?.files ?? new Map<string, string>();
-  if (files.has(path)) throw failure(ctx, 422, `repository file already exists [path: ${path}]`);
-  const parents = path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
-  const fileAsDir = parents.find((p) => files.has(p));
-  if (fileAsDir) throw failure(ctx, 422, `a file exists where you’re trying to create a subdirectory [path: ${fileAsDir}]`);
-  if ([...files.keys()].some((f) => f.startsWith(`${path}/`))) throw failure(ctx, 422, `a directory exists where you’re trying to create a file [path: ${path}]`);
-  const message = typeof body.message === 'string' && body.message ? body.message : `Add ${path}`;
-  const commit = gitea.commitFile(repo, path, Buffer.from(base64, 'base64').toString('utf8'), message);
-  ctx.afterWrite();
-  return fileResponseJson(repo, commit, path, ctx.baseUrl(), gitea.apiUserEmail);
 }

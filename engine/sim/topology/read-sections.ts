@@ -83,6 +83,11 @@ export function readVault(c: YamlCursor): VaultSpec {
       defaultTtl: r.at('defaultTtl').duration(),
       maxTtl: r.at('maxTtl').duration(),
     })),
+    databaseConnection: {
+      name: c.at('databaseConnection').at('name').str(),
+      database: c.at('databaseConnection').at('database').str(),
+      allowedRoles: c.at('databaseConnection').at('allowedRoles').strList({ required: true }),
+    },
   };
 }
 
@@ -131,7 +136,6 @@ export function readPostgres(c: YamlCursor): PostgresSpec {
     node: c.at('node').str(),
     version: c.at('version').str(),
     port: c.at('port').int({ min: 1 }),
-    backupBucket: c.at('backupBucket').str(),
     backupAge: c.at('backupAge').duration(),
     databases: c.at('databases').items().map((d) => ({
       name: d.at('name').str(),
@@ -153,6 +157,7 @@ export function readGitea(c: YamlCursor): GiteaSpec {
       name: r.at('name').str(),
       defaultBranch: r.at('defaultBranch').str(),
       description: r.at('description').str(),
+      private: r.at('private').bool(true),
     })),
   };
 }

@@ -93,6 +93,8 @@ export interface VaultSpec {
   policies: { name: string; rules: string }[];
   kubernetesRoles: { name: string; serviceAccounts: string[]; namespaces: string[]; policies: string[]; ttl: number }[];
   databaseRoles: { name: string; database: string; defaultTtl: number; maxTtl: number }[];
+  /** database/config/<name>: the secrets engine's connection to pi2's PostgreSQL, as `postgres`. */
+  databaseConnection: { name: string; database: string; allowedRoles: string[] };
 }
 
 export interface VsoSpec {
@@ -130,7 +132,6 @@ export interface PostgresSpec {
   node: string;
   version: string;
   port: number;
-  backupBucket: string;
   backupAge: number;
   databases: { name: string; owner: string; table: string; rows: number; dataToken: string }[];
 }
@@ -139,7 +140,8 @@ export interface GiteaSpec {
   node: string;
   version: string;
   database: string;
-  repos: { owner: string; name: string; defaultBranch: string; description: string }[];
+  /** Private repositories (the default) are served to the token only, clone included. */
+  repos: { owner: string; name: string; defaultBranch: string; description: string; private: boolean }[];
 }
 
 export interface StepCaSpec {

@@ -51,7 +51,7 @@ export function createVaultHandler(ctx: VaultServerContext) {
 
       const token = vault.lookupToken(header(req, 'x-vault-token') ?? bearer(req));
       if (!token) throw errors(403, 'permission denied');
-      const result = route(ctx, token, method, path, body);
+      const result = await route(ctx, token, method, path, body);
       ctx.afterWrite();
       if (result === undefined) {
         res.writeHead(204);
@@ -101,7 +101,8 @@ function login(ctx: VaultServerContext, body: Body): unknown {
   });
 }
 
-function route(ctx: VaultServerContext, token: VaultToken, method: string, path: string, body: Body): unknown {
+/** Database credentials answer once pi2's PostgreSQL has run their statements (or refused them). */
+async function route(ctx: VaultServerContext, token: VaultToken, method: string, path: string, body: Body): Promise<unknown> {
   const { vault } = ctx;
   const need = (p: string, ...capabilities: Capability[]) => {
     if (!capabilities.every((c) => vault.allowed(token, p, c))) throw permissionDenied();
@@ -113,18 +114,25 @@ function route(ctx: VaultServerContext, token: VaultToken, method: string, path:
     vault.seal();
     return undefined;
   }
-  const stored = routeStorage(vault, token, method, path, body);
+  const stored = await routeStorage(vault, token, method, path, body, ctx.afterWrite);
   if (stored !== UNHANDLED) return stored;
   if (path === 'auth/token/lookup-self') {
     return logical({ accessor: token.accessor, display_name: token.meta.role ? `kubernetes-${token.meta.service_account_namespace}-${token.meta.service_account_name}` : 'root', id: token.id, policies: token.policies, meta: token.meta, renewable: token.expiresAt !== Infinity, ttl: token.expiresAt === Infinity ? 0 : Math.round((token.expiresAt - ctx.now()) / 1000), type: 'service' });
   }
   if ((m = /^database\/creds\/([^/]+)$/.exec(path)) && (method === 'GET' || method === 'POST')) {
     need(path, 'read');
-    const lease = vault.issueCredentials(m[1] as string);
+    const displayName = token.meta.role ? `kubernetes-${token.meta.service_account_namespace}-${token.meta.service_account_name}` : 'root';
+    const { lease, created } = vault.database.issue(m[1] as string, displayName);
+    ctx.afterWrite();
+    const refused = await created;
+    if (refused) throw refused;
     return logical({ username: lease.username, password: lease.password }, { lease_id: lease.id, renewable: true, lease_duration: Math.round((lease.expiresAt - ctx.now()) / 1000) });
   }
   if ((path === 'sys/leases/renew' || path === 'sys/renew') && (method === 'PUT' || method === 'POST')) {
-    const lease = vault.renew(String(body.lease_id ?? ''));
+    const { lease, renewed } = vault.database.renew(String(body.lease_id ?? ''));
+    ctx.afterWrite();
+    const refused = await renewed;
+    if (refused) throw refused;
     return logical(null, { lease_id: lease.id, renewable: true, lease_duration: Math.round((lease.expiresAt - ctx.now()) / 1000) });
   }
   if (path === 'sys/leases/lookup' && (method === 'PUT' || method === 'POST')) {

@@ -1,4 +1,5 @@
-import { DB_CONNECTION, type DatabaseRole, type KubernetesRole, type VaultCore, type VaultToken, type WrittenFields } from '../world/vault-core.ts';
+import type { DatabaseRole, KubernetesRole, VaultCore, VaultToken, WrittenFields } from '../world/vault-core.ts';
+import { NOT_CONFIG, routeDatabaseConfig } from './vault-database-routes.ts';
 import { parsePolicy, PolicyParseError, type Capability } from './vault-acl.ts';
 import { commaList, durationSeconds, stringList, upgraded } from './vault-fields.ts';
 import { errors, permissionDenied } from './vault-reply.ts';
@@ -24,7 +25,7 @@ interface KubernetesFields extends WrittenFields {
 }
 
 /** Returns the response (undefined = 204), or UNHANDLED when `path` is not one of these endpoints. */
-export function routeStorage(vault: VaultCore, token: VaultToken, method: string, path: string, body: Body): unknown {
+export async function routeStorage(vault: VaultCore, token: VaultToken, method: string, path: string, body: Body, afterWrite: () => void): Promise<unknown> {
   const need = (p: string, ...capabilities: Capability[]) => {
     if (!capabilities.every((c) => vault.allowed(token, p, c))) throw permissionDenied();
   };
@@ -92,7 +93,7 @@ export function routeStorage(vault: VaultCore, token: VaultToken, method: string
     if (method === 'GET') {
       need(path, 'read');
       if (!role) throw errors(404);
-      return logical(databaseRoleView(vault, role));
+      return logical(vault.databaseRoleFields(role));
     }
     if (write) {
       need(path, role ? 'update' : 'create');
@@ -106,16 +107,25 @@ export function routeStorage(vault: VaultCore, token: VaultToken, method: string
     }
   }
 
+  const config = routeDatabaseConfig(vault, method, path, body, need);
+  if (config !== NOT_CONFIG) return config;
+
   if ((m = /^sys\/(?:leases\/)?revoke-prefix\/(.+)$/.exec(path)) && write) {
     need(path, 'update', 'sudo');
-    vault.revokePrefix(m[1] as string);
+    const revoked = vault.database.revokePrefix(m[1] as string);
+    afterWrite();
+    const refused = await revoked;
+    if (refused) throw refused;
     return undefined;
   }
   if ((m = /^sys\/(?:leases\/)?revoke(?:\/(.+))?$/.exec(path)) && write) {
     need(path, 'update');
     const leaseId = m[1] ?? body.lease_id;
     if (typeof leaseId !== 'string' || leaseId === '') throw errors(400, 'lease_id must be specified');
-    vault.revoke(leaseId);
+    const revoked = vault.database.revoke(leaseId);
+    afterWrite();
+    const refused = await revoked;
+    if (refused) throw refused;
     return undefined;
   }
   return UNHANDLED;
@@ -197,26 +207,11 @@ function writeKubernetesRole(vault: VaultCore, name: string, existing: Kubernete
   return audience ? undefined : logical(null, { warnings: [AUDIENCE_WARNING] });
 }
 
-function databaseRoleView(vault: VaultCore, role: DatabaseRole): WrittenFields {
-  const written = vault.writtenFields('database', role.name);
-  if (written) return written;
-  return {
-    creation_statements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT ALL PRIVILEGES ON DATABASE ${role.database} TO "{{name}}";`],
-    credential_type: 'password',
-    db_name: DB_CONNECTION,
-    default_ttl: role.defaultTtl / 1000,
-    max_ttl: role.maxTtl / 1000,
-    renew_statements: [],
-    revocation_statements: [],
-    rollback_statements: [],
-  };
-}
-
 const STATEMENT_FIELDS = ['creation_statements', 'revocation_statements', 'rollback_statements', 'renew_statements'];
 
 /** Create or update; the database the role grants on is read from its `GRANT … ON DATABASE x`. */
 function writeDatabaseRole(vault: VaultCore, name: string, existing: DatabaseRole | undefined, body: Body): void {
-  const view: WrittenFields = existing ? { ...databaseRoleView(vault, existing) } : { creation_statements: [], credential_type: 'password', db_name: '', default_ttl: 0, max_ttl: 0, renew_statements: [], revocation_statements: [], rollback_statements: [] };
+  const view: WrittenFields = existing ? { ...vault.databaseRoleFields(existing) } : { creation_statements: [], credential_type: 'password', db_name: '', default_ttl: 0, max_ttl: 0, renew_statements: [], revocation_statements: [], rollback_statements: [] };
   if (body.db_name !== undefined) view.db_name = String(body.db_name);
   if (!view.db_name) throw errors(400, 'database name is required');
   for (const field of STATEMENT_FIELDS) if (body[field] !== undefined) view[field] = stringList(field, body[field]);

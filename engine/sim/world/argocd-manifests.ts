@@ -1,6 +1,7 @@
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../kube/kube-object.ts';
 import { groupVersion, RESOURCES, type ResourceDef } from '../kube/resources.ts';
+import type { GitFile } from '../git/git-objects.ts';
 import type { Commit, Gitea } from './gitea.ts';
 
 export interface AppSource {
@@ -38,16 +39,20 @@ export function loadManifests(gitea: Gitea, source: AppSource, destinationNamesp
   const ref = source.targetRevision && source.targetRevision !== 'HEAD' ? source.targetRevision : repo.defaultBranch;
   const revision = gitea.resolve(repo, ref);
   if (!revision) return comparisonError('Unknown', `Unable to resolve '${ref}' to a commit SHA`);
-  const dir = (source.path ?? '').replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '');
+  return manifestsAt(revision, source.path ?? '', source.directory?.recurse === true, destinationNamespace);
+}
+
+/** The objects of the manifests in `path` at `revision` (see loadManifests). */
+export function manifestsAt(revision: Commit, path: string, recurse: boolean, destinationNamespace: string): Manifests {
+  const dir = path.replace(/^\.?\/+|\/+$/g, '').replace(/^\.$/, '');
   const prefix = dir ? `${dir}/` : '';
   const inDir = [...revision.files.keys()].filter((f) => f.startsWith(prefix));
   if (dir && inDir.length === 0) return comparisonError('Unknown', `${dir}: app path does not exist`);
-  const recurse = source.directory?.recurse === true;
   const files = inDir.filter((f) => /\.(ya?ml|json)$/.test(f) && (recurse || !f.slice(prefix.length).includes('/'))).sort();
   const objects: DesiredObject[] = [];
   for (const file of files) {
     const relPath = file.slice(prefix.length);
-    const parsed = parseObjects(revision.files.get(file) as string);
+    const parsed = parseObjects((revision.files.get(file) as GitFile).data.toString('utf8'));
     if ('error' in parsed) return comparisonError('FailedPrecondition', `Failed to unmarshal "${relPath}": ${parsed.error}`);
     for (const obj of parsed.objects) objects.push(desiredObject(obj, destinationNamespace));
   }

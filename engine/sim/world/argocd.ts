@@ -3,7 +3,9 @@ import { resourceForKind, type ResourceDef } from '../kube/resources.ts';
 import type { ArgoSpec, WorkloadSpec } from '../topology/topology-types.ts';
 import { type Health, workloadHealth, worst } from './argo-health.ts';
 import { DynamicApps } from './argocd-dynamic.ts';
+import { manifestsAt } from './argocd-manifests.ts';
 import type { Commit, Gitea } from './gitea.ts';
+import { appPath, configMap, withTrackingId } from './gitops-tree.ts';
 import type { Kubelet } from './kubelet.ts';
 import { DAEMONSET, DEPLOYMENT, STATEFULSET } from './workload-controller.ts';
 import { workloadObject, type WorkloadObject } from './workload-objects.ts';
@@ -29,6 +31,8 @@ export interface DesiredResource {
   name: string;
   workload?: WorkloadSpec;
   image?: string;
+  /** A ConfigMap as the commit has it. */
+  manifest?: KubeObject;
 }
 
 /**
@@ -42,6 +46,8 @@ export class ArgoCd implements Controller {
   readonly name = 'argocd';
   private readonly states = new Map<string, AppState>();
   private readonly dynamic: DynamicApps;
+  /** Parsed manifests by `<commit>/<app>`: a commit never changes, and settle passes are many. */
+  private readonly desiredAt = new Map<string, DesiredResource[]>();
 
   constructor(
     private readonly world: World,
@@ -70,20 +76,51 @@ export class ArgoCd implements Controller {
     return s;
   }
 
+  /**
+   * What the app's directory at `commit` asks for: each topology workload with the image its
+   * manifest names, and the ConfigMaps it still has. A broken commit (the bad-sync drill) names an
+   * image that does not exist and lacks the ConfigMaps. Without a commit (Gitea never reached):
+   * the lab as built. Manifests that do not parse are not modelled for these apps: as built.
+   */
   desired(app: AppSpec, commit: Commit | undefined): DesiredResource[] {
-    const broken = commit?.brokenApps.includes(app.name) ?? false;
-    const workloads = app.workloads.map((name) => {
-      const w = this.world.topology.workloads.find((x) => x.namespace === app.namespace && x.name === name) as WorkloadSpec;
-      const image = broken ? `${w.image.split(':')[0]}:does-not-exist-${commit?.sha.slice(0, 7)}` : w.image;
-      return { kind: w.kind, name, workload: w, image };
-    });
-    return [...workloads, ...(broken ? [] : app.configMaps.map((name) => ({ kind: 'ConfigMap', name })))];
+    const asBuilt = (): DesiredResource[] => [
+      ...app.workloads.map((name) => {
+        const w = this.workloadSpec(app, name);
+        return { kind: w.kind, name, workload: w, image: w.image };
+      }),
+      ...app.configMaps.map((name) => ({ kind: 'ConfigMap', name, manifest: configMap(app, name) })),
+    ];
+    if (!commit) return asBuilt();
+    const key = `${commit.sha}/${app.name}`;
+    const cached = this.desiredAt.get(key);
+    if (cached) return cached;
+    const loaded = manifestsAt(commit, appPath(app.name), false, app.namespace);
+    const objects = 'error' in loaded ? undefined : loaded.objects.map((o) => o.obj);
+    const desired = !objects
+      ? asBuilt()
+      : [
+          ...app.workloads.flatMap((name) => {
+            const w = this.workloadSpec(app, name);
+            const obj = objects.find((o) => o.kind === w.kind && o.metadata.name === name) as WorkloadObject | undefined;
+            return obj ? [{ kind: w.kind, name, workload: w, image: obj.spec?.template?.spec?.containers?.[0]?.image ?? w.image }] : [];
+          }),
+          ...app.configMaps.flatMap((name) => {
+            const manifest = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
+            return manifest ? [{ kind: 'ConfigMap', name, manifest }] : [];
+          }),
+        ];
+    this.desiredAt.set(key, desired);
+    return desired;
+  }
+
+  private workloadSpec(app: AppSpec, name: string): WorkloadSpec {
+    return this.world.topology.workloads.find((x) => x.namespace === app.namespace && x.name === name) as WorkloadSpec;
   }
 
   reconcile(): void {
     if (!this.controlPlaneUp() || !this.kubelet.runningInstance('argocd', 'argocd-application-controller')) return;
     const reachable = this.gitea.isUp();
-    const head = reachable ? this.gitea.head(this.gitea.gitopsRepo()) : undefined;
+    const head = reachable ? this.gitea.resolve(this.gitea.gitopsRepo(), this.spec.targetRevision) : undefined;
     const children: Health[] = [];
     for (const app of this.spec.apps) children.push(this.reconcileApp(app, head));
     this.writeRoot(worst(children), head);
@@ -163,8 +200,8 @@ export class ArgoCd implements Controller {
           const container = w.spec.template.spec.containers[0];
           if (container && d.image) container.image = d.image;
         });
-      } else if (!store.get(CONFIGMAP, app.namespace, d.name)) {
-        store.create(CONFIGMAP, configMap(app, d.name));
+      } else if (d.manifest && !store.get(CONFIGMAP, app.namespace, d.name)) {
+        store.create(CONFIGMAP, withTrackingId(app.name, { ...d.manifest, metadata: { ...d.manifest.metadata, namespace: app.namespace } }));
       }
     }
     if (prune) {
@@ -230,13 +267,4 @@ export class ArgoCd implements Controller {
     });
     if (head) this.state(rootName).observed = head;
   }
-}
-
-export function configMap(app: AppSpec, name: string): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name, namespace: app.namespace, labels: { 'app.kubernetes.io/instance': app.name }, annotations: { 'argocd.argoproj.io/tracking-id': `${app.name}:/ConfigMap:${app.namespace}/${name}` } },
-    data: { 'settings.yaml': `app: ${app.name}\nenvironment: sandbox\n` },
-  };
 }

@@ -1,7 +1,8 @@
 import { isoTime, type ObjectMeta } from '../kube/kube-object.ts';
 import { resourceForKind } from '../kube/resources.ts';
 import type { NodeSpec, Topology } from '../topology/topology-types.ts';
-import { APPLICATION, configMap } from './argocd.ts';
+import { APPLICATION } from './argocd.ts';
+import { applicationManifest, appPath, configMap, withTrackingId } from './gitops-tree.ts';
 import { LOAD_IMAGE, type Lab } from './lab.ts';
 import { NODE } from './node-lifecycle.ts';
 import { BOOTSTRAP_UPTIME_MS } from './kubelet.ts';
@@ -80,25 +81,14 @@ export function populate(lab: Lab, scale: Scale | undefined): void {
   }
 
   const head = lab.gitea.head(lab.gitea.gitopsRepo()).sha;
-  const source = (path: string) => ({ repoURL: `https://gitea.${t.cluster.dnsZone}/${t.argocd.repo}.git`, path, targetRevision: t.argocd.targetRevision });
-  const application = (name: string, path: string, namespace: string) =>
-    world.store.create(APPLICATION, {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      metadata: { name, namespace: 'argocd', creationTimestamp: clusterBorn, finalizers: ['resources-finalizer.argocd.argoproj.io'] },
-      spec: {
-        project: 'default',
-        source: source(path),
-        destination: { server: 'https://kubernetes.default.svc', namespace },
-        syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
-        ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }, { group: 'apps', kind: 'StatefulSet', jsonPointers: ['/spec/replicas'] }],
-      },
-      status: { sync: { status: 'Synced', revision: head }, health: { status: 'Healthy' } },
-    });
+  const application = (name: string, path: string, namespace: string) => {
+    const manifest = applicationManifest(t, name, path, namespace);
+    world.store.create(APPLICATION, { ...manifest, metadata: { ...manifest.metadata, creationTimestamp: clusterBorn }, status: { sync: { status: 'Synced', revision: head }, health: { status: 'Healthy' } } });
+  };
   application(t.argocd.root, 'apps', 'argocd');
   for (const app of t.argocd.apps) {
-    application(app.name, `apps/${app.name}`, app.namespace);
-    for (const cm of app.configMaps) world.store.create(r('ConfigMap'), configMap(app, cm));
+    application(app.name, appPath(app.name), app.namespace);
+    for (const cm of app.configMaps) world.store.create(r('ConfigMap'), withTrackingId(app.name, configMap(app, cm)));
   }
 
   createLoadPods(lab, scale);

@@ -1,4 +1,5 @@
 import { ControlError } from './control-error.ts';
+import { pushBrokenRef } from './gitops-drill.ts';
 import type { Lab } from './lab.ts';
 
 export const FAULT_KINDS = ['node-stop', 'node-start', 'power-cut', 'power-restore', 'vault-seal', 'volume-corrupt', 'db-drop', 'bad-sync', 'ca-reinit'] as const;
@@ -40,7 +41,7 @@ export class Faults {
     }
   }
 
-  inject(kindText: string, target?: string): FaultRecord {
+  async inject(kindText: string, target?: string): Promise<FaultRecord> {
     if (!(FAULT_KINDS as readonly string[]).includes(kindText)) {
       throw new ControlError(400, `unknown fault kind "${kindText}"; valid kinds: ${FAULT_KINDS.join(', ')}`);
     }
@@ -48,7 +49,7 @@ export class Faults {
     const valid = this.validTargets(kind);
     const chosen = valid.length ? oneOf(kind, target, valid) : undefined;
     if (!valid.length && target) throw new ControlError(400, `fault ${kind} takes no target (got "${target}")`);
-    this.apply(kind, chosen);
+    await this.apply(kind, chosen);
     const record = { at: this.lab.world.now(), kind, ...(chosen ? { target: chosen } : {}) };
     this.history.push(record);
     this.lab.world.settle();
@@ -60,7 +61,8 @@ export class Faults {
     this.lab.longhorn.scheduleReinstall(this.lab.power.bootDoneAt(this.lab.power.controlPlaneNode()));
   }
 
-  private apply(kind: FaultKind, target: string | undefined): void {
+  /** Synchronous but for the broken ref, which is a real commit. */
+  private async apply(kind: FaultKind, target: string | undefined): Promise<void> {
     const { power, vault, longhorn, postgres, gitea, stepca } = this.lab;
     switch (kind) {
       case 'node-stop':
@@ -92,8 +94,7 @@ export class Faults {
         return postgres.drop(target as string);
       case 'bad-sync': {
         if (!gitea.isUp()) throw new ControlError(409, `Gitea on ${gitea.node} is down; cannot push the broken ref`);
-        const broken = gitea.head(gitea.gitopsRepo()).brokenApps;
-        gitea.pushGitops(`drill(argocd-bad-sync): break ${target}: image tag that does not exist, ConfigMaps removed`, [...new Set([...broken, target as string])]);
+        await pushBrokenRef(this.lab, target as string);
         return;
       }
       case 'ca-reinit':

@@ -1,17 +1,26 @@
-import { createHash } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Commit } from '../git/git-objects.ts';
+import { readRefs } from '../git/read-commits.ts';
+import { revertOnBranch } from '../git/revert-commit.ts';
+import { runGit } from '../git/git-exec.ts';
+import { initBare, writeCommit, type FileChange, type Identity } from '../git/write-commit.ts';
 import type { Postgres } from './postgres.ts';
 import type { Power } from './power.ts';
 import type { World } from './world.ts';
 
-export interface Commit {
-  sha: string;
-  message: string;
-  timestamp: number;
-  /** gitops repo only: apps whose manifests are broken at this commit. */
-  brokenApps: string[];
-  /** The repo's files at this commit, path → text. The topology's repos model none. */
-  files: ReadonlyMap<string, string>;
-  parent?: string;
+export type { Commit } from '../git/git-objects.ts';
+
+/** A pull request as Gitea keeps it; its number is the repository's next issue index. */
+export interface Pull {
+  id: number;
+  number: number;
+  title: string;
+  body: string;
+  head: string;
+  base: string;
+  mergeBase: string;
+  createdAt: number;
 }
 
 export interface Repo {
@@ -22,8 +31,16 @@ export interface Repo {
   defaultBranch: string;
   private: boolean;
   createdAt: number;
-  /** Oldest first; none while the repo is empty (created without auto_init). */
-  commits: Commit[];
+  /** The bare repository git http-backend serves: `<stateDir>/git/<owner>/<name>.git`. */
+  gitDir: string;
+  /** Branch → tip, as last read from the repository (after every write and push). */
+  branches: Map<string, string>;
+  /** Every commit read so far, by id: commits never change, so each is read once. */
+  commits: Map<string, Commit>;
+  blobs: Map<string, Buffer>;
+  pulls: Pull[];
+  /** Writes and re-reads of this repository, one at a time. */
+  queue: Promise<unknown>;
 }
 
 export interface NewRepo {
@@ -37,42 +54,25 @@ export interface NewRepo {
 /** Who commits through the API: the user the sandbox's write token belongs to. */
 export const API_USER = 'lab-tui';
 
-/** git's object id of a blob, so file shas match what a clone of the repo would show. */
-export function blobSha(text: string): string {
-  const body = Buffer.from(text);
-  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
-}
-
-/** A stand-in for git's tree id: it changes exactly when the listing below `dir` does. */
-export function treeSha(files: ReadonlyMap<string, string>, dir = ''): string {
-  const prefix = dir ? `${dir}/` : '';
-  const hash = createHash('sha1').update('tree\0');
-  for (const path of [...files.keys()].filter((p) => p.startsWith(prefix)).sort()) hash.update(`${path}\0${blobSha(files.get(path) as string)}\n`);
-  return hash.digest('hex');
-}
-
-/** Gitea in docker-compose on pi2 (outside k3s), with its own database in PostgreSQL. */
+/**
+ * Gitea in docker-compose on pi2 (outside k3s), with its own database in PostgreSQL. Repositories
+ * are real bare git repositories; this model mirrors their branches and commits in memory after
+ * every write or push, so the world's synchronous settle loop (ArgoCD) reads commits without I/O.
+ */
 export class Gitea {
   readonly repos = new Map<string, Repo>();
   /** Organisations own the repos; they outlive their last repo. */
   readonly orgs: ReadonlySet<string>;
   private readonly pushListeners: ((repo: Repo) => void)[] = [];
+  private pullIds = 0;
 
   constructor(
     private readonly world: World,
     private readonly power: Power,
     private readonly postgres: Postgres,
+    /** Where the bare repositories live: `<stateDir>/git`. */
+    readonly gitRoot: string,
   ) {
-    world.topology.gitea.repos.forEach((r, i) => {
-      const createdAt = world.now() - 400 * 86_400_000;
-      this.repos.set(`${r.owner}/${r.name}`, {
-        id: i + 1,
-        ...r,
-        private: true,
-        createdAt,
-        commits: [{ sha: world.prng.hex(40), message: 'Initial lab state', timestamp: world.now() - 86_400_000, brokenApps: [], files: new Map() }],
-      });
-    });
     this.orgs = new Set(world.topology.gitea.repos.map((r) => r.owner));
   }
 
@@ -85,8 +85,8 @@ export class Gitea {
   }
 
   /** The write token's user commits with Gitea's no-reply address. */
-  get apiUserEmail(): string {
-    return `${API_USER}@noreply.gitea.${this.world.topology.cluster.dnsZone}`;
+  get apiUser(): Identity {
+    return { name: API_USER, email: `${API_USER}@noreply.gitea.${this.world.topology.cluster.dnsZone}` };
   }
 
   isUp(): boolean {
@@ -140,51 +140,98 @@ export class Gitea {
   }
 
   branchHead(repo: Repo): Commit | undefined {
-    return repo.commits[repo.commits.length - 1];
+    return this.tip(repo, repo.defaultBranch);
   }
 
-  /** A ref as Gitea resolves it: the default branch's name or a commit sha (full or short). */
+  tip(repo: Repo, branch: string): Commit | undefined {
+    const sha = repo.branches.get(branch);
+    return sha === undefined ? undefined : repo.commits.get(sha);
+  }
+
+  /** A ref as Gitea resolves it: a branch name (the default branch when empty) or a commit id, full or short. */
   resolve(repo: Repo, ref: string | null): Commit | undefined {
-    if (ref === null || ref === '' || ref === repo.defaultBranch) return this.branchHead(repo);
-    if (!/^[0-9a-f]{7,40}$/.test(ref)) return undefined;
-    return [...repo.commits].reverse().find((c) => c.sha.startsWith(ref));
+    const branch = this.tip(repo, ref || repo.defaultBranch);
+    if (branch || !ref || !/^[0-9a-f]{7,40}$/.test(ref)) return branch;
+    for (const commit of repo.commits.values()) if (commit.sha.startsWith(ref)) return commit;
+    return undefined;
   }
 
-  createRepo(spec: NewRepo): Repo {
+  /** Registered at once, so a concurrent create of the same name sees it; then `git init --bare`. */
+  async createRepo(spec: NewRepo, createdAt = this.world.now()): Promise<Repo> {
     const id = Math.max(0, ...[...this.repos.values()].map((r) => r.id)) + 1;
-    const repo: Repo = { id, ...spec, createdAt: this.world.now(), commits: [] };
+    const gitDir = join(this.gitRoot, spec.owner, `${spec.name}.git`);
+    const repo: Repo = { id, ...spec, createdAt, gitDir, branches: new Map(), commits: new Map(), blobs: new Map(), pulls: [], queue: Promise.resolve() };
     this.repos.set(`${spec.owner}/${spec.name}`, repo);
     this.world.touch();
+    try {
+      await initBare(gitDir, spec.defaultBranch);
+    } catch (err) {
+      this.repos.delete(`${spec.owner}/${spec.name}`);
+      throw err;
+    }
     return repo;
   }
 
   deleteRepo(repo: Repo): void {
     this.repos.delete(`${repo.owner}/${repo.name}`);
+    rmSync(repo.gitDir, { recursive: true, force: true });
     this.world.touch();
     for (const listener of this.pushListeners) listener(repo);
   }
 
-  /** A commit on the default branch that adds or replaces one file (the contents API). */
-  commitFile(repo: Repo, path: string, text: string, message: string): Commit {
-    const parent = this.branchHead(repo);
-    const files = new Map(parent?.files ?? []);
-    files.set(path, text);
-    return this.push(repo, { message, brokenApps: parent?.brokenApps ?? [], files });
+  /** One commit on `branch` (the default branch) changing `changes`, by the API user, dated now. */
+  commit(repo: Repo, o: { branch?: string; changes: FileChange[]; message: string; at?: number }): Promise<Commit> {
+    const branch = o.branch ?? repo.defaultBranch;
+    return this.serial(repo, async () => {
+      await writeCommit(repo.gitDir, { branch, parent: repo.branches.get(branch), changes: o.changes, message: o.message, author: this.apiUser, at: o.at ?? this.world.now() });
+      await this.reread(repo);
+      return this.tip(repo, branch) as Commit;
+    });
   }
 
-  /** A push to the gitops repo; ArgoCD hears about it through Gitea's webhook. */
-  pushGitops(message: string, brokenApps: string[]): Commit {
-    const repo = this.gitopsRepo();
-    return this.push(repo, { message, brokenApps, files: this.head(repo).files });
+  /** `git revert <commit>` on `branch`, pushed by the API user. */
+  revert(repo: Repo, branch: string, commit: string): Promise<Commit> {
+    return this.serial(repo, async () => {
+      await revertOnBranch(repo.gitDir, { branch, commit, who: this.apiUser, at: this.world.now() });
+      await this.reread(repo);
+      return this.tip(repo, branch) as Commit;
+    });
   }
 
-  private push(repo: Repo, change: Pick<Commit, 'message' | 'brokenApps' | 'files'>): Commit {
-    const parent = this.branchHead(repo)?.sha;
-    const commit: Commit = { sha: this.world.prng.hex(40), timestamp: this.world.now(), ...(parent ? { parent } : {}), ...change };
-    repo.commits.push(commit);
+  /** After a push through git http-backend: reads what landed and tells the webhook's listeners. */
+  refresh(repo: Repo): Promise<void> {
+    return this.serial(repo, () => this.reread(repo));
+  }
+
+  /** Records a pull request and its `refs/pull/<n>/head`, as Gitea does. */
+  openPull(repo: Repo, p: Omit<Pull, 'id' | 'number' | 'createdAt'>): Promise<Pull> {
+    return this.serial(repo, async () => {
+      const pull: Pull = { id: ++this.pullIds, number: repo.pulls.length + 1, createdAt: this.world.now(), ...p };
+      await runGit(['update-ref', `refs/pull/${pull.number}/head`, repo.branches.get(p.head) as string], { cwd: repo.gitDir });
+      repo.pulls.push(pull);
+      this.world.touch();
+      return pull;
+    });
+  }
+
+  private serial<T>(repo: Repo, task: () => Promise<T>): Promise<T> {
+    const run = repo.queue.then(task, task);
+    repo.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reread(repo: Repo): Promise<void> {
+    const { branches, added } = await readRefs(repo.gitDir, repo.commits, repo.blobs);
+    for (const commit of added) repo.commits.set(commit.sha, commit);
+    const moved = [...new Set([...branches.keys(), ...repo.branches.keys()])].filter((b) => branches.get(b) !== repo.branches.get(b));
+    repo.branches = branches;
+    if (moved.length === 0) return;
+    // Gitea keeps each open pull request's head ref on its branch's tip.
+    for (const pull of repo.pulls.filter((p) => moved.includes(p.head) && branches.has(p.head))) {
+      await runGit(['update-ref', `refs/pull/${pull.number}/head`, branches.get(pull.head) as string], { cwd: repo.gitDir });
+    }
     this.world.touch();
     for (const listener of this.pushListeners) listener(repo);
-    return commit;
   }
 
   /** Gitea's webhook to ArgoCD, org-wide: pushes and repo deletions. */

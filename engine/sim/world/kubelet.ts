@@ -196,7 +196,7 @@ export class Kubelet implements Controller {
       this.world.wakeAt(readyAt);
       return;
     }
-    const problem = this.deps.readinessProblem(pod, needs, rt.dbUser);
+    const problem = this.deps.readinessProblem(pod, needs, rt.dbLogin);
     if (problem && problem !== rt.readyProblem) {
       this.world.event(pod, 'Warning', 'Unhealthy', `Readiness probe failed: ${problem}`, 'kubelet');
       this.logLine(rt, `ERROR ${problem}`);
@@ -219,8 +219,8 @@ export class Kubelet implements Controller {
     rt.previousLog = rt.log;
     rt.log = [];
     this.logLine(rt, `INFO starting ${container.image}`);
-    rt.dbUser = this.deps.databaseUser(pod, needs);
-    const fatal = this.deps.startProblem(pod, needs, rt.dbUser);
+    rt.dbLogin = this.deps.databaseLogin(pod, needs);
+    const fatal = this.deps.startProblem(pod, needs, rt.dbLogin);
     rt.crashAt = fatal ? now + this.world.topology.timings.crashAfter : undefined;
     rt.crashMessage = fatal ?? undefined;
     rt.ready = false;

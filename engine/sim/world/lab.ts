@@ -31,14 +31,15 @@ export class Lab {
   readonly argocd: ArgoCd;
   readonly stepca: StepCa;
 
-  constructor(topology: Topology, nodes: NodeSpec[], clock: SimClock, prng: Prng, historyLimit: number) {
+  /** `gitRoot`: where Gitea's bare repositories live (`<stateDir>/git`). */
+  constructor(topology: Topology, nodes: NodeSpec[], clock: SimClock, prng: Prng, historyLimit: number, gitRoot: string) {
     const world = new World(topology, clock, prng, historyLimit);
     this.world = world;
     this.power = new Power(world);
     for (const node of nodes) this.power.add(node);
     const controlPlaneUp = () => this.power.controlPlaneUp();
     this.postgres = new Postgres(world, this.power);
-    this.gitea = new Gitea(world, this.power, this.postgres);
+    this.gitea = new Gitea(world, this.power, this.postgres, gitRoot);
     this.longhorn = new Longhorn(world, this.power);
     this.vault = new VaultCore(world, this.postgres);
     const cachedImages = new Set([...topology.workloads.map((w) => w.image), LOAD_IMAGE]);

@@ -3,7 +3,7 @@ import { resourceForKind } from '../kube/resources.ts';
 import type { KubeObject } from '../kube/kube-object.ts';
 import type { Longhorn } from './longhorn.ts';
 import type { PodObject } from './pod-index.ts';
-import type { Postgres } from './postgres.ts';
+import type { Login, Postgres } from './postgres.ts';
 import type { VaultCore } from './vault-core.ts';
 import type { World } from './world.ts';
 
@@ -40,10 +40,11 @@ export class PodDependencies {
     return this.secret(pod, needs.secret) ? null : `secret "${needs.secret}" not found`;
   }
 
-  /** The database user the container reads from its Secret at start. */
-  databaseUser(pod: PodObject, needs: WorkloadNeeds): string | undefined {
+  /** The database credentials the container reads from its Secret at start. */
+  databaseLogin(pod: PodObject, needs: WorkloadNeeds): Login | undefined {
     const data = needs.secret ? (this.secret(pod, needs.secret)?.data as Record<string, string> | undefined) : undefined;
-    return data?.username ? Buffer.from(data.username, 'base64').toString('utf8') : undefined;
+    const text = (key: string) => Buffer.from(data?.[key] ?? '', 'base64').toString('utf8');
+    return data?.username ? { username: text('username'), password: text('password') } : undefined;
   }
 
   attachProblem(pod: PodObject, needs: WorkloadNeeds, podAlive: (key: string) => boolean): string | null {
@@ -52,7 +53,7 @@ export class PodDependencies {
   }
 
   /** Fatal at start: the process exits with this message. */
-  startProblem(pod: PodObject, needs: WorkloadNeeds, user: string | undefined): string | null {
+  startProblem(pod: PodObject, needs: WorkloadNeeds, login: Login | undefined): string | null {
     if (needs.volume) {
       const v = this.longhorn.volume(needs.volume);
       if (!v || v.attachedBy !== podKey(pod)) return `volume ${needs.volume} is not attached`;
@@ -61,14 +62,15 @@ export class PodDependencies {
         return `filestore check failed: /var/lib/${pod.metadata.labels?.app}/filestore is empty (volume ${needs.volume} has no data)`;
       }
     }
-    if (needs.database) return this.postgres.connectionProblem(needs.database, needs.secret ? (user ?? '') : undefined);
+    // The workload logs in to its database with those credentials, as it does for real.
+    if (needs.database) return this.postgres.connectionProblem(needs.database, needs.secret ? (login ?? { username: '', password: '' }) : undefined);
     return null;
   }
 
   /** Readiness probe: the start checks still hold, and Vault's own probe wants it unsealed. */
-  readinessProblem(pod: PodObject, needs: WorkloadNeeds, user: string | undefined): string | null {
+  readinessProblem(pod: PodObject, needs: WorkloadNeeds, login: Login | undefined): string | null {
     if (needs.vaultUnsealed && this.vault.sealed) return 'HTTP probe failed with statuscode: 503 (Vault is sealed)';
-    return this.startProblem(pod, needs, user);
+    return this.startProblem(pod, needs, login);
   }
 
   private secret(pod: PodObject, name: string): KubeObject | undefined {

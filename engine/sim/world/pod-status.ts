@@ -1,5 +1,6 @@
 import { isoTime } from '../kube/kube-object.ts';
 import type { PodObject } from './pod-index.ts';
+import type { Login } from './postgres.ts';
 
 export interface Termination {
   reason: string;
@@ -26,7 +27,8 @@ export interface PodRuntime {
   waiting?: { reason: string; message?: string };
   ready: boolean;
   readyProblem?: string;
-  dbUser?: string;
+  /** The database credentials the container read from its Secret when it started. */
+  dbLogin?: Login;
   containerId?: string;
   podIP: string;
   hostIP: string;

@@ -1,10 +1,12 @@
 import { ControlError } from './control-error.ts';
+import { revertBrokenRef } from './gitops-drill.ts';
 import type { Lab } from './lab.ts';
 import { LonghornConflict } from './longhorn.ts';
 
 /**
- * Recovery steps that have no real protocol in lab-sim (no SSH to the nodes, no pg_restore
- * wire protocol, no git push): the runbook engine calls them through the control API. Vault
+ * Recovery steps that have no real protocol in lab-sim (no SSH to the nodes; the backups are
+ * template databases, not the dump files lab-tui's pg_restore reads) or a tool lab-tui does not drive (the gitops revert, a real `git revert`
+ * pushed): the runbook engine calls them through the control API. Vault
  * unseal, VSO re-auth and scaling go through the real Vault and Kubernetes APIs instead.
  */
 export class RecoveryActions {
@@ -39,23 +41,25 @@ export class RecoveryActions {
     return { volume, method: 'rename-orphan', renamed: { node: renamed.node, dir: renamed.dir }, dataLost: true };
   }
 
-  restoreDatabase(database: unknown): object {
+  /** The database copied back from its newest backup (a template database) on the real server. */
+  async restoreDatabase(database: unknown): Promise<object> {
     const names = this.lab.world.topology.postgres.databases.map((d) => d.name);
     if (typeof database !== 'string' || !names.includes(database)) throw new ControlError(400, `unknown database ${JSON.stringify(database)}; valid: ${names.join(', ')}`);
     if (!this.lab.postgres.isUp()) throw new ControlError(409, `PostgreSQL on ${this.lab.postgres.node} is down; start it first`);
-    const backup = this.lab.postgres.restore(database);
+    const { backup, done } = this.lab.postgres.restore(database);
     this.lab.world.settle();
-    return { database, restoredFrom: backup.location, backupTakenAt: new Date(backup.takenAt).toISOString(), rows: backup.rows };
+    await done.catch((err: Error) => {
+      throw new ControlError(409, `restore of ${database} from ${backup.name} failed: ${err.message}`);
+    });
+    return { database, restoredFrom: backup.name, backupTakenAt: new Date(backup.takenAt).toISOString(), rows: this.lab.postgres.database(database)?.rows ?? null };
   }
 
-  revertGitops(app: unknown): object {
+  async revertGitops(app: unknown): Promise<object> {
     const { gitea, world } = this.lab;
     const names = world.topology.argocd.apps.map((a) => a.name);
     if (typeof app !== 'string' || !names.includes(app)) throw new ControlError(400, `unknown app ${JSON.stringify(app)}; valid: ${names.join(', ')}`);
     if (!gitea.isUp()) throw new ControlError(409, `Gitea on ${gitea.node} is down; cannot push the revert`);
-    const broken = gitea.head(gitea.gitopsRepo()).brokenApps;
-    if (!broken.includes(app)) throw new ControlError(409, `the gitops head has nothing to revert for ${app}`);
-    const commit = gitea.pushGitops(`Revert "drill(argocd-bad-sync): break ${app}"`, broken.filter((a) => a !== app));
+    const commit = await revertBrokenRef(this.lab, app);
     world.settle();
     return { app, revertCommit: commit.sha };
   }

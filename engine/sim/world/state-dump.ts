@@ -104,7 +104,7 @@ export function dumpState(lab: Lab, faults: Faults, services: { kube: boolean; v
         const db = postgres.database(d.name);
         return { name: d.name, present: !!db, rows: db?.rows ?? null, dataToken: db?.dataToken ?? null, intact: postgres.intact(d.name) };
       }),
-      backups: postgres.backups.map((b) => ({ database: b.name, takenAt: new Date(b.takenAt).toISOString(), location: b.location })),
+      backups: postgres.backups.map((b) => ({ database: b.database, takenAt: new Date(b.takenAt).toISOString(), location: b.name })),
     },
     gitea: {
       up: gitea.isUp(),

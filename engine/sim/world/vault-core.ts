@@ -1,5 +1,6 @@
 import type { VaultSpec } from '../topology/topology-types.ts';
 import { capabilitiesOn, parsePolicy, type Capability } from '../vault/vault-acl.ts';
+import { DatabaseSecrets, type Lease } from './database-secrets.ts';
 import type { Postgres } from './postgres.ts';
 import type { World } from './world.ts';
 
@@ -16,16 +17,6 @@ export interface VaultToken {
   meta: Record<string, string>;
 }
 
-export interface Lease {
-  id: string;
-  role: string;
-  username: string;
-  password: string;
-  issuedAt: number;
-  expiresAt: number;
-  maxExpiresAt: number;
-}
-
 export class VaultError extends Error {
   constructor(
     readonly code: number,
@@ -37,8 +28,8 @@ export class VaultError extends Error {
 
 /**
  * Vault's storage and seal state: one Shamir share with threshold 1 (as in the lab), KV v2,
- * policies, kubernetes auth roles, database roles backed by the PostgreSQL model, tokens and
- * leases. Whether the Vault *process* runs is decided by the vault pod (see vault-process.ts).
+ * policies, kubernetes auth roles, database roles (their credentials are real roles on pi2's
+ * PostgreSQL, see database-secrets.ts), tokens and leases. Whether the Vault *process* runs is decided by the vault pod (see vault-process.ts).
  *
  * Policies and roles start from lab.yaml and are written at runtime through the HTTP API. Writes
  * go to the `spec` arrays themselves, because VSO and the pod checks read those at call time.
@@ -50,13 +41,15 @@ export class VaultCore {
   readonly rootToken: string;
   readonly clusterId: string;
   private readonly tokens = new Map<string, VaultToken>();
-  private readonly leases = new Map<string, Lease>();
   private readonly written = new Map<string, WrittenFields>();
+  /** The `database/` mount: its connection and the dynamic credentials' leases. */
+  readonly database: DatabaseSecrets;
 
   constructor(
     private readonly world: World,
-    private readonly postgres: Postgres,
+    postgres: Postgres,
   ) {
+    this.database = new DatabaseSecrets(world, this, postgres);
     this.unsealKey = world.prng.bytes(32);
     this.rootToken = `hvs.${world.prng.bytes(18).toString('base64url')}`;
     this.clusterId = world.prng.uid();
@@ -182,75 +175,35 @@ export class VaultCore {
     return this.written.get(`${kind}/${name}`);
   }
 
-  issueCredentials(roleName: string): Lease {
-    this.assertServing();
-    const role = this.spec.databaseRoles.find((r) => r.name === roleName);
-    if (!role) throw new VaultError(400, `unknown role: ${roleName}`);
-    // Runtime roles are checked as Vault checks them: at issue time, not when written.
-    const written = this.writtenFields('database', roleName);
-    if (written && written.db_name !== DB_CONNECTION) throw new VaultError(500, `1 error occurred:\n\t* failed to find entry for connection with name: "${String(written.db_name)}"`);
-    if (written && !(written.creation_statements as string[]).length) throw new VaultError(500, '1 error occurred:\n\t* empty creation statements');
-    if (!this.postgres.isUp()) {
-      throw new VaultError(500, `1 error occurred:\n\t* failed to verify connection: dial tcp ${this.postgres.address}: connect: connection refused`);
-    }
-    const now = this.world.now();
-    const username = `v-kubernet-${roleName}-${this.world.prng.hex(20)}-${Math.floor(now / 1000)}`;
-    const lease: Lease = {
-      id: `database/creds/${roleName}/${this.world.prng.bytes(18).toString('base64url')}`,
-      role: roleName,
-      username,
-      password: this.world.prng.bytes(15).toString('base64url'),
-      issuedAt: now,
-      expiresAt: now + role.defaultTtl,
-      maxExpiresAt: now + role.maxTtl,
-    };
-    this.leases.set(lease.id, lease);
-    this.postgres.roles.create(username, { login: true, password: lease.password, validUntil: lease.expiresAt });
-    return lease;
-  }
-
-  renew(leaseId: string): Lease {
-    this.assertServing();
-    const lease = this.leases.get(leaseId);
-    if (!lease || this.world.now() >= lease.expiresAt) {
-      throw new VaultError(400, 'lease not found or lease is not renewable');
-    }
-    const role = this.spec.databaseRoles.find((r) => r.name === lease.role);
-    lease.expiresAt = Math.min(this.world.now() + (role?.defaultTtl ?? 0), lease.maxExpiresAt);
-    this.postgres.roles.alter(lease.username, { validUntil: lease.expiresAt });
-    return lease;
-  }
-
   /**
-   * Revokes a lease as the PostgreSQL plugin's default revocation does: its role is dropped
-   * (unless it owns a database, which the default statements cannot handle either). Unknown
-   * ids are a no-op, as in Vault.
+   * A database role's fields as Vault returns them: what was written at runtime, or for a
+   * role from lab.yaml the lab's statements. Those revoke explicitly: the plugin's default
+   * revocation only revokes CONNECT on the connection's own database, so a role granted ALL on
+   * its application's database could never be dropped.
    */
-  revoke(leaseId: string): void {
-    this.assertServing();
-    const lease = this.leases.get(leaseId);
-    if (!lease) return;
-    this.leases.delete(leaseId);
-    if (!this.postgres.ownedBy(lease.username).length) this.postgres.roles.drop(lease.username);
-  }
-
-  /** sys/leases/revoke-prefix: the lease named `prefix` or every lease under `prefix/`. */
-  revokePrefix(prefix: string): void {
-    const base = prefix.replace(/\/+$/, '');
-    for (const id of [...this.leases.keys()]) if (id === base || id.startsWith(`${base}/`)) this.revoke(id);
+  databaseRoleFields(role: DatabaseRole): WrittenFields {
+    const written = this.writtenFields('database', role.name);
+    if (written) return written;
+    return {
+      creation_statements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}'; GRANT ALL PRIVILEGES ON DATABASE ${role.database} TO "{{name}}";`],
+      credential_type: 'password',
+      db_name: this.spec.databaseConnection.name,
+      default_ttl: role.defaultTtl / 1000,
+      max_ttl: role.maxTtl / 1000,
+      renew_statements: [],
+      revocation_statements: [`REVOKE ALL PRIVILEGES ON DATABASE ${role.database} FROM "{{name}}"; DROP ROLE IF EXISTS "{{name}}";`],
+      rollback_statements: [],
+    };
   }
 
   lease(leaseId: string): Lease | undefined {
-    return this.leases.get(leaseId);
+    return this.database.lease(leaseId);
   }
 
   readKv(mount: string, path: string): Record<string, string> | undefined {
     return this.spec.kv.find((k) => k.mount === mount && k.path === path)?.data;
   }
 }
-
-/** The lab's one database secrets engine connection (database/config/postgres). */
-export const DB_CONNECTION = 'postgres';
 
 function removeNamed<T extends { name: string }>(list: T[], name: string): void {
   const at = list.findIndex((item) => item.name === name);

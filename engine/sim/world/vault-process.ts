@@ -19,6 +19,8 @@ export class VaultProcess implements Controller {
 
   reconcile(): void {
     const instance = this.kubelet.runningInstance('vault', 'vault');
+    // The expiration manager revokes leases as they run out, only while Vault serves.
+    if (this.vault.running && !this.vault.sealed) this.vault.database.expire();
     if (instance === this.instance) return;
     if (instance && !this.world.bootstrapping) this.vault.sealed = true;
     this.instance = instance;

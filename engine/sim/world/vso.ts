@@ -22,6 +22,8 @@ interface SyncState {
   lastGeneration?: number;
   lastRenewal?: number;
   annotations?: string;
+  /** Vault's error for the last credentials, once pi2's PostgreSQL refused their statements. */
+  refused?: string;
 }
 
 type VaultAuthObject = KubeObject & { spec?: { method?: string; mount?: string; kubernetes?: { role?: string; serviceAccount?: string } } };
@@ -152,6 +154,13 @@ export class Vso implements Controller {
     const now = this.world.now();
     const key = `${obj.metadata.namespace}/${obj.metadata.name}`;
     const s = this.state(obj);
+    // The server refused the statements behind the lease VSO holds: for VSO that request failed.
+    const refused = s.leaseId ? this.vault.database.failure(s.leaseId) : undefined;
+    if (refused) {
+      s.leaseId = undefined;
+      s.refused = refused;
+      s.nextAt = now;
+    }
     const generation = obj.metadata.generation ?? 1;
     const changed = s.lastGeneration !== undefined && s.lastGeneration !== generation;
     if (changed) {
@@ -171,6 +180,11 @@ export class Vso implements Controller {
     try {
       this.vault.assertServing();
       if ('error' in login) throw new ClientConfigError(login.error);
+      if (s.refused) {
+        const message = s.refused;
+        s.refused = undefined;
+        throw new VaultError(500, message);
+      }
       const client = this.client(login, namespace);
       if (dynamic) this.syncDynamic(obj, s, client, login);
       else this.syncStatic(obj, s, client);
@@ -204,14 +218,14 @@ export class Vso implements Controller {
     let lease = undefined;
     if (s.leaseId) {
       try {
-        lease = this.vault.renew(s.leaseId);
+        lease = this.vault.database.renew(s.leaseId).lease;
         this.world.event(obj, 'Normal', 'SecretLeaseRenewal', `Lease renewal duration was ${Math.round((lease.expiresAt - now) / 1000)}s`, 'VaultSecretsOperator');
       } catch (err) {
         if (!(err instanceof VaultError) || err.code !== 400) throw err;
       }
     }
     if (!lease) {
-      lease = this.vault.issueCredentials(obj.spec.path.split('/').pop() as string);
+      lease = this.vault.database.issue(obj.spec.path.split('/').pop() as string, 'kubernetes').lease;
       s.leaseId = lease.id;
       this.writeSecret(obj, { username: lease.username, password: lease.password, _raw: JSON.stringify({ username: lease.username, password: lease.password }) });
       this.world.event(obj, 'Normal', 'SecretSynced', 'Secret synced', 'VaultSecretsOperator');
