@@ -56,9 +56,25 @@ const fasterInkFrames = {
   },
 };
 
+/**
+ * pg asks whether it runs in a Cloudflare Worker by constructing a `Response`, which on Node 20
+ * loads all of Node's fetch implementation: about 90 ms of every lab-sim start and of the first
+ * PostgreSQL check. lab-tui runs on Node only, so the bundle takes pg's Node streams directly.
+ */
+const pgNodeStreams = {
+  name: 'pg-node-streams',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      return { contents: patch(args.path, source, 'const { getStream, getSecureStream } = getStreamFuncs()', 'const { getStream, getSecureStream } = getNodejsStreamFuncs()'), loader: 'js' };
+    });
+  },
+};
+
 await rm('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  // lab-sim's thread is an entry of its own: a worker is started from a file.
+  entryPoints: { main: 'src/cli/main.ts', 'sim-thread': 'engine/sim/thread/sim-thread.ts' },
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -71,5 +87,5 @@ await build({
   external: ['react-devtools-core'],
   // Bundled CommonJS dependencies call require(); ESM output has none of its own.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  plugins: [fasterInkFrames],
+  plugins: [fasterInkFrames, pgNodeStreams],
 });

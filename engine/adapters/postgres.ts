@@ -22,6 +22,18 @@ export interface PostgresAdapter {
   close(): Promise<void>;
 }
 
+/** How long the shared connection's login may take, whoever is waiting for it. */
+const SHARED_LOGIN_MS = 15_000;
+
+/** The login, as long as this reader can wait for it; the login itself goes on. */
+function within(login: Promise<pg.Client>, ms: number): Promise<pg.Client> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no connection within ${ms} ms (still logging in)`)), ms);
+  });
+  return Promise.race([login, late]).finally(() => clearTimeout(timer));
+}
+
 export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void, policy: SocketPolicy): PostgresAdapter {
   const stream = guardedPgStream(policy);
   const connect = async (database: string, timeout: number, login = { user: ep.user, password: ep.password() ?? '' }) => {
@@ -30,19 +42,33 @@ export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void,
     return client;
   };
   // Reads on the default database share one connection (a login per poll costs more than the
-  // query); it is dropped on any error and re-opened, re-reading the password, next time.
+  // query); it is dropped on any error and re-opened, re-reading the password, next time. Its
+  // login is not bound by the first reader's timeout: on a loaded server a login can outlast a
+  // 1.5 s health poll, and each poll would then abandon it and start another, never connecting.
   let shared: Promise<pg.Client> | undefined;
+  const sharedClient = (): Promise<pg.Client> => {
+    if (shared) return shared;
+    const attempt: Promise<pg.Client> = connect(ep.database, SHARED_LOGIN_MS).then(
+      (c) => {
+        c.on('error', () => shared === attempt && (shared = undefined));
+        return c;
+      },
+      (e: unknown) => {
+        if (shared === attempt) shared = undefined;
+        throw e;
+      },
+    );
+    attempt.catch(() => {}); // a reader that gave up meanwhile is not there to hear it
+    return (shared = attempt);
+  };
   const onShared = async <T extends Record<string, unknown>>(sql: string, params: unknown[] | undefined, timeout: number) => {
-    shared ??= connect(ep.database, timeout).then((c) => {
-      c.on('error', () => (shared = undefined));
-      return c;
-    });
-    const mine = shared;
+    const mine = sharedClient();
+    const client = await within(mine, timeout);
     try {
-      return (await (await mine).query<T>({ text: sql, values: params, query_timeout: timeout } as pg.QueryConfig)).rows;
+      return (await client.query<T>({ text: sql, values: params, query_timeout: timeout } as pg.QueryConfig)).rows;
     } catch (e) {
       if (shared === mine) shared = undefined;
-      void mine.then((c) => c.end()).catch(() => {});
+      void client.end().catch(() => {});
       throw e;
     }
   };

@@ -58,10 +58,30 @@ export interface DrillRun {
 const SETTLE_MS = 10_000;
 const DETECT_WAIT_MS = 15_000;
 
-async function check(probes: ProbeSpec[], ctx: ProbeContext): Promise<ProbeOutcome[]> {
+/** Each probe's outcome as journaled; `unconfirmed` is set when one of them saw nothing. */
+async function check(probes: ProbeSpec[], ctx: ProbeContext, seen: { unconfirmed?: boolean } = {}): Promise<ProbeOutcome[]> {
   const out: ProbeOutcome[] = [];
-  for (const p of probes) out.push({ probe: p.probe + (Object.keys(p.params).length ? ` ${Object.values(p.params).join(' ')}` : ''), ...(await evaluateProbe(p, ctx)) });
+  for (const p of probes) {
+    const { ok, detail, unconfirmed } = await evaluateProbe(p, ctx);
+    if (unconfirmed) seen.unconfirmed = true;
+    out.push({ probe: p.probe + (Object.keys(p.params).length ? ` ${Object.values(p.params).join(' ')}` : ''), ok, detail });
+  }
   return out;
+}
+
+/**
+ * The steady state before the fault. A probe whose source is not live has seen nothing (one
+ * health read that timed out marks a source down): it is read again until the source answers,
+ * for as long as the sources are given to settle, and only then counted against the sandbox.
+ */
+async function steadyState(probes: ProbeSpec[], ctx: ProbeContext): Promise<ProbeOutcome[]> {
+  const deadline = Date.now() + SETTLE_MS;
+  for (;;) {
+    const seen: { unconfirmed?: boolean } = {};
+    const outcomes = await check(probes, ctx, seen);
+    if (!seen.unconfirmed || Date.now() >= deadline) return outcomes;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function probeContext(deps: DrillDeps): ProbeContext {
@@ -130,7 +150,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   await settled(deps);
   const parity = deps.parity ? await deps.parity() : undefined;
   if (parity && !parity.ok && !o.overrideParity) throw new DrillRefused(`drill ${drill.id} refused: the sandbox drifted from prod (${parity.summary}); fix the drift, or run with --override-parity (recorded)`);
-  const before = await check(drill.steadyState, ctx);
+  const before = await steadyState(drill.steadyState, ctx);
   const unhealthy = before.filter((p) => !p.ok);
   if (unhealthy.length) throw new DrillRefused(`drill ${drill.id} refused: the sandbox is not in its steady state: ${unhealthy.map((p) => `${p.probe}: ${p.detail}`).join('; ')}`);
 

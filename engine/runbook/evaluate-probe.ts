@@ -5,6 +5,8 @@ export interface ProbeResult {
   ok: boolean;
   /** What was seen, phrased for the operator: shown on screen and journaled. */
   detail: string;
+  /** Nothing was seen: the source it reads is not live, so the probe neither holds nor fails on evidence. */
+  unconfirmed?: true;
 }
 
 /** What probes read: the health service's latest snapshot, and the two probes that act. */
@@ -25,7 +27,7 @@ const no = (detail: string): ProbeResult => ({ ok: false, detail });
 function notLive(s: Snapshot, id: SourceId): ProbeResult | undefined {
   const src = s.sources.find((x) => x.id === id);
   if (!src) return no(`${id} is not configured`);
-  return src.status === 'live' ? undefined : no(`${id} is ${src.status}: cannot confirm`);
+  return src.status === 'live' ? undefined : { ok: false, detail: `${id} is ${src.status}: cannot confirm`, unconfirmed: true };
 }
 
 const str = (v: unknown) => (v === undefined ? undefined : String(v));

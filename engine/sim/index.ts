@@ -84,6 +84,10 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   pgStarting.catch(() => undefined); // a failure is met where it is awaited, below
   // ArgoCD builds the lab from the gitops repository's commits: they exist before anything runs.
   await seedRepositories(lab.gitea, topology, clock.now());
+  // The operator's runbooks clone is made while the rest starts; its origin waits for Gitea's port.
+  let giteaBound: (url: string) => void = () => {};
+  const runbooksCloned = cloneRunbooks(lab.gitea, topology, join(stateDir, 'runbooks'), new Promise<string>((resolve) => (giteaBound = resolve)));
+  runbooksCloned.catch(() => undefined); // met where it is awaited, below
   populate(lab, opts.scale);
 
   const faults = new Faults(lab);
@@ -140,7 +144,8 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
 
   const urls = { kube: listeners.kube.url, vault: listeners.vault.url, control: control.url, gitea: listeners.gitea.url, stepca: listeners.stepca.url };
   const postgres = { host: pgServer.host, port: pgServer.port };
-  const runbooks = await cloneRunbooks(lab.gitea, topology, join(stateDir, 'runbooks'), urls.gitea);
+  giteaBound(urls.gitea);
+  const runbooks = await runbooksCloned;
   const files = writeStateFiles({ stateDir, urls, postgres, postgresPassword, gitea: { token: giteaToken, owner: topology.argocd.repo.split('/')[0] as string }, runbooks, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
 
   return {

@@ -3,7 +3,6 @@ import type { GuardRefusal } from '../guard/refusal.ts';
 import type { CommandContext } from './commands.ts';
 import { EXIT } from './exit-codes.ts';
 import { json } from './io.ts';
-import { startSandboxHealth } from './wiring.ts';
 import { formatTable } from './table.ts';
 import { withSandbox } from './with-sandbox.ts';
 
@@ -23,8 +22,11 @@ function render(s: Snapshot): string {
 /** Every source has answered once (with data or an error): the snapshot is as good as it gets. */
 const settled = (s: Snapshot) => s.sources.every((src) => src.status !== 'connecting');
 
-export const runStatus = (ctx: CommandContext): Promise<number> =>
-  withSandbox(ctx, async (sandbox) => {
+export function runStatus(ctx: CommandContext): Promise<number> {
+  // The health sources load while the sandbox is resolved (and the embedded lab-sim starts).
+  const wiring = import('./wiring.ts');
+  return withSandbox(ctx, async (sandbox) => {
+    const { startSandboxHealth } = await wiring;
     let refusal: GuardRefusal | undefined;
     const health = startSandboxHealth(sandbox, (e) => (refusal = e));
     try {
@@ -42,3 +44,4 @@ export const runStatus = (ctx: CommandContext): Promise<number> =>
       await health.stop();
     }
   });
+}

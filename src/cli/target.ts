@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { startSimThread } from '../../engine/sim/thread/start-sim-thread.ts';
 import { findConfigFile, loadConfigFile } from '../config/load.ts';
 import type { Env } from '../config/paths.ts';
 import type { LabConfig } from '../config/types.ts';
@@ -37,11 +38,9 @@ export async function resolveTarget(g: GlobalOptions, env: Env): Promise<Target>
   if (!g.sim && (found.explicit || fs.existsSync(found.file))) {
     return { config: loadConfigFile(found.file, env), origin: found.file, stop: async () => {} };
   }
-  // Imported only when needed: a configured sandbox never loads the simulator.
-  const { startLabSim } = await import('../../engine/sim/index.ts');
-  const sim = await startLabSim({ clock: 'real' });
+  const sim = await startSimThread({ clock: 'real' });
   try {
-    return { config: loadConfigFile(sim.files.config, env), origin: `embedded lab-sim (${sim.stateDir})`, stop: () => sim.stop() };
+    return { config: loadConfigFile(sim.configFile, env), origin: `embedded lab-sim (${sim.stateDir})`, stop: () => sim.stop() };
   } catch (e) {
     await sim.stop();
     throw e;

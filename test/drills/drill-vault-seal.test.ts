@@ -10,6 +10,8 @@ import { drillDeps } from '../../src/cli/wiring.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';
 import { waitFor } from '../helpers/wait.ts';
+import type { Store } from '../../engine/common/store.ts';
+import type { Snapshot } from '../../engine/health/types.ts';
 
 describe('drill vault-seal on autopilot against lab-sim', () => {
   let sim: LabSim;
@@ -51,6 +53,26 @@ describe('drill vault-seal on autopilot against lab-sim', () => {
     assert.ok(types.indexOf('fault-injected') < types.indexOf('step-started'), 'the fault comes before the first step');
     const after = records.filter((r) => r.type === 'steady-state').at(-1);
     assert.ok(after?.type === 'steady-state' && after.when === 'after' && after.ok, 'the steady state holds again afterwards');
+  });
+
+  it('reads a source again when it missed one read (down, nothing seen) instead of refusing the drill', async () => {
+    // What the health service shows after one Vault read timed out: Vault down, its last seal state unknown.
+    let missed = 5;
+    const snapshots: Store<Snapshot> = {
+      ...h.health.snapshots,
+      get: () => {
+        const s = h.health.snapshots.get();
+        if (missed-- <= 0) return s;
+        return { ...s, sources: s.sources.map((x) => (x.id === 'vault' ? { ...x, status: 'down' as const, error: 'no answer within 1500 ms' } : x)) };
+      },
+    };
+    const drill = loadDrill(manifestPath('drills/vault-seal.yaml'));
+    const d = await runDrill({ drill, runbook: loadRunbook(manifestPath('runbooks/CLUSTER_RECOVERY.md')), runsDir: h.runsDir, sandbox: 'lab-sim', autopilot: false, pollMs: 20 }, drillDeps(h.sandbox, snapshots));
+    assert.ok(missed < 0, 'the miss was seen and read past');
+    const v = await d.abort();
+    const steady = readJournal(v.file).records.find((r) => r.type === 'steady-state');
+    assert.ok(steady?.type === 'steady-state' && steady.when === 'before' && steady.ok, 'the steady state held once Vault answered');
+    await sim.advance(60_000);
   });
 
   it('refuses to start on a sandbox that is not in its steady state, saying why', async () => {

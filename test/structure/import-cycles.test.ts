@@ -16,7 +16,7 @@ describe('the import graph has no cycles between parts', () => {
     const from = (f: string) => EDGES.filter((e) => e.from === f).map((e) => e.to);
     assert.ok(from('src/cli/boot-cockpit.ts').includes('engine/cockpit/cockpit.ts'), 'a value import');
     assert.ok(from('src/cli/boot-cockpit.ts').includes('engine/cockpit/types.ts'), 'a type import');
-    assert.ok(from('src/cli/target.ts').includes('engine/sim/index.ts'), 'a dynamic import()');
+    assert.ok(from('src/cli/with-sandbox.ts').includes('src/guard/sandbox.ts'), 'a dynamic import()');
     assert.ok(from('src/guard/sim-control-target.ts').includes('engine/adapters/sim-control.ts'), 'a re-export');
   });
 

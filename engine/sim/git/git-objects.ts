@@ -31,6 +31,14 @@ export interface Commit {
   files: Tree;
 }
 
+/** git's object id of a commit, as `git fast-import` writes it (dates in UTC, no encoding header). */
+export function commitId(c: Omit<Commit, 'sha' | 'files'>): string {
+  const who = (p: Person) => `${p.name} <${p.email}> ${Math.floor(p.at / 1000)} +0000`;
+  const parents = c.parents.map((p) => `parent ${p}\n`).join('');
+  const body = Buffer.from(`tree ${c.tree}\n${parents}author ${who(c.author)}\ncommitter ${who(c.committer)}\n\n${c.message}\n`);
+  return createHash('sha1').update(`commit ${body.length}\0`).update(body).digest('hex');
+}
+
 /** git's object id of a blob: what a clone of the repository shows for the file. */
 export function blobId(data: Buffer | string): string {
   const body = typeof data === 'string' ? Buffer.from(data) : data;

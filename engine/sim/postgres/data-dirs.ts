@@ -97,6 +97,7 @@ function discard(dir: string): void {
   background('rm -rf "$1"', [trash]);
 }
 
+/** Detached and at the lowest priority: it must not slow down the sim that is starting meanwhile. */
 function background(script: string, args: string[]): void {
-  spawn('sh', ['-c', script, 'lab-sim', ...args], { detached: true, stdio: 'ignore' }).unref();
+  spawn('nice', ['-n', '19', 'sh', '-c', script, 'lab-sim', ...args], { detached: true, stdio: 'ignore' }).unref();
 }

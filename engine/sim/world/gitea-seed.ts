@@ -41,15 +41,16 @@ export async function seedRepositories(gitea: Gitea, t: Topology, now: number): 
 /**
  * The operator's clone of the runbooks repository in the state directory (`sandbox.runbooks.path`),
  * its `origin` the repository as Gitea serves it (`sandbox.runbooks.remote`). Made afresh, like
- * the repository it clones.
+ * the repository it clones; cloned from disk while Gitea's listener starts, whose address
+ * `giteaUrl` brings.
  */
-export async function cloneRunbooks(gitea: Gitea, t: Topology, dir: string, giteaUrl: string): Promise<{ path: string; remote: string } | undefined> {
+export async function cloneRunbooks(gitea: Gitea, t: Topology, dir: string, giteaUrl: Promise<string>): Promise<{ path: string; remote: string } | undefined> {
   const spec = t.gitea.repos.find((r) => r.name === RUNBOOKS_REPO);
   const repo = spec && gitea.find(spec.owner, spec.name);
   if (!repo) return undefined;
-  const remote = `${giteaUrl}/${repo.owner}/${repo.name}.git`;
   rmSync(dir, { recursive: true, force: true });
   await runGit(['clone', '--quiet', repo.gitDir, dir]);
+  const remote = `${await giteaUrl}/${repo.owner}/${repo.name}.git`;
   await runGit(['remote', 'set-url', 'origin', remote], { cwd: dir });
   return { path: dir, remote };
 }

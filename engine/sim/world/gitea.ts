@@ -4,7 +4,7 @@ import type { Commit } from '../git/git-objects.ts';
 import { readRefs } from '../git/read-commits.ts';
 import { revertOnBranch } from '../git/revert-commit.ts';
 import { runGit } from '../git/git-exec.ts';
-import { initBare, writeCommit, type FileChange, type Identity } from '../git/write-commit.ts';
+import { initBare, looseRef, writeCommit, type FileChange, type Identity } from '../git/write-commit.ts';
 import type { Postgres } from './postgres.ts';
 import type { Power } from './power.ts';
 import type { World } from './world.ts';
@@ -183,8 +183,14 @@ export class Gitea {
   commit(repo: Repo, o: { branch?: string; changes: FileChange[]; message: string; at?: number }): Promise<Commit> {
     const branch = o.branch ?? repo.defaultBranch;
     return this.serial(repo, async () => {
-      await writeCommit(repo.gitDir, { branch, parent: repo.branches.get(branch), changes: o.changes, message: o.message, author: this.apiUser, at: o.at ?? this.world.now() });
-      await this.reread(repo);
+      const commit = await writeCommit(repo.gitDir, { branch, parent: this.tip(repo, branch), changes: o.changes, message: o.message, author: this.apiUser, at: o.at ?? this.world.now() });
+      // git is the authority: a commit it wrote otherwise than computed is read back instead.
+      if ((await looseRef(repo.gitDir, branch)) !== commit.sha) await this.reread(repo);
+      else {
+        for (const file of commit.files.values()) repo.blobs.set(file.id, file.data);
+        repo.commits.set(commit.sha, commit);
+        await this.moved(repo, new Map(repo.branches).set(branch, commit.sha));
+      }
       return this.tip(repo, branch) as Commit;
     });
   }
@@ -223,6 +229,11 @@ export class Gitea {
   private async reread(repo: Repo): Promise<void> {
     const { branches, added } = await readRefs(repo.gitDir, repo.commits, repo.blobs);
     for (const commit of added) repo.commits.set(commit.sha, commit);
+    await this.moved(repo, branches);
+  }
+
+  /** The repository's branches are now `branches`: pull request refs follow, listeners hear of it. */
+  private async moved(repo: Repo, branches: Map<string, string>): Promise<void> {
     const moved = [...new Set([...branches.keys(), ...repo.branches.keys()])].filter((b) => branches.get(b) !== repo.branches.get(b));
     repo.branches = branches;
     if (moved.length === 0) return;
