@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { referenceFile } from './reference.ts';
 
 /** Gitea 1.22's own API description, read where the reference data lives (never copied here). */
-export const GITEA_SWAGGER = resolve('..', 'shared', 'reference', 'gitea', 'swagger.v1.22.json');
+export const GITEA_SWAGGER = referenceFile('gitea', 'swagger.v1.22.json');
 
 interface Schema {
   $ref?: string;
