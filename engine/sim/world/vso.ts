@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { isoTime, type KubeObject } from '../kube/kube-object.ts';
 import { resourceForKind } from '../kube/resources.ts';
 import type { Kubelet } from './kubelet.ts';
@@ -256,8 +257,18 @@ export class Vso implements Controller {
     s.nextAt = this.world.now() + refresh;
     this.world.wakeAt(s.nextAt);
     this.world.store.update(VSS, obj.metadata.namespace, obj.metadata.name, (d) => {
-      d.status = { lastGeneration: obj.metadata.generation ?? 1, secretMAC: b64(JSON.stringify(data)).slice(0, 44) };
+      d.status = { lastGeneration: obj.metadata.generation ?? 1, secretMAC: this.secretMac(data) };
     });
+  }
+
+  /**
+   * VSO's `status.secretMAC`: base64 of an HMAC-SHA256 of the synced data under the operator's own
+   * key (upstream: the `vso-cc-storage-hmac-key` Secret), so a change is seen and nothing of the
+   * secret can be read back from the status.
+   */
+  private secretMac(data: Record<string, string>): string {
+    const key = createHash('sha256').update(`vso-cc-storage-hmac-key:${this.world.topology.cluster.name}`).digest();
+    return createHmac('sha256', key).update(JSON.stringify(data)).digest('base64');
   }
 
   private writeSecret(obj: VsoObject, values: Record<string, string>): void {
