@@ -22,8 +22,8 @@ before(async () => {
 });
 after(() => sim?.stop());
 
-async function run(manifest?: string, signal?: AbortSignal, login?: { user: string; password: string }): Promise<GateResult> {
-  const { deps, sandbox } = await canaryOn(sim, login);
+async function run(manifest?: string, signal?: AbortSignal, login?: { user: string; password: string }, vaultToken?: string): Promise<GateResult> {
+  const { deps, sandbox } = await canaryOn(sim, login, vaultToken);
   try {
     return await canaryGate({ ...deps, signal }, loadCanaryManifest(manifest), OPTS);
   } finally {
@@ -31,13 +31,20 @@ async function run(manifest?: string, signal?: AbortSignal, login?: { user: stri
   }
 }
 
+const rootToken = () => (JSON.parse(fs.readFileSync(sim.files.keyFile, 'utf8')) as { root_token: string }).root_token;
+
+/** One Vault HTTP API call, as an operator's curl would make it. */
+async function vaultAs(token: string, method: string, path: string, body?: object): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${sim.urls.vault}/v1/${path}`, { method, headers: { ...(token ? { 'x-vault-token': token } : {}), 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
 /** What a person would find of the canary afterwards, looking at each system directly. */
 async function leftovers(): Promise<string[]> {
   const left: string[] = [];
   if ((await fetch(`${sim.urls.gitea}/api/v1/repos/arcodange/canary`)).status !== 404) left.push('gitea repo');
-  const rootToken = (JSON.parse(fs.readFileSync(sim.files.keyFile, 'utf8')) as { root_token: string }).root_token;
-  for (const p of ['sys/policies/acl/canary', 'auth/kubernetes/role/canary', 'database/roles/canary'])
-    if ((await fetch(`${sim.urls.vault}/v1/${p}`, { headers: { 'x-vault-token': rootToken } })).status !== 404) left.push(`vault ${p}`);
+  for (const p of ['sys/policies/acl/canary', 'auth/kubernetes/role/canary', 'database/roles/canary']) if ((await vaultAs(rootToken(), 'GET', p)).status !== 404) left.push(`vault ${p}`);
   if ((await sql(sim, 'postgres', "SELECT 1 FROM pg_database WHERE datname = 'canary'")).length) left.push('pg database');
   if ((await sql(sim, 'postgres', "SELECT 1 FROM pg_roles WHERE rolname = 'canary'")).length) left.push('pg role');
   // Vault's dynamic roles: revoking their leases must have dropped them.
@@ -87,14 +94,40 @@ describe("canary gate against lab-sim (Kubernetes, Vault, Gitea, and its real Po
     }
   });
 
-  test('vault: a database connection whose allowed_roles lacks the canary role breaks the chain at vault', async () => {
-    const rootToken = (JSON.parse(fs.readFileSync(sim.files.keyFile, 'utf8')) as { root_token: string }).root_token;
-    const allow = (roles: string) => fetch(`${sim.urls.vault}/v1/database/config/postgres`, { method: 'POST', headers: { 'x-vault-token': rootToken, 'content-type': 'application/json' }, body: JSON.stringify({ allowed_roles: roles }) });
-    assert.equal((await allow('erp,webapp')).status, 204);
+  test('vault: a connection whose allowed_roles lacks the canary role gets it for the run, and the exact list back afterwards', async () => {
+    const allowed = async () => ((await vaultAs(rootToken(), 'GET', 'database/config/postgres')).body as { data: { allowed_roles: string[] } }).data.allowed_roles;
+    assert.equal((await vaultAs(rootToken(), 'POST', 'database/config/postgres', { allowed_roles: 'webapp,erp' })).status, 204);
     try {
-      brokenAt(await run(), 'vault', /"canary" is not an allowed role/);
+      const r = await run();
+      assert.equal(r.ok, true, r.summary);
+      const check = r.checks.find((c) => c.name === 'vault: database/config/postgres allowed_roles');
+      assert.deepEqual(check && [check.ok, check.observed], [true, 'canary added for the run (was: webapp, erp)']);
+      assert.deepEqual(await allowed(), ['webapp', 'erp'], 'the exact list, in its order');
     } finally {
-      await allow('*');
+      await vaultAs(rootToken(), 'POST', 'database/config/postgres', { allowed_roles: '*' });
+    }
+    assert.deepEqual(await leftovers(), []);
+  });
+
+  test('vault: a sandbox token that may not update the connection breaks the chain there, naming the setting', async () => {
+    const root = rootToken();
+    assert.equal((await vaultAs(root, 'POST', 'database/config/postgres', { allowed_roles: 'erp,webapp' })).status, 204);
+    // A token with everything but update on the connection, from a real Vault login.
+    const rules = ['sys/policies/acl/*', 'auth/kubernetes/role/*', 'database/roles/*', 'database/creds/*', 'sys/leases/*', 'secret/data/*', 'auth/token/lookup-self'].map((p) => `path "${p}" { capabilities = ["create", "read", "update", "delete", "list", "sudo"] }`).join('\n') + '\npath "database/config/*" { capabilities = ["read"] }';
+    for (const [path, body] of [['sys/policies/acl/canary-operator', { policy: rules }], ['auth/kubernetes/role/canary-operator', { bound_service_account_names: ['operator'], bound_service_account_namespaces: ['ops'], token_policies: ['canary-operator'] }]] as const) {
+      const written = await vaultAs(root, 'POST', path, body);
+      assert.ok(written.status === 200 || written.status === 204, `${path}: ${written.status} ${JSON.stringify(written.body)}`);
+    }
+    const jwt = `x.${Buffer.from(JSON.stringify({ 'kubernetes.io': { namespace: 'ops', serviceaccount: { name: 'operator' } } })).toString('base64url')}.y`;
+    const login = (await vaultAs('', 'POST', 'auth/kubernetes/login', { role: 'canary-operator', jwt })).body as { auth: { client_token: string } };
+    try {
+      const r = await run(undefined, undefined, undefined, login.auth.client_token);
+      brokenAt(r, 'vault', /^HTTP 403: .*permission denied.*: lab-tui may not add canary to it; add it to the connection's allowed_roles, or let the sandbox token update database\/config\/postgres$/s);
+      assert.equal(r.checks.find((c) => !c.ok)?.name, 'vault: database/config/postgres allowed_roles');
+    } finally {
+      await vaultAs(root, 'POST', 'database/config/postgres', { allowed_roles: '*' });
+      await vaultAs(root, 'DELETE', 'auth/kubernetes/role/canary-operator');
+      await vaultAs(root, 'DELETE', 'sys/policies/acl/canary-operator');
     }
     assert.deepEqual(await leftovers(), []);
   });

@@ -9,12 +9,19 @@ import { openSandbox, type Sandbox } from '../../src/guard/sandbox.ts';
 
 /**
  * The guarded sandbox on a manual-clock lab-sim (its real PostgreSQL included, as the
- * superuser or as `login`, password in a 0600 file) and the canary's waits advancing the
- * sim's clock.
+ * superuser or as `login`, password in a 0600 file; Vault as root or with `vaultToken`) and the
+ * canary's waits advancing the sim's clock.
  */
-export async function canaryOn(sim: LabSim, login?: { user: string; password: string }): Promise<{ sandbox: Sandbox; deps: CanaryDeps }> {
+export async function canaryOn(sim: LabSim, login?: { user: string; password: string }, vaultToken?: string): Promise<{ sandbox: Sandbox; deps: CanaryDeps }> {
   const env = { PATH: process.env.PATH ?? '', HOME: os.homedir() };
-  const config = loadConfigFile(sim.files.config, env);
+  let config = loadConfigFile(sim.files.config, env);
+  if (vaultToken && config.sandbox.vault) {
+    // The sandbox's Vault token is the key file's root_token: a copy holding another token.
+    const keys = JSON.parse(fs.readFileSync(sim.files.keyFile, 'utf8')) as Record<string, unknown>;
+    const keyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-canary-k-')), 'cluster-keys.json');
+    fs.writeFileSync(keyFile, JSON.stringify({ ...keys, root_token: vaultToken }), { mode: 0o600 });
+    config = { ...config, sandbox: { ...config.sandbox, vault: { ...config.sandbox.vault, keyFile } } };
+  }
   let postgres = config.sandbox.postgres;
   if (login && postgres) {
     const passwordFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-canary-')), 'pg-password');

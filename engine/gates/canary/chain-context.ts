@@ -30,6 +30,8 @@ export interface ChainContext {
   password: string;
   /** Learnt on the way: the repository's clone URL for ArgoCD. */
   cloneUrl?: string;
+  /** The database connection's allowed_roles before the canary's role was added, for the cleanup. */
+  allowedRolesBefore?: { path: string; roles: string[] };
 }
 
 export const HTTP_TIMEOUT_MS = 10_000;

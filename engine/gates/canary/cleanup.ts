@@ -47,6 +47,16 @@ export async function cleanUp(ctx: ChainContext): Promise<string[]> {
       });
     }
   }
+  // After the role and its leases are gone: nothing is issued under the list being put back.
+  if (vault && ctx.allowedRolesBefore) {
+    const { path, roles } = ctx.allowedRolesBefore;
+    await attempt(`vault ${path} allowed_roles`, async () => {
+      await vault.write(path, { allowed_roles: roles });
+      const now = ((await vault.read(path)) as { data?: { allowed_roles?: string[] } }).data?.allowed_roles ?? [];
+      if (now.join(',') !== roles.join(',')) left.push(`vault ${path} allowed_roles: ${now.join(', ')} (was ${roles.join(', ') || 'none'})`);
+      else ctx.allowedRolesBefore = undefined;
+    });
+  }
   const pg = ctx.deps.postgres();
   const { database, role } = ctx.m.postgres;
   if (pg) {

@@ -39,6 +39,27 @@ async function readData<T>(vault: VaultAdapter, path: string): Promise<T | Error
   }
 }
 
+/**
+ * Vault issues `database/creds/<role>` only for a role its connection's `allowed_roles` lists: the
+ * canary's is added for the run, and the cleanup puts back the exact list it found.
+ */
+async function allowCanaryRole(ctx: ChainContext, vault: VaultAdapter): Promise<GateCheck> {
+  const { connection, name } = ctx.m.vault.databaseRole;
+  const path = `database/config/${connection}`;
+  const title = `vault: ${path} allowed_roles`;
+  const config = await readData<{ allowed_roles?: string[] }>(vault, path);
+  if (config instanceof Error) return check(title, `lists ${name}`, errorText(config), false);
+  const roles = config.allowed_roles ?? [];
+  if (roles.includes('*') || roles.includes(name)) return check(title, `lists ${name}`, roles.join(', '), true);
+  try {
+    await vault.write(path, { allowed_roles: [...roles, name] });
+  } catch (e) {
+    return check(title, `lists ${name} (added for the run)`, `${errorText(e)}: lab-tui may not add ${name} to it; add it to the connection's allowed_roles, or let the sandbox token update ${path}`, false);
+  }
+  ctx.allowedRolesBefore = { path, roles };
+  return check(title, `lists ${name}`, `${name} added for the run (was: ${roles.join(', ') || 'none'})`, true);
+}
+
 /** Link 3: Vault's policy, kubernetes auth role and database role for the app exist and issue credentials. */
 export async function vaultLink(ctx: ChainContext): Promise<GateCheck[]> {
   const vault = ctx.deps.vault();
@@ -49,15 +70,18 @@ export async function vaultLink(ctx: ChainContext): Promise<GateCheck[]> {
     [`vault: write kubernetes role ${k8s.name}`, `auth/kubernetes/role/${k8s.name}`, { bound_service_account_names: [k8s.serviceAccount], bound_service_account_namespaces: [k8s.namespace], token_policies: k8s.policies, token_ttl: k8s.ttl }],
     [`vault: write database role ${db.name}`, `database/roles/${db.name}`, { db_name: db.connection, creation_statements: [db.creationStatements], revocation_statements: db.revocationStatements ? [db.revocationStatements] : [], default_ttl: db.defaultTtl, max_ttl: db.maxTtl }],
   ];
+  // Before the role: Vault may refuse a role its connection does not allow.
+  const allowed = await allowCanaryRole(ctx, vault);
+  if (!allowed.ok) return [allowed];
   for (const [name, path, body] of writes) {
     try {
       await vault.write(path, body);
     } catch (e) {
-      return [check(name, 'written', errorText(e), false)];
+      return [allowed, check(name, 'written', errorText(e), false)];
     }
   }
   const creds = `database/creds/${db.name}`;
-  const checks: GateCheck[] = [];
+  const checks: GateCheck[] = [allowed];
   const rules = await readData<{ policy?: string }>(vault, `sys/policies/acl/${policy.name}`);
   const caps = rules instanceof Error ? [] : grantedCapabilities(rules.policy ?? '', creds);
   checks.push(check(`vault: policy ${policy.name}`, `grants read on ${creds}`, rules instanceof Error ? errorText(rules) : caps.length ? `grants ${caps.join(', ')} on ${creds}` : `grants nothing on ${creds}`, caps.includes('read')));
