@@ -16,7 +16,7 @@ export interface LonghornReplica extends Meta {
 }
 
 export interface LonghornOrphan extends Meta {
-  spec?: { nodeID?: string; orphanType?: string; type?: string; parameters?: Record<string, string> };
+  spec?: { nodeID?: string; orphanType?: string; parameters?: Record<string, string> };
 }
 
 export interface ArgoApplication extends Meta {
@@ -86,7 +86,7 @@ function worst(states: Health[]): Health {
 
 export function deriveVolumes(volumes: LonghornVolume[], replicas: LonghornReplica[], orphans: LonghornOrphan[]): VolumeRow[] {
   const orphanRows: OrphanRow[] = orphans.map((o) => {
-    const dataDir = o.spec?.parameters?.DataName ?? o.spec?.parameters?.dataName ?? nameOf(o);
+    const dataDir = o.spec?.parameters?.DataName ?? nameOf(o);
     return { name: nameOf(o), node: o.spec?.nodeID ?? '?', dataDir, volume: volumes.map(nameOf).find((v) => dataDir.startsWith(`${v}-`)) };
   });
   return volumes

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { crdSchema, undeclared } from '../helpers/crd-schema.ts';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import nodeVault from 'node-vault';
 import type { LabSim } from '../../engine/sim/index.ts';
@@ -54,7 +55,9 @@ describe('drill power-cut: cold stop of all three nodes', () => {
     assert.ok(engines.every((e) => !engineIds.includes(e.metadata.name)), 'every engine id changed');
     const orphans = ((await custom.listNamespacedCustomObject({ ...LH, plural: 'orphans' })) as { items: Obj[] }).items;
     assert.equal(orphans.length, 12, 'one orphaned replica directory per volume per node');
-    assert.ok(orphans.every((o) => o.spec.type === 'replica' && /^pvc-|^backups-/.test(o.spec.parameters.DataName)));
+    assert.ok(orphans.every((o) => o.spec.orphanType === 'replica' && /^pvc-|^backups-/.test(o.spec.parameters.DataName)));
+    const orphanSchema = crdSchema(['longhorn', 'crds-v1.7.2.yaml'], 'Orphan', 'v1beta2');
+    assert.deepEqual(orphans.flatMap((o) => undeclared(orphanSchema, 'spec', o.spec)), [], 'every spec field is one Longhorn v1.7.2 has');
     const erpReplicas = ((await custom.listNamespacedCustomObject({ ...LH, plural: 'replicas', labelSelector: 'longhornvolume=pvc-erp-data' })) as { items: Obj[] }).items;
     const newEngine = engines.find((e) => e.spec.volumeName === 'pvc-erp-data')?.metadata.name.split('-e-')[1];
     assert.ok(erpReplicas.every((r) => r.spec.dataDirectoryName === `pvc-erp-data-${newEngine}`));

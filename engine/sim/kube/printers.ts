@@ -163,7 +163,7 @@ const printers: Record<string, Printer> = {
   },
   'orphans.longhorn.io': {
     columns: [NAME, { name: 'Type', type: 'string' }, { name: 'Node', type: 'string' }, AGE],
-    cells: (o: Any, now) => [o.metadata.name, o.spec?.orphanType ?? o.spec?.type ?? '', o.spec?.nodeID ?? '', age(o, now)],
+    cells: (o: Any, now) => [o.metadata.name, o.spec?.orphanType ?? '', o.spec?.nodeID ?? '', age(o, now)],
   },
   'applications.argoproj.io': {
     columns: [NAME, { name: 'Sync Status', type: 'string' }, { name: 'Health Status', type: 'string' }, { name: 'Revision', type: 'string', priority: 10 }, { name: 'Project', type: 'string', priority: 10 }],

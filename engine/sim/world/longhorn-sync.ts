@@ -166,7 +166,7 @@ export class LonghornSync implements Controller {
       ...this.base('Orphan', name, { 'longhorn.io/component': 'orphan', 'longhorn.io/managed-by': 'longhorn-manager', 'longhorn.io/orphan-type': 'replica', longhornnode: d.node }),
       spec: {
         nodeID: d.node,
-        type: 'replica',
+        orphanType: 'replica',
         parameters: { DataName: d.dir, DiskName: `default-disk-${d.node}`, DiskPath: this.world.topology.longhorn.dataPath, DiskUUID: `disk-${d.node}` },
       },
       status: {
