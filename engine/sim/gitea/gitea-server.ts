@@ -111,10 +111,11 @@ function decodeSegment(segment: string): string {
 }
 
 /** routers/web/healthcheck/check.go: a failing check answers 424 Failed Dependency. */
+/** routers/web/healthcheck/check.go: RFC 3339 times in whole seconds, `output` only when a check is not `pass`. */
 function healthz(ctx: ApiContext, res: ServerResponse): void {
   const db = ctx.gitea.databaseProblem();
-  const time = new Date(ctx.now()).toISOString();
-  const check = (status: string, output?: string) => [{ componentId: '', status, time, ...(output ? { output } : {}) }];
+  const time = new Date(ctx.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const check = (status: string, output?: string) => [{ status, time, ...(output ? { output } : {}) }];
   sendJson(res, db ? 424 : 200, {
     status: db ? 'fail' : 'pass',
     description: 'Gitea: Git with a cup of tea',
