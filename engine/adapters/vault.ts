@@ -82,7 +82,7 @@ export function createVaultAdapter(ep: VaultEndpoint, hooks: { recheck: () => vo
       const keys = readKeyFile(ep.keyFile);
       const key = keys.unseal_keys_b64?.[0] ?? keys.unseal_keys_hex?.[0];
       if (!key) throw new Error(`${ep.keyFile}: no unseal key (expected unseal_keys_b64 as written by vault operator init -format=json)`);
-      return toStatus((await anonymous.unseal({ secret_shares: 1, key })) as RawSealStatus);
+      return toStatus((await anonymous.unseal({ key })) as RawSealStatus);
     },
     async seal() {
       hooks.recheck();
