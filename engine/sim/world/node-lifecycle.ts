@@ -23,6 +23,8 @@ interface Taint {
 type NodeObject = KubeObject & { spec: { taints?: Taint[]; unschedulable?: boolean }; status: { conditions: Condition[]; nodeInfo: { bootID: string } } };
 
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
+/** kubelet's nodeStatusReportFrequency default: an unchanged status is re-posted this often, its heartbeat times with it. */
+const STATUS_REPORT_MS = 5 * 60_000;
 
 export function isNodeReady(node: KubeObject | undefined): boolean {
   const conditions = ((node as NodeObject | undefined)?.status?.conditions ?? []) as Condition[];
@@ -56,7 +58,7 @@ export class NodeLifecycleController implements Controller {
     if (!node) return;
     const bootId = this.power.bootId(name);
     const tainted = (node.spec.taints ?? []).some((t) => t.key === UNREACHABLE);
-    if (isNodeReady(node) && !tainted && node.status.nodeInfo.bootID === bootId) return;
+    if (isNodeReady(node) && !tainted && node.status.nodeInfo.bootID === bootId) return this.reportStatus(name, node);
     const stamp = isoTime(this.world.now());
     const updated = this.world.store.update<NodeObject>(NODE, undefined, name, (n) => {
       n.status.nodeInfo.bootID = bootId;
@@ -73,6 +75,17 @@ export class NodeLifecycleController implements Controller {
     });
     this.power.markHeard(name);
     if (updated) this.world.event(updated, 'Normal', 'NodeReady', `Node ${name} status is now: NodeReady`, 'kubelet');
+  }
+
+  private reportStatus(name: string, node: NodeObject): void {
+    const last = Math.max(0, ...node.status.conditions.map((c) => Date.parse(c.lastHeartbeatTime ?? '') || 0));
+    const due = last + STATUS_REPORT_MS;
+    if (this.world.now() < due) return this.world.wakeAt(due);
+    const stamp = isoTime(this.world.now());
+    this.world.store.update<NodeObject>(NODE, undefined, name, (n) => {
+      for (const c of n.status.conditions) c.lastHeartbeatTime = stamp;
+    });
+    this.world.wakeAt(this.world.now() + STATUS_REPORT_MS);
   }
 
   private checkSilent(name: string): void {
