@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { startSimThread } from '../../engine/sim/thread/start-sim-thread.ts';
+import { startEmbeddedSim } from '../../engine/sim/thread/start-sim-thread.ts';
 import { findConfigFile, loadConfigFile } from '../config/load.ts';
 import type { Env } from '../config/paths.ts';
 import type { LabConfig } from '../config/types.ts';
@@ -38,7 +38,7 @@ export async function resolveTarget(g: GlobalOptions, env: Env): Promise<Target>
   if (!g.sim && (found.explicit || fs.existsSync(found.file))) {
     return { config: loadConfigFile(found.file, env), origin: found.file, stop: async () => {} };
   }
-  const sim = await startSimThread({ clock: 'real' });
+  const sim = await startEmbeddedSim({ clock: 'real' });
   try {
     return { config: loadConfigFile(sim.configFile, env), origin: `embedded lab-sim (${sim.stateDir})`, stop: () => sim.stop() };
   } catch (e) {

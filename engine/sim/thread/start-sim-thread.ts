@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { LabSimOptions } from '../index.ts';
 import type { FromSimThread, ToSimThread } from './sim-thread-messages.ts';
 
-export interface SimThread {
+export interface EmbeddedSim {
   stateDir: string;
   /** The lab-tui configuration lab-sim wrote for itself. */
   configFile: string;
@@ -10,13 +10,19 @@ export interface SimThread {
 }
 
 /**
- * The embedded lab-sim in a worker thread of its own. Its start-up (building the lab, seeding git,
- * starting PostgreSQL) then runs on the second core while the command loads what it needs, and a
- * busy cockpit never delays the sim's answers, nor the sim the cockpit's frames.
+ * The embedded lab-sim, in a worker thread of its own when lab-tui runs bundled: its start-up
+ * (building the lab, seeding git, starting PostgreSQL) then runs on the second core while the
+ * command loads what it needs, and a busy cockpit never delays the sim's answers, nor the sim the
+ * cockpit's frames. From the sources (tsx: the tests' in-process CLI) it runs in this thread:
+ * Node 20 gives workers no loader hooks, and tsx registered inside a worker was seen to hang.
  */
-export function startSimThread(opts: LabSimOptions): Promise<SimThread> {
-  const [entry, how] = threadEntry();
-  const worker = new Worker(entry, { ...how, workerData: opts });
+export async function startEmbeddedSim(opts: LabSimOptions): Promise<EmbeddedSim> {
+  if (import.meta.url.endsWith('.ts')) {
+    const { startLabSim } = await import('../index.ts');
+    const sim = await startLabSim(opts);
+    return { stateDir: sim.stateDir, configFile: sim.files.config, stop: () => sim.stop() };
+  }
+  const worker = new Worker(new URL('./sim-thread.js', import.meta.url), { workerData: opts });
   const next = () =>
     new Promise<FromSimThread>((resolve, reject) => {
       const onExit = (code: number) => reject(new Error(`lab-sim's thread ended (exit ${code})`));
@@ -49,15 +55,4 @@ export function startSimThread(opts: LabSimOptions): Promise<SimThread> {
       throw e;
     },
   );
-}
-
-/**
- * Bundled, this module is a chunk of dist/ next to the thread's entry, sim-thread.js. From the
- * sources (tsx), the thread registers tsx itself: Node 20 does not pass loader hooks to workers.
- */
-function threadEntry(): [URL | string, { eval?: boolean }] {
-  if (!import.meta.url.endsWith('.ts')) return [new URL('./sim-thread.js', import.meta.url), {}];
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./sim-thread.ts', import.meta.url).href);
-  return [`import(${tsx}).then(({ register }) => { register(); return import(${entry}); })`, { eval: true }];
 }
