@@ -116,9 +116,7 @@ async function route(ctx: VaultServerContext, token: VaultToken, method: string,
   }
   const stored = await routeStorage(vault, token, method, path, body, ctx.afterWrite);
   if (stored !== UNHANDLED) return stored;
-  if (path === 'auth/token/lookup-self') {
-    return logical({ accessor: token.accessor, display_name: token.meta.role ? `kubernetes-${token.meta.service_account_namespace}-${token.meta.service_account_name}` : 'root', id: token.id, policies: token.policies, meta: token.meta, renewable: token.expiresAt !== Infinity, ttl: token.expiresAt === Infinity ? 0 : Math.round((token.expiresAt - ctx.now()) / 1000), type: 'service' });
-  }
+  if (path === 'auth/token/lookup-self') return logical(lookupSelf(token, ctx.now()));
   if ((m = /^database\/creds\/([^/]+)$/.exec(path)) && (method === 'GET' || method === 'POST')) {
     need(path, 'read');
     const displayName = token.meta.role ? `kubernetes-${token.meta.service_account_namespace}-${token.meta.service_account_name}` : 'root';
@@ -148,4 +146,32 @@ async function route(ctx: VaultServerContext, token: VaultToken, method: string,
     return logical(m[2] === 'data' ? { data, metadata } : { current_version: 1, oldest_version: 0, max_versions: 0, versions: { 1: metadata } });
   }
   throw errors(404);
+}
+
+/**
+ * auth/token/lookup-self as vault/token_store.go handleLookup answers it: the keys every token has,
+ * then those of a token with a lease (expire_time, issue_time, ttl); the root token has none.
+ */
+function lookupSelf(token: VaultToken, now: number): Record<string, unknown> {
+  const kubernetes = token.meta.role !== undefined;
+  const ttlSeconds = token.expiresAt === Infinity ? 0 : Math.round((token.expiresAt - token.issuedAt) / 1000);
+  return {
+    accessor: token.accessor,
+    creation_time: Math.floor(token.issuedAt / 1000),
+    creation_ttl: ttlSeconds,
+    display_name: kubernetes ? `kubernetes-${token.meta.service_account_namespace}-${token.meta.service_account_name}` : 'root',
+    entity_id: '',
+    expire_time: token.expiresAt === Infinity ? null : new Date(token.expiresAt).toISOString(),
+    explicit_max_ttl: 0,
+    id: token.id,
+    ...(token.expiresAt === Infinity ? {} : { issue_time: new Date(token.issuedAt).toISOString() }),
+    meta: kubernetes ? token.meta : null,
+    num_uses: 0,
+    orphan: true,
+    path: kubernetes ? 'auth/kubernetes/login' : 'auth/token/root',
+    policies: token.policies,
+    renewable: token.expiresAt !== Infinity,
+    ttl: token.expiresAt === Infinity ? 0 : Math.max(0, Math.round((token.expiresAt - now) / 1000)),
+    type: 'service',
+  };
 }

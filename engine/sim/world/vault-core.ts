@@ -13,6 +13,7 @@ export interface VaultToken {
   id: string;
   accessor: string;
   policies: string[];
+  issuedAt: number;
   expiresAt: number;
   meta: Record<string, string>;
 }
@@ -53,7 +54,7 @@ export class VaultCore {
     this.unsealKey = world.prng.bytes(32);
     this.rootToken = `hvs.${world.prng.bytes(18).toString('base64url')}`;
     this.clusterId = world.prng.uid();
-    this.tokens.set(this.rootToken, { id: this.rootToken, accessor: world.prng.hex(24), policies: ['root'], expiresAt: Infinity, meta: {} });
+    this.tokens.set(this.rootToken, { id: this.rootToken, accessor: world.prng.hex(24), policies: ['root'], issuedAt: world.now(), expiresAt: Infinity, meta: {} });
   }
 
   get spec() {
@@ -98,6 +99,7 @@ export class VaultCore {
       id: `hvs.${this.world.prng.bytes(18).toString('base64url')}`,
       accessor: this.world.prng.hex(24),
       policies: ['default', ...spec.policies],
+      issuedAt: this.world.now(),
       expiresAt: this.world.now() + spec.ttl,
       meta: { role, service_account_name: serviceAccount.name, service_account_namespace: serviceAccount.namespace },
     };
