@@ -4,10 +4,12 @@ import type { KubeStore } from '../kube/store.ts';
 import type { Prng } from '../prng.ts';
 
 const EVENT = resourceForKind('v1', 'Event');
+const EVENTS_V1_RECORDERS = new Set(['default-scheduler']);
 
 /**
  * core/v1 Events, aggregated like client-go's event recorder (same object + reason + message
- * bumps count) and pruned to the newest `retention` so long runs stay bounded.
+ * bumps count) and pruned to the newest `retention` so long runs stay bounded. A kubelet's events
+ * name its node in `source.host`, as the legacy recorder writes them.
  */
 export class EventRecorder {
   private readonly byFingerprint = new Map<string, { namespace: string; name: string }>();
@@ -33,6 +35,7 @@ export class EventRecorder {
       return;
     }
     const name = `${obj.metadata.name}.${this.prng.hex(16)}`;
+    const host = source === 'kubelet' ? (obj.kind === 'Node' ? obj.metadata.name : (obj as { spec?: { nodeName?: string } }).spec?.nodeName) : undefined;
     this.store.create(EVENT, {
       apiVersion: 'v1',
       kind: 'Event',
@@ -48,12 +51,13 @@ export class EventRecorder {
       reason,
       message,
       type,
-      source: { component: source },
+      source: { component: source, ...(host ? { host } : {}) },
       reportingComponent: source,
-      reportingInstance: '',
+      reportingInstance: host ?? '',
       firstTimestamp: stamp,
       lastTimestamp: stamp,
-      eventTime: isoMicroTime(this.now()),
+      // Only the events.k8s.io/v1 recorders (the scheduler's) set eventTime; client-go's legacy one leaves it null.
+      eventTime: EVENTS_V1_RECORDERS.has(source) ? isoMicroTime(this.now()) : null,
       count: 1,
     });
     this.byFingerprint.set(fingerprint, { namespace, name });
