@@ -5,6 +5,15 @@ import { POD, type PodObject } from './pod-index.ts';
 import { isPodReady, podFromTemplate, templateHash, type WorkloadObject } from './workload-objects.ts';
 import type { Controller, World } from './world.ts';
 
+interface Condition {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+  lastUpdateTime?: string;
+  lastTransitionTime?: string;
+}
+
 export const DEPLOYMENT = resourceForKind('apps/v1', 'Deployment');
 export const STATEFULSET = resourceForKind('apps/v1', 'StatefulSet');
 export const DAEMONSET = resourceForKind('apps/v1', 'DaemonSet');
@@ -119,17 +128,32 @@ export class WorkloadController implements Controller {
       readyReplicas: ready,
       availableReplicas: ready,
       ...(replicas - ready > 0 ? { unavailableReplicas: replicas - ready } : {}),
-      conditions: [
+      conditions: this.conditionTimes(d, [
         ready >= minAvailable
           ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
           : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' },
         progressing,
-      ],
+      ]),
+    });
+  }
+
+  /**
+   * The deployment controller's condition times (deployment/util SetDeploymentCondition): a
+   * condition keeps its lastTransitionTime while its status holds, and its lastUpdateTime while
+   * its reason does too.
+   */
+  private conditionTimes(d: WorkloadObject, next: Condition[]): Condition[] {
+    const before = (d.status?.conditions ?? []) as Condition[];
+    const stamp = isoTime(this.world.now());
+    return next.map((c) => {
+      const was = before.find((b) => b.type === c.type);
+      const held = was?.status === c.status;
+      return { ...c, lastUpdateTime: c.lastUpdateTime ?? (held && was?.reason === c.reason ? (was?.lastUpdateTime ?? stamp) : stamp), lastTransitionTime: held ? (was?.lastTransitionTime ?? stamp) : stamp };
     });
   }
 
   /** Mirrors syncRolloutStatus: a completed rollout never times out until the next change. */
-  private progressCondition(d: WorkloadObject, hash: string, replicas: number, readyNew: number, complete: boolean, rs: string): object {
+  private progressCondition(d: WorkloadObject, hash: string, replicas: number, readyNew: number, complete: boolean, rs: string): Condition {
     const key = d.metadata.uid as string;
     const now = this.world.now();
     let p = this.progress.get(key);
