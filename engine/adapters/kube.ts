@@ -133,8 +133,9 @@ export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void, policy:
     },
     async scaleDeployment(namespace, name, replicas) {
       recheck();
-      const scale = await apps.readNamespacedDeploymentScale({ namespace, name });
-      await apps.replaceNamespacedDeploymentScale({ namespace, name, body: { ...scale, spec: { replicas } } });
+      // A patch, as `kubectl scale` sends: a read-then-replace loses to any status write the
+      // deployment controller makes in between (409 Conflict).
+      await apps.patchNamespacedDeploymentScale({ namespace, name, body: { spec: { replicas } } }, MERGE_PATCH);
     },
     async patchDeployment(namespace, name, patch) {
       recheck();
