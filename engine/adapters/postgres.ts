@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { within } from '../common/within.ts';
 import { guardedPgStream, type SocketPolicy } from './socket-policy.ts';
 
 export interface PostgresEndpoint {
@@ -24,15 +25,6 @@ export interface PostgresAdapter {
 
 /** How long the shared connection's login may take, whoever is waiting for it. */
 const SHARED_LOGIN_MS = 15_000;
-
-/** The login, as long as this reader can wait for it; the login itself goes on. */
-function within(login: Promise<pg.Client>, ms: number): Promise<pg.Client> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no connection within ${ms} ms (still logging in)`)), ms);
-  });
-  return Promise.race([login, late]).finally(() => clearTimeout(timer));
-}
 
 export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void, policy: SocketPolicy): PostgresAdapter {
   const stream = guardedPgStream(policy);
@@ -63,7 +55,8 @@ export function createPostgresAdapter(ep: PostgresEndpoint, recheck: () => void,
   };
   const onShared = async <T extends Record<string, unknown>>(sql: string, params: unknown[] | undefined, timeout: number) => {
     const mine = sharedClient();
-    const client = await within(mine, timeout);
+    // The reader waits its own timeout; the login itself goes on for the next one.
+    const client = await within(mine, timeout, `no connection within ${timeout} ms (still logging in)`);
     try {
       return (await client.query<T>({ text: sql, values: params, query_timeout: timeout } as pg.QueryConfig)).rows;
     } catch (e) {

@@ -3,6 +3,7 @@ import type { HttpService } from '../adapters/http-service.ts';
 import type { KubeAdapter } from '../adapters/kube.ts';
 import type { PostgresAdapter } from '../adapters/postgres.ts';
 import type { VaultAdapter } from '../adapters/vault.ts';
+import { within } from '../common/within.ts';
 import type { GateCheck, GateResult } from './gate-result.ts';
 import type { ParityManifest } from './parity-manifest.ts';
 
@@ -98,18 +99,12 @@ function isRefusal(e: unknown): boolean {
 }
 
 async function read<T>(what: () => Promise<T>): Promise<Read<T>> {
-  let timer: NodeJS.Timeout | undefined;
   try {
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${READ_TIMEOUT_MS / 1000} s`)), READ_TIMEOUT_MS);
-    });
-    return { ok: true, value: await Promise.race([what(), timeout]) };
+    return { ok: true, value: await within(what(), READ_TIMEOUT_MS, `no answer within ${READ_TIMEOUT_MS / 1000} s`) };
   } catch (e) {
     if (isRefusal(e)) throw e;
     const status = (e as { code?: unknown })?.code;
     return { ok: false, error: describeError(e), ...(typeof status === 'number' ? { status } : {}) };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -29,7 +29,7 @@ export function configFileIfAny(g: GlobalOptions, env: Env): LabConfig | undefin
 }
 
 /**
- * `--sim`, or no configuration at all, starts lab-sim in-process and uses the
+ * `--sim`, or no configuration at all, starts the embedded lab-sim (startEmbeddedSim) and uses the
  * configuration it writes: the guard then checks it like any other sandbox.
  */
 export async function resolveTarget(g: GlobalOptions, env: Env): Promise<Target> {

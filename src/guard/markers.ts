@@ -1,5 +1,6 @@
 import type { KubeAdapter } from '../../engine/adapters/kube.ts';
 import type { VaultAdapter } from '../../engine/adapters/vault.ts';
+import { within } from '../../engine/common/within.ts';
 import type { KubeMarker, VaultMarker } from '../config/types.ts';
 import { refuse } from './refusal.ts';
 
@@ -15,13 +16,7 @@ export class Unreachable extends Error {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${MARKER_TIMEOUT_MS} ms`)), MARKER_TIMEOUT_MS);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer)) as Promise<T>;
-}
+const withTimeout = <T>(p: Promise<T>): Promise<T> => within(p, MARKER_TIMEOUT_MS, `no answer within ${MARKER_TIMEOUT_MS} ms`);
 
 function statusCode(e: unknown): number | undefined {
   const err = e as { code?: unknown; statusCode?: unknown; response?: { statusCode?: unknown } };
@@ -33,7 +28,7 @@ function statusCode(e: unknown): number | undefined {
 export async function verifyKubeMarker(kube: KubeAdapter, m: KubeMarker, target: string): Promise<void> {
   let value: string | undefined;
   try {
-    const cm = await withTimeout(kube.core.readNamespacedConfigMap({ namespace: m.namespace, name: m.name }), target);
+    const cm = await withTimeout(kube.core.readNamespacedConfigMap({ namespace: m.namespace, name: m.name }));
     value = cm.data?.[m.key];
   } catch (e) {
     if (statusCode(e) === 404) refuse(target, 'marker.kubernetes', `the cluster has no marker ConfigMap ${m.namespace}/${m.name}`, `create it on the sandbox only: kubectl -n ${m.namespace} create configmap ${m.name} --from-literal=${m.key}=${m.value}`);
@@ -50,7 +45,7 @@ export async function verifyKubeMarker(kube: KubeAdapter, m: KubeMarker, target:
 export async function verifyVaultMarker(vault: VaultAdapter, m: VaultMarker, target: string): Promise<void> {
   let value: string | undefined;
   try {
-    value = await withTimeout(vault.readMarkerValue(), target);
+    value = await withTimeout(vault.readMarkerValue());
   } catch (e) {
     if (statusCode(e) === 404) refuse(target, 'marker.vault', `Vault has no marker at ${m.mount}/data/${m.path}`, `write it on the sandbox Vault only: vault kv put ${m.mount}/${m.path} ${m.key}=${m.value}`);
     throw new Unreachable(target, e);

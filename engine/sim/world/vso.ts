@@ -58,13 +58,17 @@ export class Vso implements Controller {
   private instance: string | undefined;
   private readonly clients = new Map<string, { token: VaultToken; id: string }>();
   private readonly states = new Map<string, SyncState>();
+  /** The operator's HMAC key (upstream: the `vso-cc-storage-hmac-key` Secret), fixed per lab. */
+  private readonly hmacKey: Buffer;
 
   constructor(
     private readonly world: World,
     private readonly vault: VaultCore,
     private readonly kubelet: Kubelet,
     private readonly controlPlaneUp: () => boolean,
-  ) {}
+  ) {
+    this.hmacKey = createHash('sha256').update(`vso-cc-storage-hmac-key:${world.topology.cluster.name}`).digest();
+  }
 
   /**
    * The VaultAuth named by vaultAuthRef (`default` without one) in the object's namespace, as VSO
@@ -263,12 +267,10 @@ export class Vso implements Controller {
 
   /**
    * VSO's `status.secretMAC`: base64 of an HMAC-SHA256 of the synced data under the operator's own
-   * key (upstream: the `vso-cc-storage-hmac-key` Secret), so a change is seen and nothing of the
-   * secret can be read back from the status.
+   * key, so a change is seen and nothing of the secret can be read back from the status.
    */
   private secretMac(data: Record<string, string>): string {
-    const key = createHash('sha256').update(`vso-cc-storage-hmac-key:${this.world.topology.cluster.name}`).digest();
-    return createHmac('sha256', key).update(JSON.stringify(data)).digest('base64');
+    return createHmac('sha256', this.hmacKey).update(JSON.stringify(data)).digest('base64');
   }
 
   private writeSecret(obj: VsoObject, values: Record<string, string>): void {
