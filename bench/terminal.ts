@@ -1,7 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { TmuxTerminal } from '../test/helpers/tmux.ts';
+
+const execFileAsync = promisify(execFile);
 
 /** tmux panes for benchmarks: a tight capture loop (no waitFor back-off) and process stats. */
 export class BenchTerminal extends TmuxTerminal {
@@ -20,15 +23,24 @@ export class BenchTerminal extends TmuxTerminal {
     return execFileSync('tmux', ['-L', this.socket, 'capture-pane', '-p', '-t', target], { encoding: 'utf8' });
   }
 
-  /** Polls the given panes until each test passes; returns when each first passed (ms since `from`). */
+  private async captureAsync(target: string): Promise<string> {
+    return (await execFileAsync('tmux', ['-L', this.socket, 'capture-pane', '-p', '-t', target], { encoding: 'utf8' })).stdout;
+  }
+
+  /**
+   * Polls the given panes until each test passes; returns when each first passed (ms since
+   * `from`). The panes are captured side by side, each in its own tmux client: captured one
+   * after the other, the second pane would be seen one capture later every time.
+   */
   async until(from: number, checks: { target: string; test: (screen: string) => boolean }[], timeoutMs = 60_000): Promise<number[]> {
     const seen: (number | undefined)[] = checks.map(() => undefined);
     while (seen.some((s) => s === undefined)) {
-      checks.forEach((c, i) => {
-        if (seen[i] === undefined && c.test(this.capture(c.target))) seen[i] = performance.now() - from;
-      });
+      await Promise.all(
+        checks.map(async (c, i) => {
+          if (seen[i] === undefined && c.test(await this.captureAsync(c.target))) seen[i] = performance.now() - from;
+        }),
+      );
       if (performance.now() - from > timeoutMs) throw new Error(`screen condition not met within ${timeoutMs} ms:\n${checks.map((c) => this.capture(c.target)).join('\n----\n')}`);
-      await new Promise((r) => setImmediate(r));
     }
     return seen as number[];
   }

@@ -33,7 +33,12 @@ export function startInk(root: (quit: () => void) => React.ReactElement): Runnin
     if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false);
     if (useAltScreen) stdout.write(ALT_SCREEN_OFF_SHOW_CURSOR);
   };
-  const instance = render(root(() => instance.unmount()), { exitOnCtrlC: false, patchConsole: false, maxFps: 60 });
+  // Frames are paced upstream (the health service coalesces churn; one terminal read is one
+  // dispatch). Ink's own throttle is a trailing debounce: a frame asked for within its window
+  // waits a whole window from that request, so at 60 fps a node change right after a churn
+  // frame reached the screen up to 17 ms late (bench/dashboard.ts). 1 ms keeps only same-tick
+  // requests together.
+  const instance = render(root(() => instance.unmount()), { exitOnCtrlC: false, patchConsole: false, maxFps: 1000 });
   const onSignal = () => instance.unmount();
   const onCrash = (e: unknown) => {
     instance.unmount();
