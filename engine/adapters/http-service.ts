@@ -5,8 +5,8 @@ export interface HttpService {
   readonly baseUrl: string;
   getJson<T>(path: string, timeoutMs: number): Promise<{ status: number; body: T; latencyMs: number }>;
   getText(path: string, timeoutMs: number): Promise<{ status: number; body: string; latencyMs: number }>;
-  /** A write (POST, PUT, DELETE) with a JSON body; re-checks the target first. */
-  send<T>(method: string, path: string, body: object | undefined, timeoutMs: number): Promise<{ status: number; body: T | undefined }>;
+  /** A write (POST, PUT, DELETE) with a JSON body; re-checks the target first. `as`: Basic auth instead of the service's own credentials. */
+  send<T>(method: string, path: string, body: object | undefined, timeoutMs: number, as?: { user: string; password: string }): Promise<{ status: number; body: T | undefined }>;
 }
 
 export function createHttpService(baseUrl: string, recheck: () => void, policy: SocketPolicy, headers: () => Record<string, string> = () => ({})): HttpService {
@@ -27,13 +27,14 @@ export function createHttpService(baseUrl: string, recheck: () => void, policy: 
       return { ...r, body: (r.body ? JSON.parse(r.body) : undefined) as T };
     },
     getText: get,
-    async send<T>(method: string, path: string, body: object | undefined, timeoutMs: number) {
+    async send<T>(method: string, path: string, body: object | undefined, timeoutMs: number, as?: { user: string; password: string }) {
       recheck();
+      const auth: Record<string, string> = as ? { authorization: `Basic ${Buffer.from(`${as.user}:${as.password}`).toString('base64')}` } : {};
       const res = await fetch(`${base}${path}`, {
         method,
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'manual',
-        headers: { ...headers(), ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...headers(), ...auth, ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();

@@ -19,6 +19,7 @@ import { createVaultHandler } from './vault/vault-server.ts';
 import { populate, scaledNodes } from './world/bootstrap.ts';
 import { Faults, type FaultKind } from './world/faults.ts';
 import { cloneRunbooks, seedRepositories } from './world/gitea-seed.ts';
+import { GiteaUsers } from './world/gitea-users.ts';
 import { Lab } from './world/lab.ts';
 import { churnPods } from './world/pod-churn.ts';
 import { RecoveryActions } from './world/recovery-actions.ts';
@@ -75,9 +76,10 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const postgresPassword = pgPrng.bytes(18).toString('base64url');
   const bearerToken = `lab-sim.${prng.hex(40)}`;
   // Gitea's API token, from its own stream too: new files must not shift the replayed ids.
-  const giteaToken = createPrng(seed ^ 0x6774).hex(40);
+  const giteaPrng = createPrng(seed ^ 0x6774);
+  const giteaToken = giteaPrng.hex(40);
   const ports = opts.ports ?? {};
-  const lab = new Lab(topology, scaledNodes(topology, opts.scale), clock, prng, opts.watchHistory ?? DEFAULT_WATCH_HISTORY, join(stateDir, 'git'));
+  const lab = new Lab(topology, scaledNodes(topology, opts.scale), clock, prng, opts.watchHistory ?? DEFAULT_WATCH_HISTORY, join(stateDir, 'git'), new GiteaUsers(giteaPrng, giteaToken));
   const { world } = lab;
   // The real server starts while the world is built (it is most of a sim's start-up).
   const pgStarting = PostgresServer.start({ stateDir, spec: topology.postgres, password: postgresPassword, salt: pgPrng.bytes(16), port: ports.postgres, backupNames: lab.postgres.backupNames() });
@@ -96,7 +98,7 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const listeners: ServiceListeners = {
     kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, podLog: (ns, name, previous) => lab.kubelet.containerLog(`${ns}/${name}`, previous), bearerToken, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
     vault: new ServiceListener('vault', createVaultHandler({ vault: lab.vault, now: () => clock.now(), afterWrite: settle }), ports.vault, relayListVerb),
-    gitea: new ServiceListener('gitea', createGiteaHandler({ gitea: lab.gitea, baseUrl: () => listeners.gitea.url, now: () => clock.now(), token: giteaToken, afterWrite: settle }), ports.gitea),
+    gitea: new ServiceListener('gitea', createGiteaHandler({ gitea: lab.gitea, baseUrl: () => listeners.gitea.url, now: () => clock.now(), afterWrite: settle }), ports.gitea),
     stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version, () => clock.now()), ports.stepca),
   };
   const exposure = new ServiceExposure(lab, listeners);

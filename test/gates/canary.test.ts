@@ -7,7 +7,7 @@ import { loadCanaryManifest } from '../../engine/gates/canary/canary-manifest.ts
 import type { GateResult } from '../../engine/gates/gate-result.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { canaryOn, manifestWithTypo } from '../helpers/canary-run.ts';
-import { kubectl, startTestSim } from '../helpers/lab-sim.ts';
+import { bearerToken, kubectl, startTestSim } from '../helpers/lab-sim.ts';
 import { sql } from '../helpers/sim-postgres.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -22,8 +22,8 @@ before(async () => {
 });
 after(() => sim?.stop());
 
-async function run(manifest?: string, signal?: AbortSignal, login?: { user: string; password: string }, vaultToken?: string): Promise<GateResult> {
-  const { deps, sandbox } = await canaryOn(sim, login, vaultToken);
+async function run(manifest?: string, signal?: AbortSignal, login?: { user: string; password: string }, vaultToken?: string, giteaToken?: string): Promise<GateResult> {
+  const { deps, sandbox } = await canaryOn(sim, login, vaultToken, giteaToken);
   try {
     return await canaryGate({ ...deps, signal }, loadCanaryManifest(manifest), OPTS);
   } finally {
@@ -40,6 +40,13 @@ async function vaultAs(token: string, method: string, path: string, body?: objec
   return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
+/** One Gitea API call with the sandbox's admin token. */
+async function giteaAdmin(method: string, path: string, body?: object): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${sim.urls.gitea}/api/v1${path}`, { method, headers: { 'content-type': 'application/json', authorization: `token ${fs.readFileSync(sim.files.giteaToken, 'utf8').trim()}` }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
 /** What a person would find of the canary afterwards, looking at each system directly. */
 async function leftovers(): Promise<string[]> {
   const left: string[] = [];
@@ -51,6 +58,8 @@ async function leftovers(): Promise<string[]> {
   for (const { rolname } of await sql<{ rolname: string }>(sim, 'postgres', "SELECT rolname FROM pg_roles WHERE rolname LIKE 'v-%-canary-%'")) left.push(`pg role ${rolname}`);
   const apps = await kubectl(sim, 'get', 'applications.argoproj.io', '-n', 'argocd', '-o', 'name');
   if (apps.includes('/canary\n')) left.push('argocd application');
+  if ((await kubectl(sim, 'get', 'secrets', '-n', 'argocd', '-o', 'name')).includes('secret/repo-canary\n')) left.push('argocd repository credential');
+  if ((await giteaAdmin('GET', '/users/canary-argocd')).status !== 404) left.push('gitea user canary-argocd');
   const inNamespace = await kubectl(sim, 'get', 'pods,deployments,secrets,serviceaccounts', '-n', 'canary', '-o', 'name');
   if (inNamespace.trim()) left.push(`namespace objects: ${inNamespace.trim().replaceAll('\n', ', ')}`);
   return left;
@@ -75,7 +84,20 @@ describe("canary gate against lab-sim (Kubernetes, Vault, Gitea, and its real Po
     assert.ok(r.checks.some((c) => c.name === 'postgres: canary connects to canary' && c.observed === 'logged in as canary'));
     assert.ok(r.checks.some((c) => c.name === 'pod: canary/canary' && c.observed === 'Running with canary-db-creds'));
     assert.ok(r.checks.some((c) => c.name === 'argocd: Application canary' && c.observed === 'Synced/Healthy'));
+    assert.ok(r.checks.some((c) => c.name === 'argocd: repository credential for arcodange/canary' && c.ok && /read-only token of canary-argocd/.test(c.observed)));
+    assert.ok(!JSON.stringify(r).match(/[0-9a-f]{40}/), 'no token in the result');
     assert.deepEqual(await leftovers(), []);
+  });
+
+  test("a Gitea token that is not the site admin's breaks the chain at Gitea and leaves nothing behind", async () => {
+    await giteaAdmin('POST', '/admin/users', { username: 'not-admin', email: 'not-admin@x.invalid', password: 'a-long-passphrase-2', must_change_password: false });
+    const minted = await fetch(`${sim.urls.gitea}/api/v1/users/not-admin/tokens`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from('not-admin:a-long-passphrase-2').toString('base64')}` }, body: JSON.stringify({ name: 'x', scopes: ['write:repository'] }) });
+    const token = ((await minted.json()) as { sha1: string }).sha1;
+    const r = await run(undefined, undefined, undefined, undefined, token);
+    assert.equal(r.ok, false);
+    assert.match(r.summary, /^canary: chain broken at gitea — gitea: repository arcodange\/canary: HTTP 403/, r.summary);
+    assert.deepEqual(await leftovers(), []);
+    assert.equal((await giteaAdmin('DELETE', '/admin/users/not-admin?purge=true')).status, 204);
   });
 
   test('the gate names each broken link, and cleans up after each', async (t) => {
@@ -200,6 +222,10 @@ describe("canary gate against lab-sim (Kubernetes, Vault, Gitea, and its real Po
     });
     assert.equal(gitea.status, 201);
     await sql(sim, 'postgres', "CREATE ROLE canary LOGIN PASSWORD 'stale'");
+    assert.equal((await giteaAdmin('POST', '/admin/users', { username: 'canary-argocd', email: 'c@x.invalid', password: 'a-long-passphrase-3', must_change_password: false })).status, 201);
+    const stale = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'repo-canary', namespace: 'argocd', labels: { 'lab-tui/gate': 'canary', 'argocd.argoproj.io/secret-type': 'repository' } }, data: { url: Buffer.from('stale').toString('base64') } };
+    const created = await fetch(`${sim.urls.kube}/api/v1/namespaces/argocd/secrets`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearerToken(sim)}` }, body: JSON.stringify(stale) });
+    assert.equal(created.status, 201);
     const r = await run();
     assert.equal(r.ok, true, r.summary);
     assert.deepEqual(await leftovers(), []);

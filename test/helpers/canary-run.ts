@@ -9,10 +9,10 @@ import { openSandbox, type Sandbox } from '../../src/guard/sandbox.ts';
 
 /**
  * The guarded sandbox on a manual-clock lab-sim (its real PostgreSQL included, as the
- * superuser or as `login`, password in a 0600 file; Vault as root or with `vaultToken`) and the
- * canary's waits advancing the sim's clock.
+ * superuser or as `login`, password in a 0600 file; Vault as root or with `vaultToken`; Gitea with
+ * its admin token or `giteaToken`) and the canary's waits advancing the sim's clock.
  */
-export async function canaryOn(sim: LabSim, login?: { user: string; password: string }, vaultToken?: string): Promise<{ sandbox: Sandbox; deps: CanaryDeps }> {
+export async function canaryOn(sim: LabSim, login?: { user: string; password: string }, vaultToken?: string, giteaToken?: string): Promise<{ sandbox: Sandbox; deps: CanaryDeps }> {
   const env = { PATH: process.env.PATH ?? '', HOME: os.homedir() };
   let config = loadConfigFile(sim.files.config, env);
   if (vaultToken && config.sandbox.vault) {
@@ -21,6 +21,11 @@ export async function canaryOn(sim: LabSim, login?: { user: string; password: st
     const keyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-canary-k-')), 'cluster-keys.json');
     fs.writeFileSync(keyFile, JSON.stringify({ ...keys, root_token: vaultToken }), { mode: 0o600 });
     config = { ...config, sandbox: { ...config.sandbox, vault: { ...config.sandbox.vault, keyFile } } };
+  }
+  if (giteaToken && config.sandbox.gitea) {
+    const tokenFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lab-canary-g-')), 'gitea-token');
+    fs.writeFileSync(tokenFile, `${giteaToken}\n`, { mode: 0o600 });
+    config = { ...config, sandbox: { ...config.sandbox, gitea: { ...config.sandbox.gitea, tokenFile } } };
   }
   let postgres = config.sandbox.postgres;
   if (login && postgres) {

@@ -2,11 +2,17 @@
 // Gitea repo + manifests, Vault roles, an ArgoCD Application outside the app-of-apps, VSO's
 // secret, the pod. Each case names the sandbox behaviour the gate relies on.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { blobId as blobSha } from '../../engine/sim/git/git-objects.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { bearerToken, startTestSim } from '../helpers/lab-sim.ts';
+
+const execFileAsync = promisify(execFile);
 
 const DEPLOY = `apiVersion: v1
 kind: ServiceAccount
@@ -75,6 +81,7 @@ describe('provisioning a new app through lab-sim', () => {
   let sim: LabSim;
   let token: string;
   let rootToken: string;
+  let readerToken = '';
 
   async function call(url: string, method: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
     const res = await fetch(url, { method, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': headers['content-type'] ?? 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -88,6 +95,8 @@ describe('provisioning a new app through lab-sim', () => {
   const createRepo = async (name: string) => {
     const created = await gitea('POST', '/orgs/arcodange/repos', { name, description: 'canary gate', private: true, auto_init: false, default_branch: 'main' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
+    // Argo CD's read-only user (made below) is given every later repo through its repo-creds template.
+    if (readerToken) assert.equal((await gitea('PUT', `/repos/arcodange/${name}/collaborators/canary-reader`, { permission: 'read' })).status, 204);
     return created.body as { clone_url: string };
   };
   const commit = (repo: string, path: string, text: string) => gitea('POST', `/repos/arcodange/${repo}/contents/${path}`, { content: Buffer.from(text).toString('base64'), message: `add ${path}`, branch: 'main' });
@@ -165,6 +174,52 @@ describe('provisioning a new app through lab-sim', () => {
     assert.equal((await gitea('DELETE', '/repos/arcodange/canary-scratch')).status, 204);
     assert.equal((await gitea('GET', '/repos/arcodange/canary-scratch')).status, 404);
     assert.equal((await gitea('DELETE', '/repos/arcodange/canary-scratch')).status, 404);
+  });
+
+  it('Gitea: the admin makes a read-only user for one private repo; its token reads that repo only and cannot push', async () => {
+    const reader = { username: 'canary-reader', email: 'canary-reader@sandbox.arcodange.lab', password: 'a-long-passphrase-1', must_change_password: false };
+    assert.equal((await gitea('POST', '/admin/users', reader, null)).status, 401);
+    const created = await gitea('POST', '/admin/users', reader);
+    assert.deepEqual([created.status, created.body.login, created.body.is_admin], [201, 'canary-reader', false]);
+    assert.deepEqual((await gitea('POST', '/admin/users', reader)).body.message, 'user already exists [name: canary-reader]');
+    assert.equal((await gitea('PUT', '/repos/arcodange/canary/collaborators/canary-reader', { permission: 'read' })).status, 204);
+    const basic = `Basic ${Buffer.from(`${reader.username}:${reader.password}`).toString('base64')}`;
+    assert.equal((await gitea('POST', '/users/canary-reader/tokens', { name: 'argocd', scopes: ['read:repository'] })).status, 401, 'a token cannot mint tokens: Basic auth only');
+    const minted = await call(`${sim.urls.gitea}/api/v1/users/canary-reader/tokens`, 'POST', { name: 'argocd', scopes: ['read:repository'] }, { authorization: basic });
+    assert.deepEqual([minted.status, minted.body.scopes, minted.body.token_last_eight], [201, ['read:repository'], minted.body.sha1.slice(-8)]);
+    readerToken = minted.body.sha1 as string;
+
+    assert.equal((await gitea('GET', '/repos/arcodange/canary', undefined, readerToken)).status, 200, 'the collaborator sees the repo');
+    assert.equal((await gitea('GET', '/repos/arcodange/factory', undefined, readerToken)).status, 404, 'and no other private one');
+    assert.equal((await gitea('POST', '/repos/arcodange/canary/contents/x.md', { content: 'eA==' }, readerToken)).body.message, 'token does not have at least one of required scope(s): [write:repository]');
+    const url = (auth: string) => `${sim.urls.gitea.replace('://', `://canary-reader:${auth}@`)}/arcodange/canary.git`;
+    const git = (...args: string[]) => execFileAsync('git', args, { env: { PATH: process.env.PATH, HOME: tmpdir(), GIT_TERMINAL_PROMPT: '0' } });
+    assert.match((await git('ls-remote', url(readerToken), 'refs/heads/main')).stdout, /^[0-9a-f]{40}\trefs\/heads\/main$/m);
+    const checkout = mkdtempSync(join(tmpdir(), 'reader-'));
+    await git('clone', '-q', url(readerToken), checkout);
+    await git('-C', checkout, '-c', 'user.name=r', '-c', 'user.email=r@x', 'commit', '-q', '--allow-empty', '-m', 'not allowed');
+    const push = await git('-C', checkout, 'push', '-q', 'origin', 'main').then(() => 'pushed', (e: { stderr: string }) => e.stderr);
+    assert.match(push, /403/, 'a read:repository token cannot push');
+    assert.match(await git('ls-remote', url('wrong'), 'refs/heads/main').then(() => 'read', (e: { stderr: string }) => e.stderr), /Authentication failed|401/);
+  });
+
+  it("ArgoCD: a private repo without a repository credential fails with Argo CD's ComparisonError; the credential fixes it", async () => {
+    assert.equal((await application('canary-nocreds', `${sim.urls.gitea}/arcodange/canary.git`, 'deploy', 'canary-nocreds')).status, 201);
+    const refused = await appStatus('canary-nocreds');
+    assert.equal(refused.sync.status, 'Unknown');
+    assert.equal(refused.conditions?.[0]?.type, 'ComparisonError');
+    assert.equal(refused.conditions?.[0]?.message, 'Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = failed to list refs: authentication required: Unauthorized');
+    assert.equal(await get('/api/v1/namespaces/canary-nocreds'), 404, 'nothing was applied');
+    assert.equal((await kube('DELETE', '/apis/argoproj.io/v1alpha1/namespaces/argocd/applications/canary-nocreds')).status, 200);
+
+    const credential = async (name: string, type: string, url: string) => {
+      const data = { type: 'git', url, username: 'canary-reader', password: readerToken };
+      const secret = await kube('POST', '/api/v1/namespaces/argocd/secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': type } }, data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])) });
+      assert.equal(secret.status, 201, JSON.stringify(secret.body));
+    };
+    // One repository credential for the canary repo, and a template for the org's later repos.
+    await credential('repo-canary', 'repository', `${sim.urls.gitea}/arcodange/canary.git`);
+    await credential('creds-arcodange', 'repo-creds', `${sim.urls.gitea}/arcodange/`);
   });
 
   it('ArgoCD + VSO: the Application syncs the repo, the pod waits for its Secret, VSO issues it through the new Vault role', async () => {

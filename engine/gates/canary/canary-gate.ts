@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import type { GateCheck, GateResult } from '../gate-result.ts';
 import type { CanaryManifest } from './canary-manifest.ts';
 import { check, errorText, Interrupted, type CanaryDeps, type ChainContext, type LinkId } from './chain-context.ts';
+import { argocdCredential } from './argocd-credential.ts';
 import { cleanUp } from './cleanup.ts';
 import { giteaLink } from './gitea-link.ts';
 import { argocdHealthy, argocdLink, podLink, vsoLink } from './kube-links.ts';
@@ -15,6 +16,7 @@ const CHAIN: { id: LinkId; run: (ctx: ChainContext) => Promise<GateCheck[]> }[] 
   { id: 'gitea', run: giteaLink },
   { id: 'postgres', run: postgresLink },
   { id: 'vault', run: vaultLink },
+  { id: 'argocd', run: argocdCredential },
   { id: 'argocd', run: argocdLink },
   { id: 'vso', run: vsoLink },
   { id: 'pod', run: podLink },

@@ -35,6 +35,9 @@ export interface ChainContext {
 }
 
 export const HTTP_TIMEOUT_MS = 10_000;
+
+/** Where Argo CD clones the canary repository from: as Gitea answered its creation. */
+export const repoUrl = (ctx: ChainContext) => ctx.cloneUrl ?? `${ctx.deps.gitea()?.baseUrl}/${ctx.m.gitea.owner}/${ctx.m.gitea.repo}.git`;
 export const ARGOCD_NAMESPACE = 'argocd';
 
 export class Interrupted extends Error {

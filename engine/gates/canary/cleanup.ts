@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { HTTP_TIMEOUT_MS, isVaultNotFound, type ChainContext } from './chain-context.ts';
+import { credentialRef, readerName } from './argocd-credential.ts';
 import { applicationRef, secretName } from './kube-links.ts';
 import { ident } from './postgres-link.ts';
 
@@ -7,7 +8,7 @@ import { ident } from './postgres-link.ts';
 function kubeObjects(ctx: ChainContext): KubernetesObject[] {
   const namespace = ctx.m.argocd.namespace;
   const inApp = [...ctx.m.deploy].reverse().map((o) => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace } }));
-  return [applicationRef(ctx), ...inApp, { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName(ctx), namespace } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }];
+  return [applicationRef(ctx), credentialRef(ctx), ...inApp, { apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName(ctx), namespace } }, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }];
 }
 
 /** client-node's discovery error for an apiVersion/kind the server does not serve. */
@@ -70,6 +71,12 @@ export async function cleanUp(ctx: ChainContext): Promise<string[]> {
   const gitea = ctx.deps.gitea();
   const { owner, repo } = ctx.m.gitea;
   if (gitea) {
+    const reader = readerName(ctx);
+    await attempt(`gitea user ${reader}`, async () => {
+      // 404: there is none. 403: this token cannot manage users, so it never made one (the link says so).
+      const gone = await gitea.send('DELETE', `/api/v1/admin/users/${reader}?purge=true`, undefined, HTTP_TIMEOUT_MS);
+      if (![204, 404, 403].includes(gone.status)) left.push(`gitea user ${reader}: HTTP ${gone.status}`);
+    });
     await attempt(`gitea repository ${owner}/${repo}`, async () => {
       await gitea.send('DELETE', `/api/v1/repos/${owner}/${repo}`, undefined, HTTP_TIMEOUT_MS);
       if ((await gitea.getJson(`/api/v1/repos/${owner}/${repo}`, HTTP_TIMEOUT_MS)).status !== 404) left.push(`gitea repository ${owner}/${repo}`);

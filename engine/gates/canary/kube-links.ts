@@ -1,7 +1,7 @@
 import type { KubernetesObject, V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { GateCheck } from '../gate-result.ts';
 import type { DeployObject } from './canary-manifest.ts';
-import { ARGOCD_NAMESPACE, check, errorText, until, type ChainContext } from './chain-context.ts';
+import { ARGOCD_NAMESPACE, check, errorText, repoUrl, until, type ChainContext } from './chain-context.ts';
 
 export const GATE_LABEL = { 'lab-tui/gate': 'canary' };
 
@@ -41,9 +41,8 @@ function appState(a: Application | undefined): string {
 export async function argocdLink(ctx: ChainContext): Promise<GateCheck[]> {
   const kube = await ctx.deps.kube();
   const name = `argocd: Application ${ctx.m.argocd.application}`;
-  const repoURL = ctx.cloneUrl ?? `${ctx.deps.gitea()?.baseUrl}/${ctx.m.gitea.owner}/${ctx.m.gitea.repo}.git`;
   try {
-    await kube.createObject(application(ctx, repoURL));
+    await kube.createObject(application(ctx, repoUrl(ctx)));
   } catch (e) {
     return [check(`argocd: create Application ${ctx.m.argocd.application}`, 'created', errorText(e), false)];
   }

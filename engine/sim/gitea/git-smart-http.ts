@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gitEnv } from '../git/git-exec.ts';
 import { sendRaw } from '../net/http-util.ts';
-import { API_USER, type Gitea } from '../world/gitea.ts';
-import type { Caller } from './gitea-auth.ts';
+import type { Gitea } from '../world/gitea.ts';
+import { repoAccess, type Caller } from './gitea-auth.ts';
 
 export interface GitRoute {
   owner: string;
@@ -37,7 +37,8 @@ const text = (res: ServerResponse, status: number, body: string, headers: Record
 /**
  * git's smart HTTP protocol with Gitea's rules (routers/web/repo/githttp.go `httpBase`), served
  * by the real `git http-backend` as a CGI: anyone may fetch a public repository; a private one,
- * and every push, needs the token (401 with a Basic challenge, so git asks for credentials).
+ * and every push, needs credentials (401 with a Basic challenge, so git asks for them); a token
+ * needs the repository scope of the operation (403), a user a collaborator's permission (404).
  */
 export async function serveGit(ctx: GitHttpContext, req: IncomingMessage, res: ServerResponse, url: URL, route: GitRoute): Promise<void> {
   const service = route.endpoint === 'info/refs' ? url.searchParams.get('service') : route.endpoint;
@@ -51,6 +52,9 @@ export async function serveGit(ctx: GitHttpContext, req: IncomingMessage, res: S
   const publicPull = !!repo && !repo.private && !push;
   if (!publicPull && !ctx.caller.signed) return text(res, 401, 'Unauthorized\n', { 'WWW-Authenticate': 'Basic realm="Gitea"' });
   if (!repo) return push && ctx.gitea.orgs.has(route.owner) ? text(res, 403, 'Push to create is not enabled for organizations.\n') : text(res, 404, 'Repository not found\n');
+  const access = repoAccess(ctx.caller, repo, ctx.gitea.users, push ? 'write' : 'read');
+  if (access === 'scope') return text(res, 403, 'Forbidden\n');
+  if (access === 'denied') return text(res, 404, 'Repository not found\n');
   if (rpc && req.headers['content-type'] !== `application/x-${service}-request`) return text(res, 400, 'Bad Request\n');
 
   const protocol = req.headers['git-protocol'];
@@ -63,7 +67,7 @@ export async function serveGit(ctx: GitHttpContext, req: IncomingMessage, res: S
       QUERY_STRING: url.search.slice(1),
       CONTENT_TYPE: req.headers['content-type'] ?? '',
       REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1',
-      ...(ctx.caller.signed ? { REMOTE_USER: API_USER } : {}),
+      ...(ctx.caller.signed ? { REMOTE_USER: ctx.caller.login } : {}),
       ...(req.headers['content-length'] ? { CONTENT_LENGTH: req.headers['content-length'] } : {}),
       ...(req.headers['content-encoding'] ? { HTTP_CONTENT_ENCODING: req.headers['content-encoding'] } : {}),
       // Gitea passes the protocol version through only when it is plain `key=value[:key=value]`.

@@ -39,9 +39,11 @@ export const required = (field: string) => new Reply(422, [{ fieldNames: [field]
 
 export const METHOD_NOT_ALLOWED = new Reply(405, undefined);
 
-/** reqToken(): writes need the signed user. */
+/** reqToken() and the write scope, then reqRepoWriter(): the sandbox's writes are its admin's. */
 export function requireToken(ctx: ApiContext): void {
   if (!ctx.caller.signed) throw failure(ctx, 401, 'token is required');
+  if (ctx.caller.scopes && !ctx.caller.scopes.some((s) => s === 'all' || s === 'write:repository')) throw failure(ctx, 403, 'token does not have at least one of required scope(s): [write:repository]');
+  if (!ctx.caller.admin) throw failure(ctx, 403, 'user should have a permission to write to a repo');
 }
 
 export async function readBody(req: IncomingMessage): Promise<Body> {

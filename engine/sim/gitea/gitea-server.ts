@@ -2,20 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequest, sendJson, sendRaw } from '../net/http-util.ts';
 import type { Commit } from '../git/git-objects.ts';
 import type { Gitea, Repo } from '../world/gitea.ts';
-import { callerOf } from './gitea-auth.ts';
+import { callerOf, repoAccess } from './gitea-auth.ts';
 import { createFile, readContents } from './gitea-contents.ts';
 import { branchJson, repoJson } from './gitea-json.ts';
 import { routePulls } from './gitea-pulls.ts';
 import { type ApiContext, type Body, failure, METHOD_NOT_ALLOWED, notFound, readBody, Reply, requireToken } from './gitea-reply.ts';
 import { gitRoute, serveGit } from './git-smart-http.ts';
 import { repoNameProblem } from './repo-name.ts';
+import { routeAdminUsers, routeCollaborator, routeUser, routeUserTokens } from './gitea-users-routes.ts';
 
 export interface GiteaServerContext {
   gitea: Gitea;
   baseUrl(): string;
   now(): number;
-  /** The sandbox's API token (write access to every org's repos). Never logged. */
-  token: string;
   /** Lets the controllers react to a push before the response is sent. */
   afterWrite(): void;
 }
@@ -23,13 +22,15 @@ export interface GiteaServerContext {
 /**
  * Gitea's health check, git over HTTP, and the slice of API v1 the gates, runbooks, the canary
  * provisioning chain and the draft-PR flow use: repo create/read/delete in an org, branches, the
- * contents API (read, create) and pull requests (list, create, get). Private repositories are
- * invisible without the token (404, as Gitea answers); writes need it.
+ * contents API (read, create), pull requests (list, create, get), and the admin's users, their
+ * tokens and repository collaborators (how Argo CD gets a read-only identity). Private
+ * repositories are invisible to whoever may not read them (404, as Gitea answers); writes need
+ * the write token.
  */
 export function createGiteaHandler(server: GiteaServerContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://gitea');
-    const caller = callerOf(req, url, server.token);
+    const caller = callerOf(req, url, server.gitea.users);
     const ctx: ApiContext = { gitea: server.gitea, baseUrl: server.baseUrl, now: server.now, caller, afterWrite: server.afterWrite };
     try {
       if (url.pathname === '/api/healthz') return healthz(ctx, res);
@@ -64,9 +65,14 @@ async function route(ctx: ApiContext, req: IncomingMessage, res: ServerResponse,
     requireToken(ctx);
     return sendJson(res, 201, await createRepo(ctx, owner, await readBody(req)));
   }
+  if (scope === 'admin' && owner === 'users' && sub === undefined) return routeAdminUsers(ctx, req, res, name);
+  if (scope === 'users' && owner && name === '' && sub === undefined) return routeUser(ctx, req, res, owner);
+  if (scope === 'users' && owner && name === 'tokens' && sub === undefined) return routeUserTokens(ctx, req, res, owner);
   if (scope !== 'repos' || !owner || !name) throw notFound(ctx);
   const repo = gitea.find(owner, name);
-  if (!repo || (repo.private && !ctx.caller.signed)) throw notFound(ctx);
+  const access = repo && repoAccess(ctx.caller, repo, gitea.users, 'read');
+  if (access === 'scope') throw failure(ctx, 403, 'token does not have at least one of required scope(s): [read:repository]');
+  if (!repo || access !== 'ok') throw notFound(ctx);
 
   if (sub === undefined) {
     if (method === 'GET') return sendJson(res, 200, repoJson(gitea, repo, ctx.baseUrl()));
@@ -85,13 +91,14 @@ async function route(ctx: ApiContext, req: IncomingMessage, res: ServerResponse,
     return sendJson(res, 201, await createFile(ctx, repo, path, await readBody(req)));
   }
   if (sub === 'pulls') return routePulls(ctx, req, res, repo, url, rest);
+  if (sub === 'collaborators' && rest.length === 1 && rest[0]) return routeCollaborator(ctx, req, res, repo, rest[0]);
   throw notFound(ctx);
 }
 
 /** repoListBranches (newest commit first, then by name, as Gitea orders them) and repoGetBranch (names may hold `/`). */
 function branches(ctx: ApiContext, res: ServerResponse, repo: Repo, method: string, name: string): void {
   if (method !== 'GET') throw METHOD_NOT_ALLOWED;
-  const json = (branch: string) => branchJson(repo, branch, ctx.gitea.tip(repo, branch) as Commit, ctx.baseUrl(), ctx.caller.signed);
+  const json = (branch: string) => branchJson(repo, branch, ctx.gitea.tip(repo, branch) as Commit, ctx.baseUrl(), ctx.caller.signed && ctx.caller.admin);
   if (name) {
     if (!ctx.gitea.tip(repo, name)) throw failure(ctx, 404, 'branch does not exist');
     return sendJson(res, 200, json(name));

@@ -2,7 +2,8 @@ import { isoTime, type KubeObject } from '../kube/kube-object.ts';
 import { resourceForKind, type ResourceDef } from '../kube/resources.ts';
 import { type Health, workloadHealth, worst } from './argo-health.ts';
 import { applyOnto, applyProblem, inSync, tracked } from './argocd-apply.ts';
-import { loadManifests, type AppSource, type DesiredObject, type Manifests } from './argocd-manifests.ts';
+import { comparisonError, loadManifests, type AppSource, type DesiredObject, type Manifests } from './argocd-manifests.ts';
+import { repoReadProblem } from './argocd-repo-creds.ts';
 import { deleteWithDependents } from './cascade-delete.ts';
 import type { Gitea, Repo } from './gitea.ts';
 import type { WorkloadObject } from './workload-objects.ts';
@@ -146,6 +147,11 @@ export class DynamicApps {
       // Re-read the repo as soon as Gitea answers again.
       s.comparison = undefined;
       return this.writeStatus(app, s, this.managedRows(s), { error: connectionRefused(app.spec.source?.repoURL ?? '') });
+    }
+    const denied = repoReadProblem(this.world, this.gitea, app.spec.source?.repoURL ?? '');
+    if (denied) {
+      s.comparison = undefined;
+      return this.writeStatus(app, s, this.managedRows(s), comparisonError('Unknown', `failed to list refs: ${denied}`));
     }
     s.comparison ??= loadManifests(this.gitea, app.spec.source ?? { repoURL: '' }, this.destination(app));
     const comparison = s.comparison;

@@ -22,7 +22,7 @@ export interface DesiredObject {
 export type Manifests = { revision: Commit; objects: DesiredObject[] } | { error: string };
 
 // The repo-server's error, as the application controller wraps it into a ComparisonError.
-const comparisonError = (code: string, desc: string) => ({ error: `Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = ${code} desc = ${desc}` });
+export const comparisonError = (code: string, desc: string) => ({ error: `Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = ${code} desc = ${desc}` });
 
 export function resourceKey(group: string, kind: string, namespace: string | undefined, name: string): string {
   return `${group}/${kind}/${namespace ?? ''}/${name}`;

@@ -3,7 +3,8 @@ import { resourceForKind, type ResourceDef } from '../kube/resources.ts';
 import type { ArgoSpec, WorkloadSpec } from '../topology/topology-types.ts';
 import { type Health, workloadHealth, worst } from './argo-health.ts';
 import { DynamicApps } from './argocd-dynamic.ts';
-import { manifestsAt } from './argocd-manifests.ts';
+import { comparisonError, manifestsAt } from './argocd-manifests.ts';
+import { repoReadProblem } from './argocd-repo-creds.ts';
 import type { Commit, Gitea } from './gitea.ts';
 import { appPath, configMap, withTrackingId } from './gitops-tree.ts';
 import type { Kubelet } from './kubelet.ts';
@@ -120,14 +121,18 @@ export class ArgoCd implements Controller {
   reconcile(): void {
     if (!this.controlPlaneUp() || !this.kubelet.runningInstance('argocd', 'argocd-application-controller')) return;
     const reachable = this.gitea.isUp();
-    const head = reachable ? this.gitea.resolve(this.gitea.gitopsRepo(), this.spec.targetRevision) : undefined;
+    const repoURL = this.source('').repoURL;
+    // The repo-server's ls-remote: Gitea down, or its answer to Argo CD's repository credentials.
+    const denied = reachable ? repoReadProblem(this.world, this.gitea, repoURL) : `Get "${repoURL}/info/refs?service=git-upload-pack": dial tcp: connect: connection refused`;
+    const head = denied ? undefined : this.gitea.resolve(this.gitea.gitopsRepo(), this.spec.targetRevision);
+    const repoError = denied ? `failed to list refs: ${denied}` : head ? undefined : `Unable to resolve '${this.spec.targetRevision}' to a commit SHA`;
     const children: Health[] = [];
-    for (const app of this.spec.apps) children.push(this.reconcileApp(app, head));
+    for (const app of this.spec.apps) children.push(this.reconcileApp(app, head, repoError));
     this.writeRoot(worst(children), head);
     this.dynamic.reconcile(reachable);
   }
 
-  private reconcileApp(app: AppSpec, head: Commit | undefined): Health {
+  private reconcileApp(app: AppSpec, head: Commit | undefined, repoError: string | undefined): Health {
     const now = this.world.now();
     const s = this.state(app.name);
     const live = this.world.store.get(APPLICATION, 'argocd', app.name);
@@ -167,7 +172,7 @@ export class ArgoCd implements Controller {
     }
     const resources = this.desired(app, s.observed).map((d) => ({ ...d, synced: this.inSync(app, d), health: this.health(app, d) }));
     const health = worst(resources.map((r) => r.health));
-    this.writeApp(app, s, resources, health, head === undefined);
+    this.writeApp(app, s, resources, health, repoError);
     return health;
   }
 
@@ -225,14 +230,14 @@ export class ArgoCd implements Controller {
     return { repoURL: `https://gitea.${this.world.topology.cluster.dnsZone}/${this.spec.repo}.git`, path, targetRevision: this.spec.targetRevision };
   }
 
-  private writeApp(app: AppSpec, s: AppState, resources: (DesiredResource & { synced: boolean; health: Health })[], health: Health, repoDown: boolean): void {
+  private writeApp(app: AppSpec, s: AppState, resources: (DesiredResource & { synced: boolean; health: Health })[], health: Health, repoError: string | undefined): void {
     const synced = resources.every((r) => r.synced);
     const stamp = (ms: number) => isoTime(ms);
     this.world.store.update(APPLICATION, 'argocd', app.name, (a) => {
       if (a.metadata.annotations?.['argocd.argoproj.io/refresh']) delete a.metadata.annotations['argocd.argoproj.io/refresh'];
       const previous = a.status as { reconciledAt?: string } | undefined;
       a.status = {
-        sync: { status: repoDown ? 'Unknown' : synced ? 'Synced' : 'OutOfSync', revision: s.observed?.sha ?? '', comparedTo: { source: this.source(`apps/${app.name}`), destination: { server: 'https://kubernetes.default.svc', namespace: app.namespace } } },
+        sync: { status: repoError ? 'Unknown' : synced ? 'Synced' : 'OutOfSync', revision: s.observed?.sha ?? '', comparedTo: { source: this.source(`apps/${app.name}`), destination: { server: 'https://kubernetes.default.svc', namespace: app.namespace } } },
         health,
         resources: resources.map((r) => ({
           group: r.kind === 'ConfigMap' ? '' : 'apps',
@@ -248,7 +253,7 @@ export class ArgoCd implements Controller {
         reconciledAt: previous?.reconciledAt,
         sourceType: 'Directory',
         summary: { images: resources.flatMap((r) => (r.image ? [r.image] : [])) },
-        ...(repoDown ? { conditions: [{ type: 'ComparisonError', message: `Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = failed to list refs: Get "${this.source('').repoURL}/info/refs?service=git-upload-pack": dial tcp: connect: connection refused` }] } : {}),
+        ...(repoError ? { conditions: [{ type: 'ComparisonError', message: comparisonError('Unknown', repoError).error }] } : {}),
       };
       // Like the controller's status patch: reconciledAt only moves when something else did.
       if (JSON.stringify(a.status) !== JSON.stringify(previous)) (a.status as { reconciledAt: string }).reconciledAt = stamp(this.world.now());

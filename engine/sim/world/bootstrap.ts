@@ -80,6 +80,7 @@ export function populate(lab: Lab, scale: Scale | undefined): void {
     world.store.create(VSS, { apiVersion: 'secrets.hashicorp.com/v1beta1', kind: 'VaultStaticSecret', metadata: { name: s.name, namespace: s.namespace, creationTimestamp: clusterBorn }, spec: { vaultAuthRef: s.role, mount: s.mount, type: 'kv-v2', path: s.path, refreshAfter: `${Math.round(s.refreshAfter / 1000)}s`, destination: { name: s.destination, create: true } }, status: {} });
   }
 
+  seedArgoCdReader(lab, create);
   const head = lab.gitea.head(lab.gitea.gitopsRepo()).sha;
   const application = (name: string, path: string, namespace: string) => {
     const manifest = applicationManifest(t, name, path, namespace);
@@ -95,6 +96,24 @@ export function populate(lab: Lab, scale: Scale | undefined): void {
   world.settle();
   world.bootstrapping = false;
   world.settle();
+}
+
+/**
+ * Argo CD reads the private gitops repository as a Gitea user of its own: a read collaborator
+ * with a `read:repository` token, in a repository Secret (argocd-repo-server's credentials).
+ */
+function seedArgoCdReader(lab: Lab, create: (kind: string, obj: { metadata: ObjectMeta; [field: string]: unknown }) => unknown): void {
+  const t = lab.world.topology;
+  const users = lab.gitea.users;
+  const reader = users.create({ login: 'argocd', email: `argocd@${t.cluster.dnsZone}`, password: '', now: lab.world.now() });
+  users.setCollaborator(t.argocd.repo, reader.login, 'read');
+  const token = users.addToken(reader, 'argocd-repo-server', ['read:repository']);
+  const data = { type: 'git', url: `https://gitea.${t.cluster.dnsZone}/${t.argocd.repo}.git`, username: reader.login, password: token.sha1 };
+  create('Secret', {
+    metadata: { name: 'repo-gitops', namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'repository' } },
+    type: 'Opaque',
+    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  });
 }
 
 /** Steady Running pods on the generated agents, shaped like the lab's: static list and watch load. */

@@ -5,6 +5,7 @@ import { readRefs } from '../git/read-commits.ts';
 import { revertOnBranch } from '../git/revert-commit.ts';
 import { runGit } from '../git/git-exec.ts';
 import { initBare, looseRef, writeCommit, type FileChange, type Identity } from '../git/write-commit.ts';
+import type { GiteaUsers } from './gitea-users.ts';
 import type { Postgres } from './postgres.ts';
 import type { Power } from './power.ts';
 import type { World } from './world.ts';
@@ -72,6 +73,7 @@ export class Gitea {
     private readonly postgres: Postgres,
     /** Where the bare repositories live: `<stateDir>/git`. */
     readonly gitRoot: string,
+    readonly users: GiteaUsers,
   ) {
     this.orgs = new Set(world.topology.gitea.repos.map((r) => r.owner));
   }
@@ -174,6 +176,7 @@ export class Gitea {
 
   deleteRepo(repo: Repo): void {
     this.repos.delete(`${repo.owner}/${repo.name}`);
+    this.users.forgetRepo(`${repo.owner}/${repo.name}`);
     rmSync(repo.gitDir, { recursive: true, force: true });
     this.world.touch();
     for (const listener of this.pushListeners) listener(repo);

@@ -3,6 +3,7 @@ import type { Prng } from '../prng.ts';
 import type { NodeSpec, Topology } from '../topology/topology-types.ts';
 import { ArgoCd } from './argocd.ts';
 import { Gitea } from './gitea.ts';
+import type { GiteaUsers } from './gitea-users.ts';
 import { Kubelet } from './kubelet.ts';
 import { Longhorn } from './longhorn.ts';
 import { LonghornSync } from './longhorn-sync.ts';
@@ -31,15 +32,15 @@ export class Lab {
   readonly argocd: ArgoCd;
   readonly stepca: StepCa;
 
-  /** `gitRoot`: where Gitea's bare repositories live (`<stateDir>/git`). */
-  constructor(topology: Topology, nodes: NodeSpec[], clock: SimClock, prng: Prng, historyLimit: number, gitRoot: string) {
+  /** `gitRoot`: where Gitea's bare repositories live (`<stateDir>/git`); `giteaUsers`: Gitea's accounts. */
+  constructor(topology: Topology, nodes: NodeSpec[], clock: SimClock, prng: Prng, historyLimit: number, gitRoot: string, giteaUsers: GiteaUsers) {
     const world = new World(topology, clock, prng, historyLimit);
     this.world = world;
     this.power = new Power(world);
     for (const node of nodes) this.power.add(node);
     const controlPlaneUp = () => this.power.controlPlaneUp();
     this.postgres = new Postgres(world, this.power);
-    this.gitea = new Gitea(world, this.power, this.postgres, gitRoot);
+    this.gitea = new Gitea(world, this.power, this.postgres, gitRoot, giteaUsers);
     this.longhorn = new Longhorn(world, this.power);
     this.vault = new VaultCore(world, this.postgres);
     const cachedImages = new Set([...topology.workloads.map((w) => w.image), LOAD_IMAGE]);
