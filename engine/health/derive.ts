@@ -1,4 +1,5 @@
 import type { CoreV1Event, V1Deployment, V1Node, V1Pod } from '@kubernetes/client-node';
+import { APP_HEALTH, APP_SYNCED, CRASH_LOOP, EVENT_WARNING, NODE_READY, POD_PHASE, VOLUME_DETACHED, VOLUME_ROBUSTNESS, VSS_KIND } from './fields-read.ts';
 import type { AppRow, ComponentRow, EventRow, Health, NodeRow, OrphanRow, SecretRow, VolumeRow, WorkloadRow } from './types.ts';
 
 /** Pure derivations from raw API objects to rows, shared by one-shot and live collection. */
@@ -51,7 +52,7 @@ export function deriveNodes(nodes: V1Node[], pods: V1Pod[], replicas: LonghornRe
   return nodes
     .map((n) => {
       const name = nameOf(n);
-      const ready = n.status?.conditions?.find((c) => c.type === 'Ready');
+      const ready = n.status?.conditions?.find((c) => c.type === NODE_READY.type);
       const roles = Object.keys(n.metadata?.labels ?? {})
         .filter((l) => l.startsWith('node-role.kubernetes.io/'))
         .map((l) => l.slice('node-role.kubernetes.io/'.length));
@@ -60,13 +61,13 @@ export function deriveNodes(nodes: V1Node[], pods: V1Pod[], replicas: LonghornRe
       let running = 0;
       let pending = 0;
       for (const p of onNode) {
-        if (p.status?.phase === 'Running') running++;
-        else if (p.status?.phase === 'Pending') pending++;
+        if (p.status?.phase === POD_PHASE.running) running++;
+        else if (p.status?.phase === POD_PHASE.pending) pending++;
       }
       return {
         name,
         roles: roles.length ? roles.sort() : ['agent'],
-        ready: ready?.status === 'True' ? 'Ready' : 'NotReady',
+        ready: ready?.status === NODE_READY.status ? 'Ready' : 'NotReady',
         readySince: iso(ready?.lastTransitionTime),
         kubelet,
         kubeletDrift: expectedKubelet !== undefined && kubelet !== expectedKubelet,
@@ -112,12 +113,12 @@ export function deriveVolumes(volumes: LonghornVolume[], replicas: LonghornRepli
 export function deriveLonghorn(volumes: VolumeRow[]): ComponentRow {
   if (volumes.length === 0) return { id: 'longhorn', status: 'unknown', reason: 'no Longhorn volumes found' };
   const names = (pick: (v: VolumeRow) => boolean) => volumes.filter(pick).map((v) => v.name);
-  const faulted = names((v) => v.robustness === 'faulted');
-  const degraded = names((v) => v.robustness === 'degraded');
+  const faulted = names((v) => v.robustness === VOLUME_ROBUSTNESS.faulted);
+  const degraded = names((v) => v.robustness === VOLUME_ROBUSTNESS.degraded);
   const orphaned = names((v) => v.orphans.length > 0);
   // Longhorn reports robustness "unknown" for every detached volume: that is normal, not a fault.
-  const detached = names((v) => v.state === 'detached');
-  const unclear = names((v) => v.state !== 'detached' && !['healthy', 'degraded', 'faulted'].includes(v.robustness));
+  const detached = names((v) => v.state === VOLUME_DETACHED);
+  const unclear = names((v) => v.state !== VOLUME_DETACHED && !(Object.values(VOLUME_ROBUSTNESS) as string[]).includes(v.robustness));
   const status: Health = faulted.length ? 'down' : degraded.length || orphaned.length ? 'degraded' : unclear.length ? 'unknown' : 'healthy';
   const parts = [
     faulted.length && `faulted: ${faulted.join(', ')}`,
@@ -137,8 +138,8 @@ export function deriveApps(apps: ArgoApplication[]): AppRow[] {
 
 export function deriveArgo(apps: AppRow[]): ComponentRow {
   if (apps.length === 0) return { id: 'argocd', status: 'unknown', reason: 'no Applications found' };
-  const bad = apps.filter((a) => a.sync !== 'Synced' || a.health !== 'Healthy');
-  const status = worst(bad.map((a) => (a.health === 'Missing' || a.health === 'Degraded' ? 'down' : 'degraded')));
+  const bad = apps.filter((a) => a.sync !== APP_SYNCED || a.health !== APP_HEALTH.healthy);
+  const status = worst(bad.map((a) => (a.health === APP_HEALTH.missing || a.health === APP_HEALTH.degraded ? 'down' : 'degraded')));
   const reason = bad.length ? bad.map((a) => `${a.name}: ${a.sync}/${a.health}`).join(', ') : `${apps.length} Applications Synced/Healthy`;
   return { id: 'argocd', status, reason };
 }
@@ -156,7 +157,7 @@ export function deriveWorkloads(deployments: V1Deployment[], pods: V1Pod[]): Wor
         ready: d.status?.readyReplicas ?? 0,
         desired: d.spec?.replicas ?? 0,
         restarts: own.reduce((n, p) => n + (p.status?.containerStatuses ?? []).reduce((m, c) => m + (c.restartCount ?? 0), 0), 0),
-        crashLooping: own.filter((p) => p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === 'CrashLoopBackOff')).map(nameOf),
+        crashLooping: own.filter((p) => p.status?.containerStatuses?.some((c) => c.state?.waiting?.reason === CRASH_LOOP)).map(nameOf),
       };
     })
     .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
@@ -182,7 +183,7 @@ export function deriveWorkloadHealth(rows: WorkloadRow[]): ComponentRow {
 export function deriveSecrets(resources: VaultSecretResource[], clusterNowSec: number): SecretRow[] {
   return resources
     .map((r) => {
-      const dynamic = r.kind !== 'VaultStaticSecret';
+      const dynamic = r.kind !== VSS_KIND;
       const last = r.status?.lastRenewalTime;
       const duration = r.status?.secretLease?.duration;
       const fresh = dynamic ? last !== undefined && last > 0 && duration !== undefined && last + duration > clusterNowSec : (r.status?.lastGeneration ?? 0) > 0;
@@ -208,7 +209,7 @@ export function deriveClusterEvents(events: CoreV1Event[], limit: number): Event
     .map((e) => ({
       at: iso(e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp) ?? '',
       origin: 'cluster' as const,
-      type: e.type === 'Warning' ? ('Warning' as const) : ('Normal' as const),
+      type: e.type === EVENT_WARNING ? ('Warning' as const) : ('Normal' as const),
       object: `${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? '?'}`,
       reason: e.reason ?? '',
       message: e.message ?? '',

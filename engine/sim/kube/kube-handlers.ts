@@ -136,7 +136,7 @@ function list(ctx: KubeApiContext, route: ResourceRoute, req: IncomingMessage, r
     res.end(body);
     return;
   }
-  const items = [...collection.entries(namespace)].filter((e) => matches(e.obj)).map((e) => e.json).join(',');
+  const items = [...collection.entries(namespace)].filter((e) => matches(e.obj)).map((e) => collection.itemJson(e)).join(',');
   const head = `{"kind":"${def.kind}List","apiVersion":"${groupVersion(def)}","metadata":{"resourceVersion":"${rv}"},"items":[`;
   sendRaw(res, 200, head + items + ']}', 'application/json');
 }
@@ -171,7 +171,7 @@ function sendPage(res: ServerResponse, def: ResourceDef, collection: Collection,
   let i = lo;
   for (; i < keys.length && (limit <= 0 || page.length < limit); i++) {
     const entry = listed(keys[i]!);
-    if (entry) page.push({ key: keys[i]!.key, json: entry.json });
+    if (entry) page.push({ key: keys[i]!.key, json: collection.itemJson(entry) });
   }
   const more = keys.slice(i).some((k) => !!listed(k));
   const next = more ? Buffer.from(JSON.stringify({ after: page.at(-1)?.key ?? after, rv: listRv })).toString('base64url') : undefined;

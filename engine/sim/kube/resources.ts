@@ -71,6 +71,11 @@ export function groupVersion(r: Pick<ResourceDef, 'group' | 'version'>): string 
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
 
+/** A kind of Kubernetes itself (core and apps), not a custom resource a CRD defines. */
+export function isBuiltIn(r: Pick<ResourceDef, 'group'>): boolean {
+  return r.group === '' || r.group === 'apps';
+}
+
 /** Stable key used by the store: "pods", "deployments.apps", "volumes.longhorn.io". */
 export function resourceKey(r: Pick<ResourceDef, 'group' | 'plural'>): string {
   return r.group ? `${r.plural}.${r.group}` : r.plural;

@@ -1,5 +1,5 @@
 import { isoTime, type KubeObject } from './kube-object.ts';
-import { resourceKey, type ResourceDef } from './resources.ts';
+import { groupVersion, isBuiltIn, resourceKey, type ResourceDef } from './resources.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -56,6 +56,19 @@ export class Collection {
     return this.byNamespace.get(namespace ?? '')?.get(name);
   }
 
+  /**
+   * An entry as a list item: the API server leaves apiVersion and kind out of the items of a
+   * built-in kind's list (they are the list's; kubernetes/kubernetes#3030), a custom resource's
+   * items keep them. Watch events and single reads carry them either way.
+   */
+  itemJson(entry: StoredEntry): string {
+    if (!isBuiltIn(this.def)) return entry.json;
+    const typeMeta = `{"apiVersion":"${groupVersion(this.def)}","kind":"${this.def.kind}",`;
+    if (entry.json.startsWith(typeMeta)) return `{${entry.json.slice(typeMeta.length)}`;
+    const { apiVersion: _apiVersion, kind: _kind, ...rest } = entry.obj;
+    return JSON.stringify(rest);
+  }
+
   eventsSince(rv: number): StoreEvent[] {
     const out: StoreEvent[] = [];
     for (let i = this.historyStart; i < this.history.length; i++) {
@@ -78,7 +91,7 @@ export class Collection {
       const { kind, group, version } = this.def;
       const apiVersion = group ? `${group}/${version}` : version;
       // Sorted like etcd keys; items are pre-serialised, so this is one join per write.
-      const items = [...this.entries(namespace)].sort((a, b) => compareKeys(a.obj, b.obj)).map((e) => e.json);
+      const items = [...this.entries(namespace)].sort((a, b) => compareKeys(a.obj, b.obj)).map((e) => this.itemJson(e));
       body = Buffer.from(`{"kind":"${kind}List","apiVersion":"${apiVersion}","metadata":{"resourceVersion":"${currentRv}"},"items":[${items.join(',')}]}`);
       this.bodyCache.set(cacheKey, body);
     }

@@ -6,6 +6,18 @@ export function logical(data: unknown, extra: Record<string, unknown> = {}): Rec
   return { request_id: randomUUID(), lease_id: '', renewable: false, lease_duration: 0, data, wrap_info: null, warnings: null, auth: null, mount_type: '', ...extra };
 }
 
+/**
+ * The `mount_type` Vault's router puts in every logical response: the type of the mount that
+ * served the path (the system backend at sys/, the token store, each auth method and engine).
+ */
+export function mountTypeOf(path: string, kvMounts: readonly string[]): string {
+  if (path.startsWith('sys/')) return 'system';
+  const auth = /^auth\/([^/]+)\//.exec(path);
+  if (auth) return auth[1] as string;
+  const mount = path.split('/')[0] ?? '';
+  return kvMounts.includes(mount) ? 'kv' : mount === 'database' ? 'database' : '';
+}
+
 export function sealStatus(vault: VaultCore, progress: number): Record<string, unknown> {
   return {
     type: 'shamir',
@@ -22,6 +34,21 @@ export function sealStatus(vault: VaultCore, progress: number): Record<string, u
     storage_type: 'raft',
     ...(vault.sealed ? {} : { cluster_name: vault.spec.clusterName, cluster_id: vault.clusterId }),
   };
+}
+
+const HEALTH_CODES = ['uninitcode', 'sealedcode', 'standbycode', 'activecode', 'drsecondarycode', 'performancestandbycode'];
+const BOOL = /^(1|t|T|TRUE|true|True|0|f|F|FALSE|false|False)$/;
+
+/**
+ * sys/health's status code as http/sys_health.go picks it: every code parameter must parse as an
+ * integer and standbyok/perfstandbyok as a Go bool (else 400); this Vault is initialized, has no
+ * standby nor replication, so only `sealedcode` (503) and `activecode` (200) can apply.
+ */
+export function healthCode(query: URLSearchParams, sealed: boolean): number {
+  for (const flag of ['standbyok', 'perfstandbyok']) if (query.has(flag) && !BOOL.test(query.get(flag) ?? '')) return 400;
+  for (const name of HEALTH_CODES) if (query.has(name) && !/^[+-]?\d+$/.test(query.get(name) ?? '')) return 400;
+  const pick = (name: string, fallback: number) => (query.has(name) ? Number(query.get(name)) : fallback);
+  return sealed ? pick('sealedcode', 503) : pick('activecode', 200);
 }
 
 export function health(vault: VaultCore, now: number): Record<string, unknown> {

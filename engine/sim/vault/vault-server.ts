@@ -3,7 +3,7 @@ import { BadRequest, readJson, sendJson } from '../net/http-util.ts';
 import { VaultError, type VaultCore, type VaultToken } from '../world/vault-core.ts';
 import type { Capability } from './vault-acl.ts';
 import { errors, permissionDenied, Reply } from './vault-reply.ts';
-import { health, logical, parseUnsealKey, sealStatus, serviceAccountFromJwt } from './vault-responses.ts';
+import { health, healthCode, logical, mountTypeOf, parseUnsealKey, sealStatus, serviceAccountFromJwt } from './vault-responses.ts';
 import { routeStorage, UNHANDLED } from './vault-storage-routes.ts';
 
 export interface VaultServerContext {
@@ -30,8 +30,10 @@ export function createVaultHandler(ctx: VaultServerContext) {
       if (vault.sealed && !SEALED_OK.has(path)) throw errors(503, 'Vault is sealed');
       const body = method === 'GET' || method === 'LIST' ? {} : ((await readJson(req)) as Body);
       if (path === 'sys/health') {
-        const code = vault.sealed ? Number(url.searchParams.get('sealedcode') ?? 503) : Number(url.searchParams.get('activecode') ?? 200);
-        return sendJson(res, code, health(vault, ctx.now()));
+        // Vault answers GET and HEAD only; a bad parameter is a 400 with an empty error list.
+        if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { errors: [] });
+        const code = healthCode(url.searchParams, vault.sealed);
+        return sendJson(res, code, code === 400 ? { errors: [] } : health(vault, ctx.now()));
       }
       if (path === 'sys/seal-status') return sendJson(res, 200, sealStatus(vault, unsealProgress));
       if (path === 'sys/init') return sendJson(res, 200, { initialized: true });
@@ -47,7 +49,9 @@ export function createVaultHandler(ctx: VaultServerContext) {
         ctx.afterWrite();
         return sendJson(res, 200, sealStatus(vault, 0));
       }
-      if (path === 'auth/kubernetes/login' && (method === 'POST' || method === 'PUT')) return sendJson(res, 200, login(ctx, body));
+      const kvMounts = vault.spec.kv.map((k) => k.mount);
+      const mounted = (result: unknown) => (result && typeof result === 'object' && 'mount_type' in result ? { ...result, mount_type: mountTypeOf(path, kvMounts) } : result);
+      if (path === 'auth/kubernetes/login' && (method === 'POST' || method === 'PUT')) return sendJson(res, 200, mounted(login(ctx, body)));
 
       const token = vault.lookupToken(header(req, 'x-vault-token') ?? bearer(req));
       if (!token) throw errors(403, 'permission denied');
@@ -58,7 +62,7 @@ export function createVaultHandler(ctx: VaultServerContext) {
         res.end();
         return;
       }
-      return sendJson(res, 200, result);
+      return sendJson(res, 200, mounted(result));
     } catch (err) {
       if (err instanceof Reply) return sendJson(res, err.status, err.body);
       if (err instanceof VaultError) return sendJson(res, err.code || 503, { errors: [err.message] });
@@ -142,8 +146,11 @@ async function route(ctx: VaultServerContext, token: VaultToken, method: string,
     need(path, 'read');
     const data = vault.readKv(m[1] as string, m[3] as string);
     if (!data) throw errors(404);
-    const metadata = { created_time: '2026-05-11T09:12:44.000000000Z', custom_metadata: null, deletion_time: '', destroyed: false, version: 1 };
-    return logical(m[2] === 'data' ? { data, metadata } : { current_version: 1, oldest_version: 0, max_versions: 0, versions: { 1: metadata } });
+    // As vault-plugin-secrets-kv answers: times in RFC 3339 with nanoseconds, an unset deletion
+    // time as "", no custom metadata as null; the metadata's versions list each version's times.
+    const created = '2026-05-11T09:12:44.182736541Z';
+    if (m[2] === 'data') return logical({ data, metadata: { created_time: created, custom_metadata: null, deletion_time: '', destroyed: false, version: 1 } });
+    return logical({ cas_required: false, created_time: created, current_version: 1, custom_metadata: null, delete_version_after: '0s', max_versions: 0, oldest_version: 0, updated_time: created, versions: { 1: { created_time: created, deletion_time: '', destroyed: false } } });
   }
   throw errors(404);
 }
