@@ -40,7 +40,7 @@ export function checkTlsSecret(secret: TlsSecretCert, rootPem: string, now: Date
     error = validity(current, now);
     if (error) break;
     if (current.checkIssued(root)) {
-      if (!current.verify(root.publicKey)) error = 'certificate signature failure';
+      error = !current.verify(root.publicKey) ? 'certificate signature failure' : validity(root, now);
       break;
     }
     const issuer = chain.slice(1).find((c) => c !== current && current.checkIssued(c));

@@ -19,6 +19,7 @@ export interface IssuedCertificate {
 }
 
 const DAY = 86_400_000;
+const BACKDATE = 60_000;
 const SECRET = resourceForKind('v1', 'Secret');
 const INGRESS = resourceForKind('networking.k8s.io/v1', 'Ingress');
 
@@ -84,7 +85,10 @@ export class StepCa {
     const now = this.world.now();
     const lifetime = this.world.topology.stepca.reissueLifetime;
     const notAfter = now + remaining;
-    const notBefore = Math.min(now, notAfter - lifetime);
+    // step-ca backdates notBefore by a minute (its `backdate` default) for clock skew. lab-sim's
+    // clock may also run ahead of the machine's (a manual clock advanced by a drill), and the
+    // verifier (OpenSSL, in lab-tui) judges validity on the machine's: never start in its future.
+    const notBefore = Math.min(now - BACKDATE, Date.now() - BACKDATE, notAfter - lifetime);
     const serial = this.world.prng.bytes(16);
     const leaf = keyPairFromSeed(this.world.prng.bytes(32));
     const pem = issueCertificate({
@@ -136,7 +140,8 @@ export class StepCa {
   }
 
   reinit(): void {
-    this.rootCreatedAt = this.world.now();
+    // Valid on the verifier's clock too (see issue()).
+    this.rootCreatedAt = Math.min(this.world.now(), Date.now()) - BACKDATE;
     this.rootKey = keyPairFromSeed(this.world.prng.bytes(32));
     this.rootPem = this.makeRoot();
     this.world.touch();
