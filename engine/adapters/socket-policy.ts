@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type tls from 'node:tls';
+import tls from 'node:tls';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
 
 /**
@@ -41,6 +41,13 @@ export function guardedHttpsAgent(policy: SocketPolicy, options: https.AgentOpti
   const create = agent.createConnection.bind(agent);
   agent.createConnection = (opts, cb) => create(connectOptions(policy, opts as tls.ConnectionOptions), cb);
   return agent;
+}
+
+/** A TLS client socket (a handshake check) that passes the policy; a refusal is thrown before connecting. */
+export type TlsConnect = (options: tls.ConnectionOptions & { host: string; port: number }) => tls.TLSSocket;
+
+export function guardedTlsConnect(policy: SocketPolicy): TlsConnect {
+  return (options) => tls.connect(connectOptions(policy, options));
 }
 
 /** `fetch` over a dispatcher whose every socket passes the policy. */

@@ -97,6 +97,18 @@ export const dict =
     return out;
   };
 
+/** A scalar read by `scalar`, a mapping by `mapping` (e.g. `host:port` or `{ name, address }`). */
+export const scalarOrMap =
+  <A, B>(scalar: Schema<A>, mapping: Schema<B>): Schema<A | B> =>
+  (node, ctx, field, parent) =>
+    isMap(node) ? mapping(node, ctx, field, parent) : scalar(node, ctx, field, parent);
+
+/** A field that no longer exists: its presence is an error saying what replaced it. */
+export const removed =
+  (replacement: string): Schema<never> =>
+  (node, ctx, field, parent) =>
+    fail(ctx, lineOf(node, ctx, parent), field, `no longer exists: ${replacement}`);
+
 type Fields = Record<string, { schema: Schema<unknown>; required: boolean }>;
 type Out<F extends Fields> = { [K in keyof F as F[K]['required'] extends true ? K : never]: NonNullable<ReturnType<F[K]['schema']>> } & {
   [K in keyof F as F[K]['required'] extends true ? never : K]?: NonNullable<ReturnType<F[K]['schema']>>;

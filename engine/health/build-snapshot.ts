@@ -61,8 +61,8 @@ function stepcaHealth(raw: RawState['stepca'], source: SourceState | undefined):
   if (!source) return unknown('stepca', 'not configured');
   if (source.status !== 'live' || !raw) return { id: 'stepca', status: 'down', reason: source.error ?? 'CA not reachable' };
   const broken = raw.certificates.filter((c) => !c.chainValid);
-  const expiring = raw.certificates.filter((c) => c.daysToExpiry < 14);
-  if (broken.length) return { id: 'stepca', status: 'down', reason: `chain invalid: ${broken.map((c) => c.name).join(', ')}` };
+  const expiring = raw.certificates.filter((c) => c.daysToExpiry !== undefined && c.daysToExpiry < 14);
+  if (broken.length) return { id: 'stepca', status: 'down', reason: `not valid: ${broken.map((c) => `${c.name} (${c.error ?? 'chain invalid'})`).join(', ')}` };
   if (expiring.length) return { id: 'stepca', status: 'degraded', reason: `expiring: ${expiring.map((c) => `${c.name} ${c.daysToExpiry}d`).join(', ')}` };
   return { id: 'stepca', status: 'healthy', reason: `${raw.certificates.length} certificates valid` };
 }

@@ -1,51 +1,90 @@
-import { X509Certificate } from 'node:crypto';
 import type { HttpService } from '../adapters/http-service.ts';
+import type { KubeAdapter } from '../adapters/kube.ts';
+import { isRefusal, type TlsConnect } from '../adapters/socket-policy.ts';
+import { checkServedChain, type TlsTarget } from './served-chain.ts';
+import { checkTlsSecret, type TlsSecretCert } from './tls-secret-check.ts';
 import type { CertRow } from './types.ts';
 import type { Probe } from './probes.ts';
 
-interface CertificateList {
-  certificates?: { name?: string; pem?: string }[];
+export interface StepCaChecks {
+  ca: HttpService;
+  /** Handshakes go through the guard's connect-time policy. */
+  tls: TlsConnect;
+  /** TLS services outside the cluster: the host to match, the `host:port` to dial. */
+  endpoints: readonly { name: string; address: string }[];
+  /** Where Ingress hosts are dialled (Traefik's websecure entrypoint); default `<host>:443`. */
+  ingressAddress?: string;
+  /** The cluster, for its Ingresses and kubernetes.io/tls Secrets. */
+  kube?: () => Promise<KubeAdapter>;
+  now: () => Date;
 }
 
-const DAY_MS = 86_400_000;
+interface IngressList {
+  items: { metadata?: { annotations?: Record<string, string> }; spec?: { tls?: { hosts?: string[] }[]; rules?: { host?: string }[] } }[];
+}
+
+interface SecretList {
+  items: { metadata?: { namespace?: string; name?: string }; data?: Record<string, string> }[];
+}
 
 /**
- * Step-CA health and its current root (`/roots.pem`, the real API); when the configuration
- * names a listing of issued certificates, each PEM is parsed and its chain checked against
- * that root here, rather than trusting anyone's "valid" flag.
+ * The hosts an Ingress serves over TLS: its `tls[].hosts`, or its rules' hosts when a TLS entry
+ * names none, or when Traefik's router.tls annotation turns TLS on without a `tls` section.
  */
-export function stepcaProbe(ca: HttpService, certificatesPath: string | undefined, now: () => Date): Probe {
-  // Parsing and verifying is the costly part of an idle poll; a certificate is checked once per root.
-  const checked = new Map<string, { notAfter: Date; chainValid: boolean; subject: string }>();
-  const check = (pem: string, rootPem: string, root: X509Certificate) => {
-    const key = `${rootPem}\n${pem}`;
-    let c = checked.get(key);
-    if (!c) {
-      const x = new X509Certificate(pem);
-      c = { notAfter: new Date(x.validTo), chainValid: x.checkIssued(root) && x.verify(root.publicKey), subject: x.subject };
-      if (checked.size > 500) checked.clear();
-      checked.set(key, c);
-    }
-    return c;
-  };
-  let root: { pem: string; cert: X509Certificate } | undefined;
+function tlsHosts(list: IngressList): string[] {
+  const hosts = new Set<string>();
+  for (const ing of list.items) {
+    const rules = (ing.spec?.rules ?? []).flatMap((r) => (r.host ? [r.host] : []));
+    const tls = ing.spec?.tls ?? [];
+    for (const t of tls) for (const h of t.hosts?.length ? t.hosts : rules) hosts.add(h.toLowerCase());
+    if (!tls.length && ing.metadata?.annotations?.['traefik.ingress.kubernetes.io/router.tls'] === 'true') rules.forEach((h) => hosts.add(h.toLowerCase()));
+  }
+  return [...hosts];
+}
+
+/** tls.crt of each Secret, decoded; tls.key is dropped here, unread. */
+function tlsSecrets(list: SecretList): TlsSecretCert[] {
+  return list.items.map((s) => ({ namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '', crtPem: Buffer.from(s.data?.['tls.crt'] ?? '', 'base64').toString('utf8') }));
+}
+
+async function clusterCertificates(kube: KubeAdapter): Promise<{ hosts: string[]; secrets: TlsSecretCert[] }> {
+  const [ingresses, secrets] = await Promise.all([
+    kube.listJson<never>('/apis/networking.k8s.io/v1/ingresses', {}) as unknown as Promise<IngressList>,
+    kube.listJson<never>('/api/v1/secrets', { fieldSelector: 'type=kubernetes.io/tls' }) as unknown as Promise<SecretList>,
+  ]);
+  return { hosts: tlsHosts(ingresses), secrets: tlsSecrets(secrets) };
+}
+
+const sourceOrder = { endpoint: 0, ingress: 1, secret: 2 } as const;
+
+/**
+ * Step-CA's health and current root (`/health`, `/roots.pem`: the real API), and every sandbox
+ * certificate judged against that root by lab-tui itself: the chains served by the TLS endpoints
+ * and by Traefik for each Ingress host, and the kubernetes.io/tls Secrets in the cluster.
+ */
+export function stepcaProbe(deps: StepCaChecks): Probe {
   return {
     id: 'stepca',
     async read(timeoutMs) {
-      const health = await ca.getJson<{ status?: string }>('/health', timeoutMs);
+      const health = await deps.ca.getJson<{ status?: string }>('/health', timeoutMs);
       if (health.status !== 200 || health.body?.status !== 'ok') throw new Error(`Step-CA health: HTTP ${health.status}`);
-      const rootPem = (await ca.getText('/roots.pem', timeoutMs)).body;
-      if (root?.pem !== rootPem) root = { pem: rootPem, cert: new X509Certificate(rootPem) };
-      const current = root;
-      const listed = certificatesPath ? ((await ca.getJson<CertificateList>(certificatesPath, timeoutMs)).body?.certificates ?? []) : [];
-      const certificates: CertRow[] = listed
-        .filter((c) => c.pem)
-        .map((c) => {
-          const x = check(c.pem!, current.pem, current.cert);
-          return { name: c.name ?? x.subject, notAfter: x.notAfter.toISOString(), daysToExpiry: Math.floor((x.notAfter.getTime() - now().getTime()) / DAY_MS), chainValid: x.chainValid };
-        })
-        .sort((a, b) => a.name.localeCompare(b.name));
-      return { stepca: { certificates, latencyMs: health.latencyMs } };
+      const rootPem = (await deps.ca.getText('/roots.pem', timeoutMs)).body;
+      const now = deps.now();
+      const targets: TlsTarget[] = deps.endpoints.map((e) => ({ source: 'endpoint', ...e }));
+      const rows: CertRow[] = [];
+      if (deps.kube) {
+        try {
+          const cluster = await clusterCertificates(await deps.kube());
+          for (const host of cluster.hosts) targets.push({ source: 'ingress', name: host, address: deps.ingressAddress ?? `${host}:443` });
+          rows.push(...cluster.secrets.map((s) => checkTlsSecret(s, rootPem, now)));
+        } catch (e) {
+          if (isRefusal(e)) throw e;
+          rows.push({ name: 'Ingresses and tls Secrets', source: 'ingress', chainValid: false, error: `not read from the cluster: ${(e as Error).message}` });
+        }
+      }
+      rows.push(...(await Promise.all(targets.map((t) => checkServedChain(deps.tls, t, rootPem, timeoutMs, now)))));
+      rows.sort((a, b) => sourceOrder[a.source] - sourceOrder[b.source] || a.name.localeCompare(b.name));
+      return { stepca: { certificates: rows, latencyMs: health.latencyMs } };
     },
   };
 }

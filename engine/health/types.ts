@@ -99,11 +99,22 @@ export interface WorkloadRow {
   crashLooping: string[];
 }
 
+/** Where a certificate was found: served by a TLS endpoint, by Traefik for an Ingress host, or in a kubernetes.io/tls Secret. */
+export type CertSource = 'endpoint' | 'ingress' | 'secret';
+
 export interface CertRow {
+  /** `host` (endpoint, ingress) or `namespace/name` (secret). */
   name: string;
-  notAfter: string;
-  daysToExpiry: number;
+  source: CertSource;
+  /** The leaf's subject and issuer common names, when a certificate was read. */
+  subject?: string;
+  issuer?: string;
+  notAfter?: string;
+  daysToExpiry?: number;
+  /** Chains to Step-CA's current root, is inside its validity and (served) matches the host. */
   chainValid: boolean;
+  /** Why not, in the verifier's words (OpenSSL's, Node's), or why nothing could be read. */
+  error?: string;
 }
 
 export interface EventRow {

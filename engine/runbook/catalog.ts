@@ -49,7 +49,7 @@ export const PROBES: Record<string, CatalogEntry> = {
   'postgres.reachable': { description: 'PostgreSQL answers', params: [] },
   'postgres.database': { description: 'a database exists', params: [p('database', 'string', true, 'database name')], shorthand: 'database' },
   sql: { description: 'a query returns at least `min-rows` rows (default 1), or a first column equal to `equals`', params: [p('database', 'string', true, 'database'), p('query', 'string', true, 'SQL (read-only)'), p('min-rows', 'number', false, 'rows expected at least'), p('equals', 'string', false, 'expected first value')] },
-  'certificates.valid': { description: 'every sandbox certificate chains to the current root and is not expired', params: [] },
+  'certificates.valid': { description: 'every certificate served by the TLS endpoints and Ingress hosts, and every kubernetes.io/tls Secret, chains to the current Step-CA root, matches its host and is not expired', params: [] },
   sh: { description: 'a shell command exits 0', params: [p('run', 'string', true, 'the command')], shorthand: 'run' },
 };
 

@@ -86,7 +86,7 @@ export async function evaluateProbe(spec: ProbeSpec, ctx: ProbeContext): Promise
     }
     case 'certificates.valid': {
       const down = notLive(s, 'stepca');
-      return down ?? listed(s.certificates, undefined, (c) => c.name, 'certificate', (c) => c.chainValid && c.daysToExpiry > 0, (c) => `${c.name}: ${c.chainValid ? `${c.daysToExpiry} days left` : 'chain invalid'}`);
+      return down ?? listed(s.certificates, undefined, (c) => c.name, 'certificate', (c) => c.chainValid && (c.daysToExpiry ?? 0) > 0, (c) => `${c.source} ${c.name}: ${c.chainValid ? `${c.daysToExpiry} days left, issued by ${c.issuer}` : (c.error ?? 'chain invalid')}`);
     }
     case 'sql':
       return sqlProbe(spec, ctx);

@@ -13,6 +13,7 @@ import { createPrng } from './prng.ts';
 import { ServiceExposure, type ServiceListeners } from './service-exposure.ts';
 import { stateFilePaths, writeStateFiles } from './state-files.ts';
 import { createStepCaHandler } from './stepca/stepca-server.ts';
+import { allTlsListeners, createTlsListeners, TlsExposure } from './tls/tls-exposure.ts';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from './topology/load-topology.ts';
 import { relayListVerb } from './vault/list-verb.ts';
 import { createVaultHandler } from './vault/vault-server.ts';
@@ -46,6 +47,11 @@ export interface LabSimOptions {
 
 export interface LabSim {
   urls: { kube: string; vault: string; control: string; gitea: string; stepca: string };
+  /**
+   * The TLS lab-sim serves with Step-CA's certificates: Traefik's websecure entrypoint (`host:port`,
+   * SNI picks the Ingress host's certificate) and the services outside the cluster, by host name.
+   */
+  tls: { traefik: string; endpoints: { name: string; address: string }[] };
   /** PostgreSQL's wire-protocol listener (not HTTP, so not in `urls`); user `postgres`, password in files.postgresPassword. */
   postgres: { host: string; port: number };
   stateDir: string;
@@ -99,14 +105,16 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
     kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, podLog: (ns, name, previous) => lab.kubelet.containerLog(`${ns}/${name}`, previous), bearerToken, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
     vault: new ServiceListener('vault', createVaultHandler({ vault: lab.vault, now: () => clock.now(), afterWrite: settle }), ports.vault, relayListVerb),
     gitea: new ServiceListener('gitea', createGiteaHandler({ gitea: lab.gitea, baseUrl: () => listeners.gitea.url, now: () => clock.now(), afterWrite: settle }), ports.gitea),
-    stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version, () => clock.now()), ports.stepca),
+    stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version), ports.stepca),
   };
   const exposure = new ServiceExposure(lab, listeners);
+  const tlsListeners = createTlsListeners(lab, seed);
+  const tlsExposure = new TlsExposure(lab, tlsListeners);
   const pgServer = await pgStarting;
   const pgSync = new PostgresSync(world, lab.postgres, pgServer);
   clock.onStep(() => pgSync.sync(false));
   const servicesSettled = async () => {
-    await Promise.all(Object.values(listeners).map((l) => l.setUp(l.isUp)));
+    await Promise.all([...Object.values(listeners), ...allTlsListeners(tlsListeners)].map((l) => l.setUp(l.isUp)));
     await pgSync.sync();
   };
   const state = () => dumpState(lab, faults, exposure.desired());
@@ -128,10 +136,11 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   });
 
   const control = new ServiceListener('control', createControlHandler({ fault, advance, state, recovery, settled: servicesSettled }), ports.control);
-  const all = [...Object.values(listeners), control, pgServer];
+  const all = [...Object.values(listeners), ...allTlsListeners(tlsListeners), control, pgServer];
   try {
-    await Promise.all(Object.values(listeners).map((l) => l.start()).concat(control.start()));
+    await Promise.all([...Object.values(listeners), ...allTlsListeners(tlsListeners)].map((l) => l.start()).concat(control.start()));
     world.register(exposure);
+    world.register(tlsExposure);
     world.settle();
     // Vault's roles for the credentials VSO injected while the lab was built, and a first read.
     await pgSync.sync();
@@ -146,12 +155,14 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
 
   const urls = { kube: listeners.kube.url, vault: listeners.vault.url, control: control.url, gitea: listeners.gitea.url, stepca: listeners.stepca.url };
   const postgres = { host: pgServer.host, port: pgServer.port };
+  const tls = { traefik: tlsListeners.traefik.address, endpoints: [...tlsListeners.endpoints.values()].map((e) => ({ name: e.host, address: e.listener.address })) };
   giteaBound(urls.gitea);
   const runbooks = await runbooksCloned;
-  const files = writeStateFiles({ stateDir, urls, postgres, postgresPassword, gitea: { token: giteaToken, owner: topology.argocd.repo.split('/')[0] as string }, runbooks, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
+  const files = writeStateFiles({ stateDir, urls, tls, postgres, postgresPassword, gitea: { token: giteaToken, owner: topology.argocd.repo.split('/')[0] as string }, runbooks, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
 
   return {
     urls,
+    tls,
     postgres,
     stateDir,
     files: { kubeconfig: files.kubeconfig, env: files.env, config: files.config, keyFile: files.keyFile, postgresPassword: files.postgresPassword, giteaToken: files.giteaToken },

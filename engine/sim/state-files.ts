@@ -18,6 +18,8 @@ export interface StateFiles {
 export interface StateFileInput {
   stateDir: string;
   urls: { kube: string; vault: string; control: string; gitea: string; stepca: string };
+  /** Traefik's websecure entrypoint and the TLS endpoints outside the cluster, as lab-tui dials them. */
+  tls: { traefik: string; endpoints: { name: string; address: string }[] };
   postgres: { host: string; port: number };
   postgresPassword: string;
   /** The API token for repository writes and the org the lab's repos live in. */
@@ -106,7 +108,8 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
       gitea: { url: urls.gitea, owner: input.gitea.owner, tokenFile: files.giteaToken },
       // The runbook PR flow pushes there and opens its draft PR with gitea.tokenFile.
       ...(input.runbooks ? { runbooks: input.runbooks } : {}),
-      stepca: { url: urls.stepca, certificates: '/lab/certificates' },
+      // The Ingress hosts resolve to Traefik on a real lab; here its entrypoint is a loopback port.
+      stepca: { url: urls.stepca, endpoints: input.tls.endpoints, ingressAddress: input.tls.traefik },
       dns: { zone: input.dnsZone },
       power: { stop: sim('fault node-stop {node}'), start: sim('fault node-start {node}') },
       evidenceDir: join(stateDir, 'evidence'),

@@ -102,8 +102,13 @@ export const LISTS: Record<ListId, ListDef> = {
   certificates: {
     id: 'certificates',
     title: 'Step-CA certificates',
-    columns: ['CERTIFICATE', 'NOT AFTER', 'DAYS LEFT', 'CHAIN'],
-    rows: (s) => s.certificates.map((c) => ({ id: c.name, cells: [c.name, c.notAfter.slice(0, 10), String(c.daysToExpiry), c.chainValid ? 'valid' : 'INVALID'], tone: !c.chainValid ? 'bad' : c.daysToExpiry < 14 ? 'warn' : 'ok' })),
+    columns: ['CERTIFICATE', 'SOURCE', 'ISSUER', 'NOT AFTER', 'DAYS LEFT', 'CHAIN'],
+    rows: (s) =>
+      s.certificates.map((c) => ({
+        id: `${c.source}:${c.name}`,
+        cells: [c.name, c.source, c.issuer ?? '', c.notAfter?.slice(0, 10) ?? '', c.daysToExpiry === undefined ? '' : String(c.daysToExpiry), c.chainValid ? 'valid' : (c.error ?? 'INVALID')],
+        tone: !c.chainValid ? 'bad' : (c.daysToExpiry ?? 0) < 14 ? 'warn' : 'ok',
+      })),
   },
   databases: {
     id: 'databases',

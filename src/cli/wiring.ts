@@ -44,7 +44,7 @@ export function startSandboxHealth(sandbox: Sandbox, onRefusal: (e: GuardRefusal
   const gitea = sandbox.gitea();
   const pg = sandbox.postgres();
   const ca = sandbox.stepca();
-  const probes: Probe[] = [vault && vaultProbe(vault), pg && postgresProbe(pg), gitea && giteaProbe(gitea), ca && stepcaProbe(ca, sandbox.resolved.stepca?.certificates, () => new Date())].filter((p): p is Probe => !!p);
+  const probes: Probe[] = [vault && vaultProbe(vault), pg && postgresProbe(pg), gitea && giteaProbe(gitea), ca && stepcaProbe({ ca, tls: sandbox.tls(), endpoints: sandbox.resolved.stepca?.endpoints ?? [], ingressAddress: sandbox.resolved.stepca?.ingressAddress, kube: () => sandbox.kube(), now: () => new Date() })].filter((p): p is Probe => !!p);
   const health = startHealth({
     sandbox: sandbox.identity,
     connectKube: (reconnect) => sandbox.kube({ reconnect }),

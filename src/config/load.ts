@@ -26,6 +26,11 @@ export function loadConfigFile(file: string, env: Env): LabConfig {
   return parseConfig(text, file, env);
 }
 
+/** `host` of `host:port` (brackets of an IPv6 literal removed). */
+function hostOfHostPort(hostPort: string): string {
+  return hostPort.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+}
+
 export function parseConfig(text: string, file: string, env: Env): LabConfig {
   const raw = parseYaml(text, file, configSchema, HINT);
   const dir = path.dirname(file);
@@ -43,7 +48,11 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
       vault: s.vault && { ...s.vault, keyFile: resolvePath(s.vault.keyFile, dir, env), marker: s.vault.marker ?? DEFAULT_VAULT_MARKER, childToken: s.vault.childToken ?? false },
       postgres: s.postgres && { port: 5432, user: 'postgres', database: 'postgres', ...s.postgres, passwordFile: s.postgres.passwordFile && resolvePath(s.postgres.passwordFile, dir, env) },
       gitea: s.gitea && { ...s.gitea, tokenFile: s.gitea.tokenFile && resolvePath(s.gitea.tokenFile, dir, env) },
-      stepca: s.stepca,
+      stepca: s.stepca && {
+        url: s.stepca.url,
+        endpoints: (s.stepca.endpoints ?? []).map((e) => (typeof e === 'string' ? { name: hostOfHostPort(e), address: e } : e)),
+        ...(s.stepca.ingressAddress ? { ingressAddress: s.stepca.ingressAddress } : {}),
+      },
       dns: s.dns,
       power: s.power,
       evidenceDir: resolvePath(s.evidenceDir ?? path.join(xdgDataHome(env), 'lab-tui', 'evidence'), dir, env),

@@ -1,6 +1,9 @@
-import { bool, dict, int, list, obj, oneOf, opt, req, str } from '../../engine/common/located-yaml.ts';
+import { bool, dict, int, list, obj, oneOf, opt, removed, req, scalarOrMap, str } from '../../engine/common/located-yaml.ts';
 
 const url = str({ pattern: /^https?:\/\/[^\s/]+/i, what: 'an http(s) URL' });
+const hostPort = str({ pattern: /^(\[[0-9a-f:.]+\]|[^\s:/[\]]+):\d{1,5}$/i, what: 'host:port' });
+/** A TLS endpoint: `host:port` (dialled, SNI and name checked = host), or the name to check and the address to dial. */
+const tlsEndpoint = scalarOrMap(hostPort, obj({ name: req(str({ pattern: /^[^\s:/]+$/, what: 'a host name' })), address: req(hostPort) }));
 const markerKube = obj({ namespace: req(str()), name: req(str()), key: req(str()), value: req(str()) });
 const markerVault = obj({ mount: req(str()), path: req(str()), key: req(str()), value: req(str()) });
 
@@ -20,7 +23,14 @@ export const configSchema = obj({
       vault: opt(obj({ address: req(url), keyFile: req(str()), marker: opt(markerVault), childToken: opt(bool()) })),
       postgres: opt(obj({ host: req(str()), port: opt(int({ min: 1, max: 65535 })), user: opt(str()), database: opt(str()), passwordEnv: opt(str()), passwordFile: opt(str()) })),
       gitea: opt(obj({ url: req(url), owner: opt(str()), tokenFile: opt(str()), tokenEnv: opt(str()) })),
-      stepca: opt(obj({ url: req(url), certificates: opt(str({ pattern: /^\//, what: 'a path on the CA URL, starting with /' })) })),
+      stepca: opt(
+        obj({
+          url: req(url),
+          endpoints: opt(list(tlsEndpoint)),
+          ingressAddress: opt(hostPort),
+          certificates: opt(removed("Step-CA lists no certificates: they are checked where they are served, sandbox.stepca.endpoints (host:port of TLS services outside the cluster) and the cluster's Ingress hosts (through sandbox.stepca.ingressAddress), and in its kubernetes.io/tls Secrets; see README#step-ca")),
+        }),
+      ),
       dns: opt(obj({ zone: req(str()) })),
       power: opt(obj({ stop: req(str()), start: req(str()) })),
       evidenceDir: opt(str()),

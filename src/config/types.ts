@@ -13,6 +13,11 @@ export interface VaultMarker {
   value: string;
 }
 
+export interface TlsEndpoint {
+  name: string;
+  address: string;
+}
+
 export interface SandboxConfig {
   name: string;
   kubernetes: { kubeconfig?: string; context: string; server: string; marker: KubeMarker };
@@ -22,8 +27,13 @@ export interface SandboxConfig {
   postgres?: { host: string; port: number; user: string; database: string; passwordEnv?: string; passwordFile?: string };
   /** The API token (repository writes, for the canary gate) comes from `tokenFile` (0600) or the variable `tokenEnv` names. */
   gitea?: { url: string; owner?: string; tokenFile?: string; tokenEnv?: string };
-  /** `certificates`: path on the CA that lists issued certificates as PEM (see README#step-ca). */
-  stepca?: { url: string; certificates?: string };
+  /**
+   * Step-CA (`/health`, `/roots.pem`) and where its certificates are served (see README#step-ca):
+   * `endpoints` outside the cluster (`name` is the host checked and sent as SNI, `address` the
+   * `host:port` dialled), and the cluster's Ingress hosts, dialled at `ingressAddress` (Traefik's
+   * websecure entrypoint; default `<host>:443`).
+   */
+  stepca?: { url: string; endpoints: TlsEndpoint[]; ingressAddress?: string };
   dns?: { zone: string };
   power?: { stop: string; start: string };
   evidenceDir: string;

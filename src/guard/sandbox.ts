@@ -4,7 +4,7 @@ import { createKubeAdapter, type KubeAdapter } from '../../engine/adapters/kube.
 import { createPostgresAdapter, type PostgresAdapter } from '../../engine/adapters/postgres.ts';
 import { createSimControl, type SimControl } from '../../engine/adapters/sim-control.ts';
 import { createProcessRunner, type ProcessRunner } from '../../engine/adapters/process.ts';
-import { guardedFetch } from '../../engine/adapters/socket-policy.ts';
+import { guardedFetch, guardedTlsConnect, type TlsConnect } from '../../engine/adapters/socket-policy.ts';
 import { createVaultAdapter, type VaultAdapter } from '../../engine/adapters/vault.ts';
 import type { SandboxIdentity } from '../../engine/common/sandbox-identity.ts';
 import type { Env } from '../config/paths.ts';
@@ -36,6 +36,8 @@ export interface Sandbox {
   vault(): VaultAdapter | undefined;
   gitea(): HttpService | undefined;
   stepca(): HttpService | undefined;
+  /** TLS handshakes (the certificate checks) through the connect-time policy. */
+  tls(): TlsConnect;
   postgres(): PostgresAdapter | undefined;
   /** lab-sim's fault and control API, when the configuration declares one. */
   simulator(): SimControl | undefined;
@@ -191,6 +193,13 @@ export async function openSandbox(config: LabConfig, env: Env): Promise<Sandbox>
       })),
     simulator: () => (id.simulatorControl ? (simulator ??= createSimControl(id.simulatorControl, recheck, policy)) : undefined),
     stepca: () => id.stepca && (stepca ??= createHttpService(id.stepca.url, recheck, policy)),
+    tls() {
+      const connect = guardedTlsConnect(policy);
+      return (options) => {
+        recheck();
+        return connect(options);
+      };
+    },
     postgres() {
       const pg = id.postgres;
       if (!pg) return undefined;

@@ -1,13 +1,14 @@
 import { RECOVERY_TOOLS, type SandboxConfig } from '../config/types.ts';
 
-/** How a field names where lab-tui goes: a URL, a host, a git remote, or a command that runs. */
-export type TargetKind = 'url' | 'host' | 'git-remote' | 'command';
+/** How a field names where lab-tui goes: a URL, a host, `host:port`, a git remote, or a command that runs. */
+export type TargetKind = 'url' | 'host' | 'host-port' | 'git-remote' | 'command';
 
 export interface TargetField {
   /** The configuration path, as errors and `config check` name it. */
   path: string;
   kind: TargetKind;
-  value(s: SandboxConfig): string | undefined;
+  /** A list field gives each of its entries (judged, and named, as `path[i]`). */
+  value(s: SandboxConfig): string | readonly string[] | undefined;
 }
 
 /**
@@ -21,6 +22,8 @@ export const TARGET_FIELDS: readonly TargetField[] = [
   { path: 'sandbox.postgres.host', kind: 'host', value: (s) => s.postgres?.host },
   { path: 'sandbox.gitea.url', kind: 'url', value: (s) => s.gitea?.url },
   { path: 'sandbox.stepca.url', kind: 'url', value: (s) => s.stepca?.url },
+  { path: 'sandbox.stepca.endpoints', kind: 'host-port', value: (s) => s.stepca?.endpoints.map((e) => e.address) },
+  { path: 'sandbox.stepca.ingressAddress', kind: 'host-port', value: (s) => s.stepca?.ingressAddress },
   { path: 'sandbox.runbooks.remote', kind: 'git-remote', value: (s) => s.runbooks?.remote },
   { path: 'sandbox.simulator.control', kind: 'url', value: (s) => s.simulator?.control },
   { path: 'sandbox.power.stop', kind: 'command', value: (s) => s.power?.stop },

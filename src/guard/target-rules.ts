@@ -25,6 +25,7 @@ export async function resolveProdIdentity(config: LabConfig, env: Env): Promise<
 
 function hostOf(field: TargetField, value: string): string | undefined {
   if (field.kind === 'host') return hostName(value);
+  if (field.kind === 'host-port') return hostName(value.replace(/:\d+$/, ''));
   if (field.kind === 'git-remote') return gitRemoteHost(value);
   try {
     return hostName(new URL(value).hostname);
@@ -33,7 +34,7 @@ function hostOf(field: TargetField, value: string): string | undefined {
   }
 }
 
-async function addressRefusal(field: TargetField, value: string, prod: ProdHosts): Promise<Refusal | undefined> {
+async function addressRefusal(field: TargetField, value: string, prod: ProdHosts, path = field.path): Promise<Refusal | undefined> {
   const host = hostOf(field, value);
   if (!host) return undefined;
   const addresses = await resolveHost(host);
@@ -42,11 +43,11 @@ async function addressRefusal(field: TargetField, value: string, prod: ProdHosts
   const shared = addresses.find((a) => hit.addresses.includes(a));
   const how = shared && shared !== host ? `${host} reaches ${shared}, ` : `${host} is `;
   return {
-    target: `${field.path} ${value}`,
+    target: `${path} ${value}`,
     rule: 'prod.address',
     reason: `${how}the host of ${hit.list} entry ${hit.entry}`,
-    fix: `point ${field.path} at the sandbox (lab-tui config check) — see README#isolation-guard`,
-    field: field.path,
+    fix: `point ${path} at the sandbox (lab-tui config check) — see README#isolation-guard`,
+    field: path,
   };
 }
 
@@ -65,9 +66,15 @@ export async function targetRefusals(config: LabConfig, prod: ProdIdentity, skip
     TARGET_FIELDS.map(async (field): Promise<Refusal[]> => {
       const value = field.value(config.sandbox);
       if (value === undefined || skip.has(field.path)) return [];
-      if (field.kind === 'command') return (await vetCommand(value, prod)).map((f) => commandRefusal(field.path, value, f, field.path));
-      const r = await addressRefusal(field, value, prod.hosts);
-      return r ? [r] : [];
+      const entries = typeof value === 'string' ? [{ path: field.path, value }] : value.map((v, i) => ({ path: `${field.path}[${i}]`, value: v }));
+      const judged = await Promise.all(
+        entries.map(async ({ path, value: v }): Promise<Refusal[]> => {
+          if (field.kind === 'command') return (await vetCommand(v, prod)).map((f) => commandRefusal(path, v, f, path));
+          const r = await addressRefusal(field, v, prod.hosts, path);
+          return r ? [r] : [];
+        }),
+      );
+      return judged.flat();
     }),
   );
   return judged.flat();

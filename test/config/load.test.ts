@@ -51,6 +51,19 @@ describe('configuration', () => {
     assert.match(errs[0]!, /config\.yaml:3: sandbox\.evidenceDirectory: unknown field \(expected one of name, kubernetes, vault/);
   });
 
+  it('names what replaced the removed sandbox.stepca.certificates, at its line', () => {
+    const errs = errorsOf(VALID.replace('  name: sbx', '  name: sbx\n  stepca:\n    url: https://127.0.0.1:9000\n    certificates: /lab/certificates'));
+    assert.equal(errs.length, 1);
+    assert.match(errs[0]!, /^\/etc\/lab\/config\.yaml:5: sandbox\.stepca\.certificates: no longer exists: .*sandbox\.stepca\.endpoints \(host:port of TLS services outside the cluster\) and the cluster's Ingress hosts/);
+  });
+
+  it('reads sandbox.stepca.endpoints as host:port or name and address', () => {
+    const config = parseConfig(VALID.replace('  name: sbx', '  name: sbx\n  stepca:\n    url: https://127.0.0.1:9000\n    endpoints: [gitea.sbx.test:443, { name: erp.sbx.test, address: "127.0.0.1:8443" }]\n    ingressAddress: traefik.sbx.test:443'), '/etc/lab/config.yaml', {});
+    assert.deepEqual(config.sandbox.stepca, { url: 'https://127.0.0.1:9000', endpoints: [{ name: 'gitea.sbx.test', address: 'gitea.sbx.test:443' }, { name: 'erp.sbx.test', address: '127.0.0.1:8443' }], ingressAddress: 'traefik.sbx.test:443' });
+    const errs = errorsOf(VALID.replace('  name: sbx', '  name: sbx\n  stepca:\n    url: https://127.0.0.1:9000\n    endpoints: [gitea.sbx.test]'));
+    assert.match(errs[0]!, /config\.yaml:5: sandbox\.stepca\.endpoints\[0\]: expected host:port, found "gitea\.sbx\.test"/);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     const errs = errorsOf('sandbox:\n  name: x\n  kubernetes: { context: [unclosed\n');
     assert.match(errs[0]!, /config\.yaml:[34](:\d+)?: YAML syntax/);

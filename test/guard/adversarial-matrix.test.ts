@@ -290,6 +290,8 @@ const ADDRESS_CASES: Case[] = [
       c.prod.vault.push(`https://vault.prod.test:8200`);
     },
   },
+  { name: 'a Step-CA TLS endpoint is the prod PostgreSQL host', rule: 'prod.address', edit: (w, c) => void (c.sandbox.stepca.endpoints.push({ name: 'gitea.sandbox.arcodange.lab', address: `127.2:${w.prod.tcpPort}` }), c.prod.postgres.push('127.0.0.2')) },
+  { name: 'the Ingress address (Traefik) is a prod server host', rule: 'prod.address', edit: (w, c) => void (c.sandbox.stepca.ingressAddress = `127.0.0.2:${w.prod.tcpPort}`, c.prod.servers.push(w.prod.url)) },
   { name: 'Step-CA URL is on a deny-listed prod server host', rule: 'prod.address', edit: (w, c) => void (c.sandbox.stepca.url = w.prod.url, c.prod.servers.push(`https://127.0.0.2:6443`)) },
   { name: 'Gitea URL is the mapped form of a host on the prod Vault list', rule: 'prod.address', edit: (w, c) => void (c.sandbox.gitea.url = `http://[::ffff:7f00:2]:${w.prod.httpPort}`, c.prod.vault.push(w.prod.url)) },
   { name: 'runbooks remote is on a prod server host', rule: 'prod.address', edit: (w, c) => void (c.sandbox.runbooks = { remote: `http://127.0.0.2:${w.prod.httpPort}/lab/runbooks.git` }, c.prod.servers.push(w.prod.url)) },

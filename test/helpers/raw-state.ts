@@ -38,7 +38,7 @@ export function healthyRaw(): RawState {
     vault: { sealed: false, version: '1.17.6', clusterName: 'vault-cluster-sandbox' },
     postgres: { names: ['erp', 'gitea', 'postgres', 'webapp'], latencyMs: 3 },
     gitea: { version: '1.22.3', latencyMs: 2 },
-    stepca: { certificates: [{ name: 'erp', notAfter: '2027-01-22T00:00:00Z', daysToExpiry: 60, chainValid: true }], latencyMs: 2 },
+    stepca: { certificates: [{ name: 'erp.sandbox.arcodange.lab', source: 'ingress', issuer: 'Arcodange Sandbox Root CA', notAfter: '2027-01-22T00:00:00Z', daysToExpiry: 60, chainValid: true }], latencyMs: 2 },
   };
 }
 

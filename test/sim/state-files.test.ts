@@ -71,7 +71,7 @@ describe('files lab-sim writes into its state dir', () => {
         postgres: { host: '127.0.0.1', port: sim.postgres.port, user: 'postgres', database: 'postgres', passwordFile: `${stateDir}/postgres-password` },
         gitea: { url: sim.urls.gitea, owner: 'arcodange', tokenFile: `${stateDir}/gitea-token` },
         runbooks: { path: `${stateDir}/runbooks`, remote: `${sim.urls.gitea}/arcodange/runbooks.git` },
-        stepca: { url: sim.urls.stepca, certificates: '/lab/certificates' },
+        stepca: { url: sim.urls.stepca, endpoints: sim.tls.endpoints, ingressAddress: sim.tls.traefik },
         dns: { zone: 'sandbox.arcodange.lab' },
         power: { stop: `${self} sim fault node-stop {node} --state-dir '${stateDir}'`, start: `${self} sim fault node-start {node} --state-dir '${stateDir}'` },
         evidenceDir: `${stateDir}/evidence`,

@@ -149,6 +149,17 @@ const printers: Record<string, Printer> = {
     columns: [NAME, { name: 'Type', type: 'string' }, { name: 'Cluster-IP', type: 'string' }, { name: 'External-IP', type: 'string' }, { name: 'Port(s)', type: 'string' }, AGE],
     cells: (s: Any, now) => [s.metadata.name, s.spec?.type ?? 'ClusterIP', s.spec?.clusterIP ?? '', '<none>', (s.spec?.ports ?? []).map((p: Any) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','), age(s, now)],
   },
+  'ingresses.networking.k8s.io': {
+    columns: [NAME, { name: 'Class', type: 'string' }, { name: 'Hosts', type: 'string' }, { name: 'Address', type: 'string' }, { name: 'Ports', type: 'string' }, AGE],
+    cells: (i: Any, now) => [
+      i.metadata.name,
+      i.spec?.ingressClassName ?? '<none>',
+      (i.spec?.rules ?? []).map((r: Any) => r.host ?? '*').join(',') || '*',
+      (i.status?.loadBalancer?.ingress ?? []).map((a: Any) => a.ip ?? a.hostname).join(','),
+      i.spec?.tls?.length ? '80, 443' : '80',
+      age(i, now),
+    ],
+  },
   'volumes.longhorn.io': {
     columns: [NAME, { name: 'Data Engine', type: 'string' }, { name: 'State', type: 'string' }, { name: 'Robustness', type: 'string' }, { name: 'Scheduled', type: 'string' }, { name: 'Size', type: 'string' }, { name: 'Node', type: 'string' }, AGE],
     cells: (v: Any, now) => [v.metadata.name, v.spec?.dataEngine ?? 'v1', v.status?.state ?? '', v.status?.robustness ?? '', 'True', v.spec?.size ?? '', v.status?.currentNodeID ?? '', age(v, now)],

@@ -57,6 +57,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   def('apps', 'v1', 'Deployment', 'deployments', { shortNames: ['deploy'], categories: ['all'], hasScale: true }),
   def('apps', 'v1', 'StatefulSet', 'statefulsets', { shortNames: ['sts'], categories: ['all'], hasScale: true }),
   def('apps', 'v1', 'DaemonSet', 'daemonsets', { shortNames: ['ds'], categories: ['all'] }),
+  def('networking.k8s.io', 'v1', 'Ingress', 'ingresses', { shortNames: ['ing'] }),
   def(LONGHORN, 'v1beta2', 'Volume', 'volumes', { shortNames: ['lhv'], categories: ['longhorn'] }),
   def(LONGHORN, 'v1beta2', 'Engine', 'engines', { shortNames: ['lhe'], categories: ['longhorn'] }),
   def(LONGHORN, 'v1beta2', 'Replica', 'replicas', { shortNames: ['lhr'], categories: ['longhorn'] }),

@@ -3,10 +3,11 @@ import { sendJson, sendRaw } from '../net/http-util.ts';
 import type { StepCa } from '../world/stepca.ts';
 
 /**
- * step-ca's public endpoints (/health, /version, /roots.pem, /root/<sha256>) plus one lab-sim
- * read, /lab/certificates: the sandbox certificates it issued, as PEM, with chain validity.
+ * step-ca's public endpoints (/health, /version, /roots.pem, /roots, /root/<sha256>). The
+ * certificates it issued are not listed by step-ca: they are checked where they are served
+ * (lab-sim's TLS listeners) and in the cluster's kubernetes.io/tls Secrets.
  */
-export function createStepCaHandler(stepca: StepCa, version: string, now: () => number) {
+export function createStepCaHandler(stepca: StepCa, version: string) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://step-ca');
     if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
@@ -17,22 +18,6 @@ export function createStepCaHandler(stepca: StepCa, version: string, now: () => 
     if (root) {
       if (root[1] !== stepca.rootFingerprint) return sendJson(res, 404, { status: 404, message: 'root was not found' });
       return sendJson(res, 200, { ca: stepca.rootPem });
-    }
-    if (url.pathname === '/lab/certificates') {
-      return sendJson(res, 200, {
-        rootFingerprint: stepca.rootFingerprint,
-        now: new Date(now()).toISOString(),
-        certificates: [...stepca.certificates.values()].map((c) => ({
-          name: c.name,
-          commonName: c.commonName,
-          serial: c.serial,
-          notBefore: new Date(c.notBefore).toISOString(),
-          notAfter: new Date(c.notAfter).toISOString(),
-          issuerFingerprint: c.issuerFingerprint,
-          ...stepca.status(c),
-          pem: c.pem,
-        })),
-      });
     }
     sendJson(res, 404, { status: 404, message: 'not found' });
   };

@@ -167,10 +167,16 @@ export function readStepCa(c: YamlCursor): StepCaSpec {
     version: c.at('version').str(),
     rootCommonName: c.at('rootCommonName').str(),
     reissueLifetime: c.at('reissueLifetime').duration(),
-    certificates: c.at('certificates').items().map((cert) => ({
-      name: cert.at('name').str(),
-      commonName: cert.at('commonName').str(),
-      expiresIn: cert.at('expiresIn').duration(),
-    })),
+    certificates: c.at('certificates').items().map((cert) => {
+      const ingress = cert.at('ingress');
+      const endpoint = cert.at('endpoint').optStr();
+      if (ingress.present === (endpoint !== undefined)) cert.fail('needs exactly one of ingress or endpoint');
+      return {
+        name: cert.at('name').str(),
+        commonName: cert.at('commonName').str(),
+        expiresIn: cert.at('expiresIn').duration(),
+        ...(ingress.present ? { ingress: { namespace: ingress.at('namespace').str(), service: ingress.at('service').str(), port: ingress.at('port').int({ min: 1 }) } } : { endpoint }),
+      };
+    }),
   };
 }

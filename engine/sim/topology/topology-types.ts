@@ -148,5 +148,16 @@ export interface StepCaSpec {
   version: string;
   rootCommonName: string;
   reissueLifetime: number;
-  certificates: { name: string; commonName: string; expiresIn: number }[];
+  certificates: CertificateSpec[];
+}
+
+/** A sandbox certificate and where it is served: by Traefik for an Ingress, or by a service outside the cluster. */
+export interface CertificateSpec {
+  name: string;
+  commonName: string;
+  expiresIn: number;
+  /** The app's Ingress (named like the certificate) and the backend it routes to. */
+  ingress?: { namespace: string; service: string; port: number };
+  /** The node whose service serves it on its own TLS port. */
+  endpoint?: string;
 }
