@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { isoTime, type KubeObject } from '../kube/kube-object.ts';
 import { resourceForKind } from '../kube/resources.ts';
 import type { LiveReplica, Longhorn, LonghornVolume, ReplicaDir } from './longhorn.ts';
+import { engineName, instanceManagerName, orphanName } from './longhorn-names.ts';
 import type { Controller, World } from './world.ts';
 
 const VOLUME = resourceForKind('longhorn.io/v1beta2', 'Volume');
@@ -9,10 +9,6 @@ const ENGINE = resourceForKind('longhorn.io/v1beta2', 'Engine');
 const REPLICA = resourceForKind('longhorn.io/v1beta2', 'Replica');
 const ORPHAN = resourceForKind('longhorn.io/v1beta2', 'Orphan');
 const NS = 'longhorn-system';
-
-function orphanName(d: Pick<ReplicaDir, 'node' | 'dir'>): string {
-  return `orphan-${createHash('sha256').update(`${d.node}/${d.dir}`).digest('hex')}`;
-}
 
 /**
  * longhorn-manager's view of the model, written as longhorn.io/v1beta2 Volume, Engine, Replica
@@ -39,11 +35,13 @@ export class LonghornSync implements Controller {
     const { store } = this.world;
     const wanted = { engines: new Set<string>(), replicas: new Set<string>() };
     for (const v of this.longhorn.volumes.values()) {
+      const engine = engineName(v.spec.name);
       if (v.recreate) {
+        // Recreated CRs: the engine keeps its name (`-e-0`) but is a new object.
         store.remove(VOLUME, NS, v.spec.name);
+        store.remove(ENGINE, NS, engine);
         v.recreate = false;
       }
-      const engine = `${v.spec.name}-e-${v.engineId}`;
       wanted.engines.add(engine);
       this.put(VOLUME, this.volumeObject(v));
       this.put(ENGINE, this.engineObject(v, engine));
@@ -55,7 +53,7 @@ export class LonghornSync implements Controller {
     for (const e of store.list(ENGINE, NS)) if (!wanted.engines.has(e.metadata.name)) store.remove(ENGINE, NS, e.metadata.name);
     for (const r of store.list(REPLICA, NS)) if (!wanted.replicas.has(r.metadata.name)) store.remove(REPLICA, NS, r.metadata.name);
     if (this.longhorn.reinstallAt !== undefined) return;
-    const orphans = new Map(this.longhorn.orphans().map((d) => [orphanName(d), d]));
+    const orphans = new Map(this.longhorn.orphans().map((d) => [orphanName(d.node, this.longhorn.nodeDisk(d.node), d.dir), d]));
     for (const [name, d] of orphans) this.put(ORPHAN, this.orphanObject(name, d));
     for (const o of store.list(ORPHAN, NS)) if (!orphans.has(o.metadata.name)) store.remove(ORPHAN, NS, o.metadata.name);
   }
@@ -79,6 +77,10 @@ export class LonghornSync implements Controller {
 
   private get image(): string {
     return `longhornio/longhorn-engine:${this.world.topology.longhorn.version}`;
+  }
+
+  private instanceManager(node: string): string {
+    return instanceManagerName(node, this.world.topology.longhorn.version);
   }
 
   private volumeObject(v: LonghornVolume): KubeObject {
@@ -133,7 +135,7 @@ export class LonghornSync implements Controller {
         currentState: running ? 'running' : 'stopped',
         replicaModeMap: running ? modes : null,
         endpoint: running && v.attachedBy !== 'maintenance' ? `/dev/longhorn/${v.spec.name}` : '',
-        instanceManagerName: running ? `instance-manager-${v.attachedNode}` : '',
+        instanceManagerName: v.attachedNode ? this.instanceManager(v.attachedNode) : '',
         ownerID: v.attachedNode ?? '',
       },
     };
@@ -148,8 +150,8 @@ export class LonghornSync implements Controller {
         volumeName: v.spec.name,
         engineName: engine,
         dataDirectoryName: r.dir,
-        diskPath: this.world.topology.longhorn.dataPath,
-        diskID: `default-disk-${r.node}`,
+        diskPath: this.longhorn.nodeDisk(r.node).path,
+        diskID: this.longhorn.nodeDisk(r.node).uuid,
         dataEngine: 'v1',
         image: this.image,
         active: true,
@@ -157,17 +159,18 @@ export class LonghornSync implements Controller {
         failedAt: r.failedAt !== undefined ? isoTime(r.failedAt) : '',
         volumeSize: String(v.spec.size),
       },
-      status: { currentState: state, instanceManagerName: `instance-manager-${r.node}`, ownerID: r.node },
+      status: { currentState: state, instanceManagerName: this.instanceManager(r.node), ownerID: r.node },
     };
   }
 
   private orphanObject(name: string, d: ReplicaDir): KubeObject {
+    const disk = this.longhorn.nodeDisk(d.node);
     return {
       ...this.base('Orphan', name, { 'longhorn.io/component': 'orphan', 'longhorn.io/managed-by': 'longhorn-manager', 'longhorn.io/orphan-type': 'replica', longhornnode: d.node }),
       spec: {
         nodeID: d.node,
         orphanType: 'replica',
-        parameters: { DataName: d.dir, DiskName: `default-disk-${d.node}`, DiskPath: this.world.topology.longhorn.dataPath, DiskUUID: `disk-${d.node}` },
+        parameters: { DataName: d.dir, DiskName: disk.name, DiskPath: disk.path, DiskType: 'filesystem', DiskUUID: disk.uuid },
       },
       status: {
         ownerID: d.node,
