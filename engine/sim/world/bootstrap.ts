@@ -116,6 +116,7 @@ function createLoadPods(lab: Lab, scale: Scale | undefined): void {
         bootId: lab.power.bootId(spec.name),
         state: 'running',
         createdAt: startedAt,
+        sidecarRestarts: {},
         startAt: startedAt,
         startedAt,
         restartCount: 0,
