@@ -5,7 +5,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { crdSchema, undeclared } from '../helpers/crd-schema.ts';
 import { kubeConfigFor } from '../helpers/kube-clients.ts';
-import { startTestSim } from '../helpers/lab-sim.ts';
+import { kubectl, startTestSim } from '../helpers/lab-sim.ts';
 
 // Custom objects come back untyped; the assertions read their fields directly.
 type Obj = { metadata: { name: string; labels: Record<string, string> }; spec: Record<string, any>; status: Record<string, any> };
@@ -62,6 +62,30 @@ describe('lab-sim Longhorn objects are named and shaped as longhorn-manager v1.7
     const attached = (await list('engines')).filter((e) => e.status.currentState === 'running');
     assert.ok(attached.length > 0);
     for (const e of attached) assert.equal(e.status.instanceManagerName, expected(e.spec.nodeID));
+  });
+
+  it("each storage node's Longhorn Node lists its default disk by UUID, the one its replicas' diskID names", async () => {
+    const [nodes, replicas] = [await list('nodes'), await list('replicas')];
+    assert.deepEqual(nodes.map((n) => n.metadata.name).sort(), ['pi1', 'pi2', 'pi3']);
+    const schema = crdSchema(CRDS, 'Node', 'v1beta2');
+    for (const n of nodes) {
+      const [diskName, ...others] = Object.keys(n.spec.disks);
+      assert.equal(others.length, 0);
+      assert.match(diskName as string, /^default-disk-[0-9a-f]{12}$/);
+      const status = n.status.diskStatus[diskName as string];
+      assert.match(status.diskUUID, UUID);
+      const onNode = replicas.filter((r) => r.spec.nodeID === n.metadata.name);
+      assert.ok(onNode.length > 0 && onNode.every((r) => r.spec.diskID === status.diskUUID), `${n.metadata.name}: replicas on disk ${status.diskUUID}`);
+      assert.deepEqual(Object.keys(status.scheduledReplica).sort(), onNode.map((r) => r.metadata.name).sort());
+      assert.equal(status.instanceManagerName, onNode[0]?.status.instanceManagerName);
+      // Disk maps are additionalProperties: their fields are checked against that schema directly.
+      const entry = (path: string) => Object.keys((schema as any).properties[path.split('.')[0]!].properties[path.split('.')[1]!].additionalProperties.properties);
+      const extraIn = (fields: string[], value: object) => Object.keys(value).filter((k) => !fields.includes(k));
+      assert.deepEqual([...undeclared(schema, 'spec', n.spec), ...undeclared(schema, 'status', n.status), ...extraIn(entry('spec.disks'), n.spec.disks[diskName as string]), ...extraIn(entry('status.diskStatus'), status)], [], 'fields Longhorn v1.7.2 declares');
+    }
+    // The core Node keeps the plain name: kubectl resolves `nodes` to v1 before longhorn.io.
+    assert.match(await kubectl(sim, 'get', 'nodes'), /pi1\s+Ready\s+control-plane/);
+    assert.match(await kubectl(sim, 'get', 'lhn', '-n', 'longhorn-system'), /pi2\s+True\s+true\s+True/);
   });
 
   it('a corrupted volume leaves one orphan per old directory, named and parameterised as the node controller does', async () => {

@@ -8,6 +8,8 @@ const VOLUME = resourceForKind('longhorn.io/v1beta2', 'Volume');
 const ENGINE = resourceForKind('longhorn.io/v1beta2', 'Engine');
 const REPLICA = resourceForKind('longhorn.io/v1beta2', 'Replica');
 const ORPHAN = resourceForKind('longhorn.io/v1beta2', 'Orphan');
+const LONGHORN_NODE = resourceForKind('longhorn.io/v1beta2', 'Node');
+const KUBE_NODE = resourceForKind('v1', 'Node');
 const NS = 'longhorn-system';
 
 /**
@@ -53,6 +55,7 @@ export class LonghornSync implements Controller {
     for (const e of store.list(ENGINE, NS)) if (!wanted.engines.has(e.metadata.name)) store.remove(ENGINE, NS, e.metadata.name);
     for (const r of store.list(REPLICA, NS)) if (!wanted.replicas.has(r.metadata.name)) store.remove(REPLICA, NS, r.metadata.name);
     if (this.longhorn.reinstallAt !== undefined) return;
+    for (const node of this.longhorn.nodeDisks.keys()) this.put(LONGHORN_NODE, this.nodeObject(node));
     const orphans = new Map(this.longhorn.orphans().map((d) => [orphanName(d.node, this.longhorn.nodeDisk(d.node), d.dir), d]));
     for (const [name, d] of orphans) this.put(ORPHAN, this.orphanObject(name, d));
     for (const o of store.list(ORPHAN, NS)) if (!orphans.has(o.metadata.name)) store.remove(ORPHAN, NS, o.metadata.name);
@@ -160,6 +163,53 @@ export class LonghornSync implements Controller {
         volumeSize: String(v.spec.size),
       },
       status: { currentState: state, instanceManagerName: this.instanceManager(r.node), ownerID: r.node },
+    };
+  }
+
+  /**
+   * The node controller's view of a storage node: its default disk, known by the UUID written in
+   * the disk's longhorn-disk.cfg, and the replicas scheduled on it.
+   */
+  private nodeObject(node: string): KubeObject {
+    const disk = this.longhorn.nodeDisk(node);
+    const scheduled = [...this.longhorn.volumes.values()].flatMap((v) => v.replicas.filter((r) => r.node === node).map((r) => [r.name, v.spec.size] as const));
+    const kubeNode = this.world.store.get(KUBE_NODE, undefined, node) as { status?: { conditions?: { type: string; status: string; reason?: string }[] } } | undefined;
+    const kubeReady = kubeNode?.status?.conditions?.find((c) => c.type === 'Ready');
+    const ready = kubeReady?.status === 'True'
+      ? { type: 'Ready', status: 'True', reason: '', message: `Node ${node} is ready` }
+      : { type: 'Ready', status: 'False', reason: 'KubernetesNodeNotReady', message: `Kubernetes node ${node} not ready: ${kubeReady?.reason ?? ''}` };
+    return {
+      ...this.base('Node', node, {}),
+      spec: {
+        name: node,
+        allowScheduling: true,
+        evictionRequested: false,
+        tags: [],
+        instanceManagerCPURequest: 0,
+        disks: { [disk.name]: { path: disk.path, allowScheduling: true, evictionRequested: false, storageReserved: 0, tags: [], diskType: 'filesystem', diskDriver: '' } },
+      },
+      status: {
+        conditions: [ready, { type: 'Schedulable', status: 'True', reason: '', message: '' }],
+        diskStatus: {
+          [disk.name]: {
+            diskUUID: disk.uuid,
+            diskName: disk.name,
+            diskPath: disk.path,
+            diskType: 'filesystem',
+            diskDriver: '',
+            instanceManagerName: this.instanceManager(node),
+            scheduledReplica: Object.fromEntries(scheduled),
+            storageScheduled: scheduled.reduce((sum, [, size]) => sum + size, 0),
+            conditions: [
+              { type: 'Ready', status: 'True', reason: '', message: `Disk ${disk.name}(${disk.path}) on node ${node} is ready` },
+              { type: 'Schedulable', status: 'True', reason: '', message: `Disk ${disk.name}(${disk.path}) on node ${node} is schedulable` },
+            ],
+          },
+        },
+        region: '',
+        zone: '',
+        autoEvicting: false,
+      },
     };
   }
 
