@@ -85,10 +85,20 @@ function worst(states: Health[]): Health {
   return 'healthy';
 }
 
+/**
+ * Longhorn's replica scheduler names every replica directory `<volume>-<8 hex>`: the suffix is what
+ * the lab's seeds call the "engine ID". A replica not scheduled yet has no directory.
+ */
+function dataDirSuffix(volume: string, dataDir: string): string | undefined {
+  const suffix = dataDir.startsWith(`${volume}-`) ? dataDir.slice(volume.length + 1) : '';
+  return /^[0-9a-f]{8}$/.test(suffix) ? suffix : undefined;
+}
+
 export function deriveVolumes(volumes: LonghornVolume[], replicas: LonghornReplica[], orphans: LonghornOrphan[]): VolumeRow[] {
   const orphanRows: OrphanRow[] = orphans.map((o) => {
-    const dataDir = o.spec?.parameters?.DataName ?? nameOf(o);
-    return { name: nameOf(o), node: o.spec?.nodeID ?? '?', dataDir, volume: volumes.map(nameOf).find((v) => dataDir.startsWith(`${v}-`)) };
+    const dataName = o.spec?.parameters?.DataName ?? '';
+    const volume = volumes.map(nameOf).find((v) => dataDirSuffix(v, dataName) !== undefined);
+    return { name: nameOf(o), node: o.spec?.nodeID ?? '?', dataName, dataSuffix: volume ? dataDirSuffix(volume, dataName) : undefined, volume };
   });
   return volumes
     .map((v) => {
@@ -101,7 +111,7 @@ export function deriveVolumes(volumes: LonghornVolume[], replicas: LonghornRepli
           .filter((r) => r.spec?.volumeName === name)
           .map((r) => {
             const dataDir = r.spec?.dataDirectoryName ?? '';
-            return { name: nameOf(r), node: r.spec?.nodeID ?? '?', dataDir, engineId: dataDir.startsWith(`${name}-`) ? dataDir.slice(name.length + 1) : undefined, state: r.status?.currentState };
+            return { name: nameOf(r), node: r.spec?.nodeID ?? '?', dataDir, dataSuffix: dataDirSuffix(name, dataDir), state: r.status?.currentState };
           })
           .sort((a, b) => a.node.localeCompare(b.node)),
         orphans: orphanRows.filter((o) => o.volume === name),

@@ -23,7 +23,7 @@ export function observe(prev: Snapshot | undefined, next: Snapshot): EventRow[] 
   for (const v of next.volumes) {
     const before = prev.volumes.find((p) => p.name === v.name);
     if (before && before.robustness !== v.robustness) add(v.robustness === 'healthy' ? 'Normal' : 'Warning', `volume/${v.name}`, `Volume${v.robustness[0]?.toUpperCase()}${v.robustness.slice(1)}`, `volume ${v.name} is ${v.robustness}`);
-    if (v.orphans.length > (before?.orphans.length ?? 0)) add('Warning', `volume/${v.name}`, 'OrphanedData', `volume ${v.name} has orphaned replica data (${v.orphans.map((o) => o.dataDir).join(', ')}): do not rename, use block-device injection`);
+    if (v.orphans.length > (before?.orphans.length ?? 0)) add('Warning', `volume/${v.name}`, 'OrphanedData', `volume ${v.name} has orphaned replica data (${v.orphans.map((o) => o.dataName).join(', ')}): do not rename, use block-device injection`);
   }
   if (prev.vault && next.vault && prev.vault.sealed !== next.vault.sealed) add(next.vault.sealed ? 'Warning' : 'Normal', 'vault', next.vault.sealed ? 'VaultSealed' : 'VaultUnsealed', next.vault.sealed ? 'Vault sealed' : 'Vault unsealed');
   for (const a of next.apps) {

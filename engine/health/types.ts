@@ -53,16 +53,20 @@ export interface ComponentRow {
 export interface ReplicaRow {
   name: string;
   node: string;
-  engineId?: string;
+  /** spec.dataDirectoryName, `<volume>-<8 hex>`; empty until the replica is scheduled. */
   dataDir: string;
+  /** The directory's 8-hex suffix: what the seeds call the "engine ID". */
+  dataSuffix?: string;
   state?: string;
 }
 
-/** A data-bearing replica directory whose engine id no longer matches (never rename it). */
+/** A data-bearing replica directory no replica uses any more (never rename it). */
 export interface OrphanRow {
   name: string;
   node: string;
-  dataDir: string;
+  /** spec.parameters.DataName: the orphaned directory. */
+  dataName: string;
+  dataSuffix?: string;
   volume?: string;
 }
 

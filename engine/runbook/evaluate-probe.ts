@@ -77,7 +77,7 @@ export async function evaluateProbe(spec: ProbeSpec, ctx: ProbeContext): Promise
       return notLive(s, 'kubernetes') ?? listed(volumes, param('volume'), (v) => v.name, 'attached volume', (v) => v.robustness === 'healthy', (v) => `${v.name} ${v.robustness}`);
     }
     case 'volume.no-orphans':
-      return notLive(s, 'kubernetes') ?? listed(s.volumes, param('volume'), (v) => v.name, 'volume', (v) => v.orphans.length === 0, (v) => (v.orphans.length ? `${v.name}: orphaned data in ${v.orphans.map((o) => o.dataDir).join(', ')}` : `${v.name}: no orphaned data`));
+      return notLive(s, 'kubernetes') ?? listed(s.volumes, param('volume'), (v) => v.name, 'volume', (v) => v.orphans.length === 0, (v) => (v.orphans.length ? `${v.name}: orphaned data in ${v.orphans.map((o) => o.dataName).join(', ')}` : `${v.name}: no orphaned data`));
     case 'postgres.reachable':
       return notLive(s, 'postgres') ?? ok(`PostgreSQL answers (${s.databases?.latencyMs ?? '?'} ms)`);
     case 'postgres.database': {

@@ -102,7 +102,7 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const recovery = new RecoveryActions(lab);
   const settle = () => world.settle();
   const listeners: ServiceListeners = {
-    kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, podLog: (ns, name, previous) => lab.kubelet.containerLog(`${ns}/${name}`, previous), bearerToken, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
+    kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, podLog: (ns, name, container, previous) => lab.kubelet.containerLog(`${ns}/${name}`, container, previous), bearerToken, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
     vault: new ServiceListener('vault', createVaultHandler({ vault: lab.vault, now: () => clock.now(), afterWrite: settle }), ports.vault, relayListVerb),
     gitea: new ServiceListener('gitea', createGiteaHandler({ gitea: lab.gitea, baseUrl: () => listeners.gitea.url, now: () => clock.now(), afterWrite: settle }), ports.gitea),
     stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version), ports.stepca),

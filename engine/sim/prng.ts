@@ -1,4 +1,4 @@
-// Seeded ids keep manual-clock runs reproducible: the same seed yields the same engine ids,
+// Seeded ids keep manual-clock runs reproducible: the same seed yields the same replica directories,
 // uids, pod-name suffixes and secrets.
 
 export interface Prng {

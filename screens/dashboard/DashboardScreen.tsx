@@ -31,7 +31,7 @@ function heights(lists: ListId[], visible: VisibleRows, total: number): number[]
 }
 
 const ORPHAN_WARNING =
-  '⚠ orphaned data-bearing replica dir(s): NEVER rename them to the new engine id, reconciliation may rebuild from the empty replica and destroy the data. Recover with block-device injection (recover/longhorn_data.yml).';
+  '⚠ orphaned data-bearing replica dir(s): NEVER rename them to the directory of a new replica, reconciliation may rebuild from the empty replica and destroy the data. Recover with block-device injection (recover/longhorn_data.yml).';
 
 /** Lines the volume header takes: its title, and the warning wrapped to the width when orphans exist. */
 function volumeHeaderLines(snapshot: Snapshot, target: string | undefined, width: number): number {

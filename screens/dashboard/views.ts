@@ -71,13 +71,15 @@ export const LISTS: Record<ListId, ListDef> = {
   volume: {
     id: 'volume',
     title: 'Replicas and orphaned data',
-    columns: ['KIND', 'NAME', 'NODE', 'ENGINE ID', 'DATA DIRECTORY', 'STATE'],
+    // The object name goes last: an Orphan's is `orphan-` + 64 hex digits, and what the operator
+    // acts on is the node, the directory and its suffix.
+    columns: ['KIND', 'NODE', 'DATA DIRECTORY', 'DIR SUFFIX', 'STATE', 'NAME'],
     rows: (s, target) => {
       const v = s.volumes.find((x) => x.name === target);
       if (!v) return [];
       return [
-        ...v.replicas.map((r): Row => ({ id: r.name, cells: ['replica', r.name, r.node, r.engineId ?? '?', r.dataDir, r.state ?? ''] })),
-        ...v.orphans.map((o): Row => ({ id: o.name, cells: ['ORPHAN', o.name, o.node, o.dataDir.slice(v.name.length + 1), o.dataDir, 'data-bearing: never rename'], tone: 'bad' })),
+        ...v.replicas.map((r): Row => ({ id: r.name, cells: ['replica', r.node, r.dataDir || '(not scheduled)', r.dataSuffix ?? '', r.state ?? '', r.name] })),
+        ...v.orphans.map((o): Row => ({ id: o.name, cells: ['ORPHAN', o.node, o.dataName, o.dataSuffix ?? '', 'NEVER RENAME', o.name], tone: 'bad' })),
       ];
     },
   },

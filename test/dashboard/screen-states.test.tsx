@@ -107,9 +107,9 @@ describe('dashboard: what the operator sees for each state', () => {
     r.unmount();
   });
 
-  it('the volume detail lists replicas with engine ids and warns against renaming orphaned data', async () => {
+  it("the volume detail lists each replica's node, data directory and its suffix, and orphans by DataName", async () => {
     const r = show((raw) => {
-      raw.kube!.orphans = [{ metadata: { name: 'orphan-1' }, spec: { nodeID: 'pi2', orphanType: 'replica', parameters: { DataName: 'pvc-erp-data-0ld1d000' } } }];
+      raw.kube!.orphans = [{ metadata: { name: `orphan-${'3f1c2b7a'.repeat(8)}` }, spec: { nodeID: 'pi2', orphanType: 'replica', parameters: { DataName: 'pvc-erp-data-0dd1d000', DiskName: 'default-disk-fd0100000000', DiskPath: '/var/lib/longhorn/', DiskType: 'filesystem', DiskUUID: '6c0e5b4a-1f2d-4e3c-9b8a-7d6e5f4c3b2a' } } }];
     });
     assert.match(componentLine(r.frame(), 'longhorn'), /degraded.*orphaned data: pvc-erp-data/);
     await r.press(':volumes\r');
@@ -117,9 +117,12 @@ describe('dashboard: what the operator sees for each state', () => {
     assert.match(r.frame(), /pvc-erp-data.*1 dir\(s\): DO NOT RENAME/);
     await r.press('j\r');
     await r.until(/Volume pvc-erp-data/);
-    assert.match(r.frame(), /NEVER rename them to the new engine id/);
-    assert.match(r.frame(), /replica\s+pvc-erp-data-r-pi1\s+pi1\s+a1b2c3d0\s+pvc-erp-data-a1b2c3d0/);
-    assert.match(r.frame(), /ORPHAN\s+orphan-1\s+pi2\s+0ld1d000\s+pvc-erp-data-0ld1d000/);
+    assert.match(r.frame(), /NEVER rename them to the directory of a new replica/);
+    assert.match(r.frame(), /KIND\s+NODE\s+DATA DIRECTORY\s+DIR SUFFIX\s+STATE\s+NAME/);
+    for (const [i, node] of ['pi1', 'pi2', 'pi3'].entries()) {
+      assert.match(r.frame(), new RegExp(`replica\\s+${node}\\s+pvc-erp-data-a1b2c3d${i}\\s+a1b2c3d${i}\\s+running\\s+pvc-erp-data-r-5e7a9c0${i}`), `replica on ${node}`);
+    }
+    assert.match(r.frame(), /ORPHAN\s+pi2\s+pvc-erp-data-0dd1d000\s+0dd1d000\s+NEVER RENAME\s+orphan-3f1c2b7a/);
     await r.press('\x1b');
     await r.until(/Longhorn volumes/);
     r.unmount();

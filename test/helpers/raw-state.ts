@@ -20,7 +20,8 @@ const pod = (ns: string, name: string, nodeName: string, app: string, crash = fa
 const deployment = (ns: string, name: string, ready: number, desired: number) => ({ metadata: { namespace: ns, name }, spec: { replicas: desired, selector: { matchLabels: { app: name } } }, status: { readyReplicas: ready } });
 
 const volume = (name: string, robustness = 'healthy') => ({ metadata: { name }, status: { robustness, state: 'attached' } });
-const replica = (volumeName: string, nodeID: string, engineId: string) => ({ metadata: { name: `${volumeName}-r-${nodeID}` }, spec: { volumeName, nodeID, dataDirectoryName: `${volumeName}-${engineId}` }, status: { currentState: 'running' } });
+// As longhorn-manager names them: `<volume>-r-<8 hex>`, each replica in its own `<volume>-<8 hex>` directory.
+const replica = (volumeName: string, nodeID: string, replicaId: string, dirId: string) => ({ metadata: { name: `${volumeName}-r-${replicaId}` }, spec: { volumeName, nodeID, engineName: `${volumeName}-e-0`, dataDirectoryName: `${volumeName}-${dirId}` }, status: { currentState: 'running' } });
 
 export function healthyRaw(): RawState {
   return {
@@ -30,7 +31,7 @@ export function healthyRaw(): RawState {
       events: [{ metadata: { name: 'e1' }, type: 'Normal', reason: 'Scheduled', message: 'assigned erp/erp-7d9f-abcde to pi2', involvedObject: { kind: 'Pod', name: 'erp-7d9f-abcde' }, lastTimestamp: new Date(T0) }] as never,
       deployments: [deployment('erp', 'erp', 1, 1), deployment('webapp', 'webapp', 1, 1)] as never,
       volumes: [volume('pvc-erp-data'), volume('backups-rwx')],
-      replicas: ['pi1', 'pi2', 'pi3'].flatMap((n, i) => [replica('pvc-erp-data', n, `a1b2c3d${i}`), replica('backups-rwx', n, `f0e1d2c${i}`)]),
+      replicas: ['pi1', 'pi2', 'pi3'].flatMap((n, i) => [replica('pvc-erp-data', n, `5e7a9c0${i}`, `a1b2c3d${i}`), replica('backups-rwx', n, `9d8c7b6${i}`, `f0e1d2c${i}`)]),
       orphans: [],
       apps: ['lab-apps', 'erp', 'vault'].map((name) => ({ metadata: { name }, status: { sync: { status: 'Synced', revision: 'main' }, health: { status: 'Healthy' } } })),
       vaultSecrets: [{ kind: 'VaultDynamicSecret', metadata: { namespace: 'erp', name: 'erp-db-creds' }, status: { lastRenewalTime: Date.parse(T0) / 1000 - 60, secretLease: { duration: 600 } } }],

@@ -84,8 +84,8 @@ describe('lab-sim kube API', () => {
     assert.equal(volumes.items.find((v) => v.metadata.name === 'pvc-erp-data')?.status.robustness, 'healthy');
     const replicas = (await custom.listNamespacedCustomObject({ group: 'longhorn.io', version: 'v1beta2', namespace: 'longhorn-system', plural: 'replicas', labelSelector: 'longhornvolume=pvc-erp-data' })) as { items: { spec: { nodeID: string; dataDirectoryName: string; engineName: string } }[] };
     assert.deepEqual(replicas.items.map((r) => r.spec.nodeID).sort(), ['pi1', 'pi2', 'pi3']);
-    const engineId = replicas.items[0]?.spec.engineName.split('-e-')[1];
-    assert.ok(replicas.items.every((r) => r.spec.dataDirectoryName === `pvc-erp-data-${engineId}`));
+    assert.ok(replicas.items.every((r) => r.spec.engineName === 'pvc-erp-data-e-0' && /^pvc-erp-data-[0-9a-f]{8}$/.test(r.spec.dataDirectoryName)));
+    assert.equal(new Set(replicas.items.map((r) => r.spec.dataDirectoryName)).size, 3, 'each replica has its own data directory');
     const app = (await custom.getNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', name: 'erp' })) as { spec: { syncPolicy: { automated: { prune: boolean; selfHeal: boolean } } }; status: { sync: { status: string }; health: { status: string } } };
     assert.deepEqual(app.spec.syncPolicy.automated, { prune: true, selfHeal: true });
     assert.equal(app.status.sync.status, 'Synced');

@@ -36,7 +36,9 @@ describe('drill power-cut: cold stop of all three nodes', () => {
 
   it('takes every service down and cuts open watches', async () => {
     const { custom } = clients(sim);
-    const engineIds = ((await custom.listNamespacedCustomObject({ ...LH, plural: 'engines' })) as { items: Obj[] }).items.map((e) => e.metadata.name);
+    const list = async (plural: string, labelSelector?: string) => ((await custom.listNamespacedCustomObject({ ...LH, plural, labelSelector })) as { items: (Obj & { metadata: { uid: string } })[] }).items;
+    const enginesBefore = await list('engines');
+    const replicasBefore = await list('replicas');
     const watch = await fetch(`${sim.urls.kube}/api/v1/pods?watch=1`, { headers: { authorization: `Bearer ${bearerToken(sim)}` } });
     const reading = watch.text().then(() => 'ended', () => 'cut');
     await sim.fault('power-cut');
@@ -49,18 +51,23 @@ describe('drill power-cut: cold stop of all three nodes', () => {
     await sim.advance(2 * 60_000);
     assert.ok(!(await refused(sim.urls.kube)));
 
-    // Longhorn came back with new engine ids and empty replicas; the data sits in orphaned dirs.
-    const engines = ((await custom.listNamespacedCustomObject({ ...LH, plural: 'engines' })) as { items: Obj[] }).items;
-    assert.equal(engines.length, 4);
-    assert.ok(engines.every((e) => !engineIds.includes(e.metadata.name)), 'every engine id changed');
-    const orphans = ((await custom.listNamespacedCustomObject({ ...LH, plural: 'orphans' })) as { items: Obj[] }).items;
-    assert.equal(orphans.length, 12, 'one orphaned replica directory per volume per node');
-    assert.ok(orphans.every((o) => o.spec.orphanType === 'replica' && /^pvc-|^backups-/.test(o.spec.parameters.DataName)));
+    // Longhorn came back with new replicas in new, empty directories (the seeds' "new engine ID"
+    // is that directory's suffix); every old directory is now an orphan named by its DataName.
+    const engines = await list('engines');
+    assert.deepEqual(engines.map((e) => e.metadata.name).sort(), enginesBefore.map((e) => e.metadata.name).sort(), 'engines are `<volume>-e-0` again');
+    assert.ok(engines.every((e) => !enginesBefore.some((b) => b.metadata.uid === e.metadata.uid)), 'but every engine is a new object');
+    const replicas = await list('replicas');
+    assert.equal(replicas.length, 12);
+    const oldDirs = replicasBefore.map((r) => `${r.spec.nodeID}/${r.spec.dataDirectoryName}`).sort();
+    assert.ok(replicas.every((r) => !oldDirs.includes(`${r.spec.nodeID}/${r.spec.dataDirectoryName}`)), 'every new replica has a new data directory');
+    assert.ok(replicas.every((r) => !replicasBefore.some((b) => b.metadata.name === r.metadata.name)), 'and a new name');
+    const orphans = await list('orphans');
+    assert.deepEqual(orphans.map((o) => `${o.spec.nodeID}/${o.spec.parameters.DataName}`).sort(), oldDirs, 'one orphan per old replica directory, DataName the old directory');
+    assert.ok(orphans.every((o) => o.spec.orphanType === 'replica'));
+    const diskOf = new Map(replicasBefore.map((r) => [r.spec.nodeID, r.spec.diskID]));
+    assert.ok(orphans.every((o) => o.spec.parameters.DiskUUID === diskOf.get(o.spec.nodeID)), "an orphan's DiskUUID is the disk its replica lived on (disk UUIDs outlive a reinstall)");
     const orphanSchema = crdSchema(['longhorn', 'crds-v1.7.2.yaml'], 'Orphan', 'v1beta2');
     assert.deepEqual(orphans.flatMap((o) => undeclared(orphanSchema, 'spec', o.spec)), [], 'every spec field is one Longhorn v1.7.2 has');
-    const erpReplicas = ((await custom.listNamespacedCustomObject({ ...LH, plural: 'replicas', labelSelector: 'longhornvolume=pvc-erp-data' })) as { items: Obj[] }).items;
-    const newEngine = engines.find((e) => e.spec.volumeName === 'pvc-erp-data')?.metadata.name.split('-e-')[1];
-    assert.ok(erpReplicas.every((r) => r.spec.dataDirectoryName === `pvc-erp-data-${newEngine}`));
     const state = sim.state();
     assert.ok(state.volumes.every((v) => !v.dataIntact && !v.dataLost && v.orphans.every((o) => o.hasData)), 'data only in orphans');
 

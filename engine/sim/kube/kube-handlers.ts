@@ -18,7 +18,7 @@ export interface KubeApiContext {
   /** Lets the controllers react before the response is sent (level-triggered settle). */
   afterWrite(): void;
   /** Container output for pods/log, from the kubelet model. */
-  podLog(namespace: string, name: string, previous: boolean): string[] | undefined;
+  podLog(namespace: string, name: string, container: string, previous: boolean): string[] | undefined;
 }
 
 export class ApiFailure extends Error {
@@ -77,9 +77,15 @@ export async function handleResource(ctx: KubeApiContext, route: ResourceRoute, 
 
 function podLog(ctx: KubeApiContext, route: ResourceRoute, res: ServerResponse, url: URL): void {
   const { namespace = '', name = '' } = route;
-  if (!ctx.store.get(route.def, namespace, name)) throw new ApiFailure(notFound('pods', name));
+  const pod = ctx.store.get(route.def, namespace, name);
+  if (!pod) throw new ApiFailure(notFound('pods', name));
+  // The API server picks the container only when there is one (kubectl sends its default-container).
+  const names = ((pod.spec as { containers?: { name: string }[] }).containers ?? []).map((c) => c.name);
+  const container = url.searchParams.get('container') ?? (names.length === 1 ? names[0] : undefined);
+  if (container === undefined) fail(400, 'BadRequest', `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`);
+  if (!names.includes(container)) fail(400, 'BadRequest', `container ${container} is not valid for pod ${name}`);
   const previous = url.searchParams.get('previous') === 'true';
-  const lines = ctx.podLog(namespace, name, previous);
+  const lines = ctx.podLog(namespace, name, container, previous);
   if (!lines) fail(400, 'BadRequest', `${previous ? 'previous terminated' : ''} container in pod "${name}" is not available`.trim());
   const tail = Number(url.searchParams.get('tailLines') ?? lines.length);
   const text = lines.slice(Math.max(0, lines.length - tail)).map((l) => `${l}\n`).join('');

@@ -6,7 +6,7 @@ import type { KubeObject } from './kube-object.ts';
 
 export interface Column {
   name: string;
-  type: 'string' | 'integer' | 'date';
+  type: 'string' | 'integer' | 'boolean' | 'date';
   priority?: number;
   format?: string;
   description?: string;
@@ -175,6 +175,13 @@ const printers: Record<string, Printer> = {
   'orphans.longhorn.io': {
     columns: [NAME, { name: 'Type', type: 'string' }, { name: 'Node', type: 'string' }, AGE],
     cells: (o: Any, now) => [o.metadata.name, o.spec?.orphanType ?? '', o.spec?.nodeID ?? '', age(o, now)],
+  },
+  'nodes.longhorn.io': {
+    columns: [NAME, { name: 'Ready', type: 'string' }, { name: 'AllowScheduling', type: 'boolean' }, { name: 'Schedulable', type: 'string' }, AGE],
+    cells: (n: Any, now) => {
+      const condition = (type: string) => (n.status?.conditions ?? []).find((c: Any) => c.type === type)?.status ?? '';
+      return [n.metadata.name, condition('Ready'), n.spec?.allowScheduling ?? false, condition('Schedulable'), age(n, now)];
+    },
   },
   'applications.argoproj.io': {
     columns: [NAME, { name: 'Sync Status', type: 'string' }, { name: 'Health Status', type: 'string' }, { name: 'Revision', type: 'string', priority: 10 }, { name: 'Project', type: 'string', priority: 10 }],

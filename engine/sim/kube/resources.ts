@@ -62,6 +62,7 @@ export const RESOURCES: readonly ResourceDef[] = [
   def(LONGHORN, 'v1beta2', 'Engine', 'engines', { shortNames: ['lhe'], categories: ['longhorn'] }),
   def(LONGHORN, 'v1beta2', 'Replica', 'replicas', { shortNames: ['lhr'], categories: ['longhorn'] }),
   def(LONGHORN, 'v1beta2', 'Orphan', 'orphans', { shortNames: ['lho'], categories: ['longhorn'] }),
+  def(LONGHORN, 'v1beta2', 'Node', 'nodes', { shortNames: ['lhn'], categories: ['longhorn'] }),
   def(ARGO, 'v1alpha1', 'Application', 'applications', { shortNames: ['app', 'apps'], categories: ['argoproj'] }),
   def(VSO, 'v1beta1', 'VaultDynamicSecret', 'vaultdynamicsecrets'),
   def(VSO, 'v1beta1', 'VaultStaticSecret', 'vaultstaticsecrets'),

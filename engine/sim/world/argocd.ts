@@ -11,6 +11,7 @@ import type { Kubelet } from './kubelet.ts';
 import { DAEMONSET, DEPLOYMENT, STATEFULSET } from './workload-controller.ts';
 import { workloadObject, type WorkloadObject } from './workload-objects.ts';
 import type { Controller, World } from './world.ts';
+import { mainContainerIndex } from './chart-pod-templates.ts';
 
 export const APPLICATION = resourceForKind('argoproj.io/v1alpha1', 'Application');
 const CONFIGMAP = resourceForKind('v1', 'ConfigMap');
@@ -103,7 +104,7 @@ export class ArgoCd implements Controller {
           ...app.workloads.flatMap((name) => {
             const w = this.workloadSpec(app, name);
             const obj = objects.find((o) => o.kind === w.kind && o.metadata.name === name) as WorkloadObject | undefined;
-            return obj ? [{ kind: w.kind, name, workload: w, image: obj.spec?.template?.spec?.containers?.[0]?.image ?? w.image }] : [];
+            return obj ? [{ kind: w.kind, name, workload: w, image: obj.spec?.template?.spec?.containers?.[mainContainerIndex(obj.spec?.template ?? {})]?.image ?? w.image }] : [];
           }),
           ...app.configMaps.flatMap((name) => {
             const manifest = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name);
@@ -183,7 +184,7 @@ export class ArgoCd implements Controller {
   private inSync(app: AppSpec, d: DesiredResource): boolean {
     const live = this.liveObject(app, d) as WorkloadObject | undefined;
     if (!live) return false;
-    return !d.image || live.spec.template.spec.containers[0]?.image === d.image;
+    return !d.image || live.spec.template.spec.containers[mainContainerIndex(live.spec.template)]?.image === d.image;
   }
 
   private health(app: AppSpec, d: DesiredResource): Health {
@@ -202,7 +203,7 @@ export class ArgoCd implements Controller {
           store.create(def, workloadObject(d.workload, claim, isoTime(this.world.now()), this.world.topology.timings.progressDeadline));
         }
         store.update<WorkloadObject>(def, app.namespace, d.name, (w) => {
-          const container = w.spec.template.spec.containers[0];
+          const container = w.spec.template.spec.containers[mainContainerIndex(w.spec.template)];
           if (container && d.image) container.image = d.image;
         });
       } else if (d.manifest && !store.get(CONFIGMAP, app.namespace, d.name)) {

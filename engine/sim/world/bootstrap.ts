@@ -135,6 +135,7 @@ function createLoadPods(lab: Lab, scale: Scale | undefined): void {
         bootId: lab.power.bootId(spec.name),
         state: 'running',
         createdAt: startedAt,
+        sidecarRestarts: {},
         startAt: startedAt,
         startedAt,
         restartCount: 0,

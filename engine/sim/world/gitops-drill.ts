@@ -8,6 +8,7 @@ import { ControlError } from './control-error.ts';
 import type { Gitea, Repo } from './gitea.ts';
 import { manifestFile } from './gitops-tree.ts';
 import type { Lab } from './lab.ts';
+import { mainContainerIndex } from './chart-pod-templates.ts';
 
 const breakSubject = (app: string) => `drill(argocd-bad-sync): break ${app}: image tag that does not exist, ConfigMaps removed`;
 
@@ -30,8 +31,9 @@ export function pushBrokenRef(lab: Lab, app: string): Promise<Commit> {
     const file = w && tip.files.get(manifestFile(app, w.kind, name));
     if (!w || !file) continue;
     const doc = parseDocument(file.data.toString('utf8'));
-    const image = String(doc.getIn(['spec', 'template', 'spec', 'containers', 0, 'image']) ?? w.image);
-    doc.setIn(['spec', 'template', 'spec', 'containers', 0, 'image'], `${image.replace(/:[^:/]*$/, '')}:does-not-exist-${tip.sha.slice(0, 7)}`);
+    const main = mainContainerIndex((doc.toJS() as { spec?: { template?: Parameters<typeof mainContainerIndex>[0] } }).spec?.template ?? {});
+    const image = String(doc.getIn(['spec', 'template', 'spec', 'containers', main, 'image']) ?? w.image);
+    doc.setIn(['spec', 'template', 'spec', 'containers', main, 'image'], `${image.replace(/:[^:/]*$/, '')}:does-not-exist-${tip.sha.slice(0, 7)}`);
     changes.push({ path: manifestFile(app, w.kind, name), data: Buffer.from(doc.toString({ lineWidth: 0 })) });
   }
   for (const name of spec.configMaps) {

@@ -1,7 +1,7 @@
 import type { Longhorn } from './longhorn.ts';
 import { podKey, type PodDependencies } from './pod-dependencies.ts';
 import { POD, type PodObject } from './pod-index.ts';
-import { podStatus, type PodRuntime } from './pod-status.ts';
+import { mainContainer, podStatus, type PodRuntime } from './pod-status.ts';
 import type { Power } from './power.ts';
 import { isPodReady } from './workload-objects.ts';
 import type { Controller, World } from './world.ts';
@@ -42,7 +42,7 @@ export class Kubelet implements Controller {
     });
   }
 
-  /** The process of a single-container workload, if one is running: "<pod uid>/<start time>". */
+  /** The process of a workload's container, if one is running: "<pod uid>/<start time>". */
   runningInstance(namespace: string, app: string): string | undefined {
     for (const pod of this.world.pods.inNamespace(namespace)) {
       if (pod.metadata.labels?.app !== app || pod.metadata.deletionTimestamp) continue;
@@ -52,10 +52,16 @@ export class Kubelet implements Controller {
     return undefined;
   }
 
-  /** What `kubectl logs` shows: the container's own output, or the previous container's. */
-  containerLog(key: string, previous: boolean): string[] | undefined {
+  /**
+   * What `kubectl logs` shows: the workload container's own output, or the previous one's. A
+   * sidecar's output is not modelled (an empty log); it has no previous container while its pod runs.
+   */
+  containerLog(key: string, container: string, previous: boolean): string[] | undefined {
     const rt = this.runtimes.get(key);
-    return rt && (previous ? rt.previousLog : rt.log);
+    const pod = this.world.pods.get(key);
+    if (!rt || !pod) return undefined;
+    if (container !== mainContainer(pod).name) return previous || rt.podStartedAt === undefined ? undefined : [];
+    return previous ? rt.previousLog : rt.log;
   }
 
   podAlive = (key: string): boolean => {
@@ -117,9 +123,11 @@ export class Kubelet implements Controller {
   }
 
   private newRuntime(pod: PodObject, node: string): PodRuntime {
-    const statuses = (pod.status?.containerStatuses ?? []) as { restartCount?: number; started?: boolean; lastState?: { terminated?: unknown } }[];
-    const before = statuses[0];
+    const statuses = (pod.status?.containerStatuses ?? []) as { name: string; restartCount?: number; started?: boolean; lastState?: { terminated?: unknown } }[];
+    const main = mainContainer(pod).name;
+    const before = statuses.find((s) => s.name === main);
     const ranBefore = !!before && (before.started || before.lastState?.terminated !== undefined || (before.restartCount ?? 0) > 0);
+    const sidecarRestarts = Object.fromEntries(statuses.filter((s) => s.name !== main).map((s) => [s.name, (s.restartCount ?? 0) + (s.started ? 1 : 0)]));
     const now = this.world.now();
     const nodeIndex = this.power.names().indexOf(node);
     return {
@@ -130,6 +138,7 @@ export class Kubelet implements Controller {
       createdAt: pod.status?.startTime ? Date.parse(pod.status.startTime as string) : this.world.bootstrapping ? now - BOOTSTRAP_UPTIME_MS : now,
       startAt: this.world.bootstrapping ? now : now + this.world.topology.timings.containerStart,
       restartCount: (before?.restartCount ?? 0) + (ranBefore ? 1 : 0),
+      sidecarRestarts,
       ready: false,
       log: [],
       previousLog: [],
@@ -142,12 +151,13 @@ export class Kubelet implements Controller {
     const now = this.world.now();
     const t = this.world.topology.timings;
     const needs = this.deps.needsFor(pod);
-    const container = pod.spec.containers[0] as { name: string; image: string };
+    const container = mainContainer(pod);
     if (rt.state === 'creating') {
-      if (!this.registry.has(container.image)) {
+      const missing = pod.spec.containers.find((c) => !this.registry.has(c.image))?.image;
+      if (missing) {
         const first = rt.waiting?.reason !== 'ImagePullBackOff';
-        rt.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${container.image}"` };
-        if (first) this.world.event(pod, 'Warning', 'Failed', `Failed to pull image "${container.image}": rpc error: code = NotFound desc = failed to pull and unpack image "${container.image}": not found`, 'kubelet');
+        rt.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${missing}"` };
+        if (first) this.world.event(pod, 'Warning', 'Failed', `Failed to pull image "${missing}": rpc error: code = NotFound desc = failed to pull and unpack image "${missing}": not found`, 'kubelet');
         return;
       }
       const config = this.deps.configProblem(pod, needs);
@@ -208,13 +218,17 @@ export class Kubelet implements Controller {
 
   private start(pod: PodObject, rt: PodRuntime, needs: ReturnType<PodDependencies['needsFor']>): void {
     const now = this.world.now();
-    const container = pod.spec.containers[0] as { name: string; image: string };
-    this.world.event(pod, 'Normal', 'Pulled', `Container image "${container.image}" already present on machine`, 'kubelet');
-    this.world.event(pod, 'Normal', 'Created', `Created container: ${container.name}`, 'kubelet');
-    this.world.event(pod, 'Normal', 'Started', `Started container ${container.name}`, 'kubelet');
+    const container = mainContainer(pod);
+    // The first start brings up every container in spec order; a crash restarts only the workload's.
+    for (const c of rt.podStartedAt === undefined ? pod.spec.containers : [container]) {
+      this.world.event(pod, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`, 'kubelet');
+      this.world.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, 'kubelet');
+      this.world.event(pod, 'Normal', 'Started', `Started container ${c.name}`, 'kubelet');
+    }
     rt.state = 'running';
     rt.waiting = undefined;
     rt.startedAt = this.world.bootstrapping ? now - BOOTSTRAP_UPTIME_MS : now;
+    rt.podStartedAt ??= rt.startedAt;
     rt.containerId = this.world.prng.hex(64);
     rt.previousLog = rt.log;
     rt.log = [];
@@ -236,9 +250,10 @@ export class Kubelet implements Controller {
   private stop(pod: PodObject, rt: PodRuntime): void {
     const now = this.world.now();
     if (rt.stopAt === undefined) {
-      const running = rt.state === 'running';
-      rt.stopAt = now + (running ? this.world.topology.timings.podShutdown : 0);
-      if (running) this.world.event(pod, 'Normal', 'Killing', `Stopping container ${pod.spec.containers[0]?.name}`, 'kubelet');
+      const main = mainContainer(pod);
+      const running = pod.spec.containers.filter((c) => (c === main ? rt.state === 'running' : rt.podStartedAt !== undefined));
+      rt.stopAt = now + (running.length ? this.world.topology.timings.podShutdown : 0);
+      for (const c of running) this.world.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, 'kubelet');
     }
     if (now < rt.stopAt) {
       this.world.wakeAt(rt.stopAt);

@@ -18,6 +18,7 @@ import { VaultProcess } from './vault-process.ts';
 import { Vso } from './vso.ts';
 import { WorkloadController } from './workload-controller.ts';
 import { World } from './world.ts';
+import { workloadImages } from './chart-pod-templates.ts';
 
 /** Every model of the lab, wired together; the controllers run in dependency order each pass. */
 export class Lab {
@@ -43,7 +44,7 @@ export class Lab {
     this.gitea = new Gitea(world, this.power, this.postgres, gitRoot, giteaUsers);
     this.longhorn = new Longhorn(world, this.power);
     this.vault = new VaultCore(world, this.postgres);
-    const cachedImages = new Set([...topology.workloads.map((w) => w.image), LOAD_IMAGE]);
+    const cachedImages = new Set([...topology.workloads.flatMap(workloadImages), LOAD_IMAGE]);
     const registry = { has: (image: string) => cachedImages.has(image) || this.gitea.hostsImage(image) };
     const deps = new PodDependencies(world, this.longhorn, this.postgres, this.vault);
     this.kubelet = new Kubelet(world, this.power, this.longhorn, deps, registry);

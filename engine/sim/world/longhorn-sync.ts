@@ -1,18 +1,16 @@
-import { createHash } from 'node:crypto';
 import { isoTime, type KubeObject } from '../kube/kube-object.ts';
 import { resourceForKind } from '../kube/resources.ts';
 import type { LiveReplica, Longhorn, LonghornVolume, ReplicaDir } from './longhorn.ts';
+import { engineName, instanceManagerName, orphanName } from './longhorn-names.ts';
 import type { Controller, World } from './world.ts';
 
 const VOLUME = resourceForKind('longhorn.io/v1beta2', 'Volume');
 const ENGINE = resourceForKind('longhorn.io/v1beta2', 'Engine');
 const REPLICA = resourceForKind('longhorn.io/v1beta2', 'Replica');
 const ORPHAN = resourceForKind('longhorn.io/v1beta2', 'Orphan');
+const LONGHORN_NODE = resourceForKind('longhorn.io/v1beta2', 'Node');
+const KUBE_NODE = resourceForKind('v1', 'Node');
 const NS = 'longhorn-system';
-
-function orphanName(d: Pick<ReplicaDir, 'node' | 'dir'>): string {
-  return `orphan-${createHash('sha256').update(`${d.node}/${d.dir}`).digest('hex')}`;
-}
 
 /**
  * longhorn-manager's view of the model, written as longhorn.io/v1beta2 Volume, Engine, Replica
@@ -39,11 +37,13 @@ export class LonghornSync implements Controller {
     const { store } = this.world;
     const wanted = { engines: new Set<string>(), replicas: new Set<string>() };
     for (const v of this.longhorn.volumes.values()) {
+      const engine = engineName(v.spec.name);
       if (v.recreate) {
+        // Recreated CRs: the engine keeps its name (`-e-0`) but is a new object.
         store.remove(VOLUME, NS, v.spec.name);
+        store.remove(ENGINE, NS, engine);
         v.recreate = false;
       }
-      const engine = `${v.spec.name}-e-${v.engineId}`;
       wanted.engines.add(engine);
       this.put(VOLUME, this.volumeObject(v));
       this.put(ENGINE, this.engineObject(v, engine));
@@ -55,7 +55,8 @@ export class LonghornSync implements Controller {
     for (const e of store.list(ENGINE, NS)) if (!wanted.engines.has(e.metadata.name)) store.remove(ENGINE, NS, e.metadata.name);
     for (const r of store.list(REPLICA, NS)) if (!wanted.replicas.has(r.metadata.name)) store.remove(REPLICA, NS, r.metadata.name);
     if (this.longhorn.reinstallAt !== undefined) return;
-    const orphans = new Map(this.longhorn.orphans().map((d) => [orphanName(d), d]));
+    for (const node of this.longhorn.nodeDisks.keys()) this.put(LONGHORN_NODE, this.nodeObject(node));
+    const orphans = new Map(this.longhorn.orphans().map((d) => [orphanName(d.node, this.longhorn.nodeDisk(d.node), d.dir), d]));
     for (const [name, d] of orphans) this.put(ORPHAN, this.orphanObject(name, d));
     for (const o of store.list(ORPHAN, NS)) if (!orphans.has(o.metadata.name)) store.remove(ORPHAN, NS, o.metadata.name);
   }
@@ -79,6 +80,10 @@ export class LonghornSync implements Controller {
 
   private get image(): string {
     return `longhornio/longhorn-engine:${this.world.topology.longhorn.version}`;
+  }
+
+  private instanceManager(node: string): string {
+    return instanceManagerName(node, this.world.topology.longhorn.version);
   }
 
   private volumeObject(v: LonghornVolume): KubeObject {
@@ -133,7 +138,7 @@ export class LonghornSync implements Controller {
         currentState: running ? 'running' : 'stopped',
         replicaModeMap: running ? modes : null,
         endpoint: running && v.attachedBy !== 'maintenance' ? `/dev/longhorn/${v.spec.name}` : '',
-        instanceManagerName: running ? `instance-manager-${v.attachedNode}` : '',
+        instanceManagerName: v.attachedNode ? this.instanceManager(v.attachedNode) : '',
         ownerID: v.attachedNode ?? '',
       },
     };
@@ -148,8 +153,8 @@ export class LonghornSync implements Controller {
         volumeName: v.spec.name,
         engineName: engine,
         dataDirectoryName: r.dir,
-        diskPath: this.world.topology.longhorn.dataPath,
-        diskID: `default-disk-${r.node}`,
+        diskPath: this.longhorn.nodeDisk(r.node).path,
+        diskID: this.longhorn.nodeDisk(r.node).uuid,
         dataEngine: 'v1',
         image: this.image,
         active: true,
@@ -157,17 +162,65 @@ export class LonghornSync implements Controller {
         failedAt: r.failedAt !== undefined ? isoTime(r.failedAt) : '',
         volumeSize: String(v.spec.size),
       },
-      status: { currentState: state, instanceManagerName: `instance-manager-${r.node}`, ownerID: r.node },
+      status: { currentState: state, instanceManagerName: this.instanceManager(r.node), ownerID: r.node },
+    };
+  }
+
+  /**
+   * The node controller's view of a storage node: its default disk, known by the UUID written in
+   * the disk's longhorn-disk.cfg, and the replicas scheduled on it.
+   */
+  private nodeObject(node: string): KubeObject {
+    const disk = this.longhorn.nodeDisk(node);
+    const scheduled = [...this.longhorn.volumes.values()].flatMap((v) => v.replicas.filter((r) => r.node === node).map((r) => [r.name, v.spec.size] as const));
+    const kubeNode = this.world.store.get(KUBE_NODE, undefined, node) as { status?: { conditions?: { type: string; status: string; reason?: string }[] } } | undefined;
+    const kubeReady = kubeNode?.status?.conditions?.find((c) => c.type === 'Ready');
+    const ready = kubeReady?.status === 'True'
+      ? { type: 'Ready', status: 'True', reason: '', message: `Node ${node} is ready` }
+      : { type: 'Ready', status: 'False', reason: 'KubernetesNodeNotReady', message: `Kubernetes node ${node} not ready: ${kubeReady?.reason ?? ''}` };
+    return {
+      ...this.base('Node', node, {}),
+      spec: {
+        name: node,
+        allowScheduling: true,
+        evictionRequested: false,
+        tags: [],
+        instanceManagerCPURequest: 0,
+        disks: { [disk.name]: { path: disk.path, allowScheduling: true, evictionRequested: false, storageReserved: 0, tags: [], diskType: 'filesystem', diskDriver: '' } },
+      },
+      status: {
+        conditions: [ready, { type: 'Schedulable', status: 'True', reason: '', message: '' }],
+        diskStatus: {
+          [disk.name]: {
+            diskUUID: disk.uuid,
+            diskName: disk.name,
+            diskPath: disk.path,
+            diskType: 'filesystem',
+            diskDriver: '',
+            instanceManagerName: this.instanceManager(node),
+            scheduledReplica: Object.fromEntries(scheduled),
+            storageScheduled: scheduled.reduce((sum, [, size]) => sum + size, 0),
+            conditions: [
+              { type: 'Ready', status: 'True', reason: '', message: `Disk ${disk.name}(${disk.path}) on node ${node} is ready` },
+              { type: 'Schedulable', status: 'True', reason: '', message: `Disk ${disk.name}(${disk.path}) on node ${node} is schedulable` },
+            ],
+          },
+        },
+        region: '',
+        zone: '',
+        autoEvicting: false,
+      },
     };
   }
 
   private orphanObject(name: string, d: ReplicaDir): KubeObject {
+    const disk = this.longhorn.nodeDisk(d.node);
     return {
       ...this.base('Orphan', name, { 'longhorn.io/component': 'orphan', 'longhorn.io/managed-by': 'longhorn-manager', 'longhorn.io/orphan-type': 'replica', longhornnode: d.node }),
       spec: {
         nodeID: d.node,
         orphanType: 'replica',
-        parameters: { DataName: d.dir, DiskName: `default-disk-${d.node}`, DiskPath: this.world.topology.longhorn.dataPath, DiskUUID: `disk-${d.node}` },
+        parameters: { DataName: d.dir, DiskName: disk.name, DiskPath: disk.path, DiskType: 'filesystem', DiskUUID: disk.uuid },
       },
       status: {
         ownerID: d.node,

@@ -1,8 +1,9 @@
 import type { VolumeSpec } from '../topology/topology-types.ts';
+import { dataDirectoryName, defaultDiskName, replicaName } from './longhorn-names.ts';
 import type { Power } from './power.ts';
 import type { World } from './world.ts';
 
-/** A replica directory on a node's disk: `<volume>-<engine-id>` holding volume-head-*.img files. */
+/** A replica directory on a node's disk: `<volume>-<random id>` holding volume-head-*.img files. */
 export interface ReplicaDir {
   node: string;
   dir: string;
@@ -20,27 +21,35 @@ export interface LiveReplica {
   rebuildDoneAt?: number;
 }
 
+/** A node's default Longhorn disk; its UUID lives in the disk's own longhorn-disk.cfg, so it outlives a reinstall. */
+export interface LonghornDisk {
+  name: string;
+  uuid: string;
+  path: string;
+}
+
 export interface LonghornVolume {
   spec: VolumeSpec;
-  engineId: string;
   replicas: LiveReplica[];
   attachedNode?: string;
   /** Pod using the volume, or "maintenance" during a block-device injection. */
   attachedBy?: string;
   injection?: { source: ReplicaDir; doneAt: number };
-  /** Set when the Volume/Engine/Replica CRs must be deleted and created anew (new engine id). */
+  /** Set when the Volume/Engine/Replica CRs must be deleted and created anew (new replicas, new data directories). */
   recreate: boolean;
 }
 
 export class LonghornConflict extends Error {}
 
 /**
- * Longhorn as the lab met it: replicas are directories on the nodes' disks; data survives a power
- * cut on disk, but when the CRDs are wiped and recreated the volumes get new engine ids and new
- * empty replica directories, and the data-bearing `<volume>-<old-id>` directories are orphaned.
+ * Longhorn as the lab met it: each replica is its own directory on a node's disk; data survives a
+ * power cut on disk, but when the CRDs are wiped and recreated the volumes get new replicas in new,
+ * empty directories, and the data-bearing old `<volume>-<id>` directories are orphaned.
  */
 export class Longhorn {
   readonly disks = new Map<string, Map<string, ReplicaDir>>();
+  /** Each storage node's default disk. */
+  readonly nodeDisks = new Map<string, LonghornDisk>();
   readonly volumes = new Map<string, LonghornVolume>();
   /** While set, the CRDs are gone (after a power cut) until this moment. */
   reinstallAt: number | undefined;
@@ -49,7 +58,14 @@ export class Longhorn {
     private readonly world: World,
     private readonly power: Power,
   ) {
+    for (const node of this.storageNodes()) this.nodeDisks.set(node, { name: defaultDiskName(world.prng), uuid: world.prng.uid(), path: world.topology.longhorn.dataPath });
     for (const spec of world.topology.longhorn.volumes) this.create(spec, spec.dataToken);
+  }
+
+  nodeDisk(node: string): LonghornDisk {
+    const disk = this.nodeDisks.get(node);
+    if (!disk) throw new Error(`${node} has no Longhorn disk`);
+    return disk;
   }
 
   private storageNodes(): string[] {
@@ -65,16 +81,16 @@ export class Longhorn {
     return disk;
   }
 
-  /** New engine id and one replica directory per storage node, holding `content`. */
+  /** One new replica per storage node, each in its own new directory holding `content`. */
   private create(spec: VolumeSpec, content: string | null): void {
-    const engineId = this.world.prng.hex(8);
-    const dir = `${spec.name}-${engineId}`;
     const replicas = this.storageNodes().slice(0, 3).map((node) => {
+      const name = replicaName(spec.name, this.world.prng);
+      const dir = dataDirectoryName(spec.name, this.world.prng);
       this.disk(node).set(dir, { node, dir, volume: spec.name, content });
       const failed = !this.power.isBooted(node);
-      return { name: `${spec.name}-r-${this.world.prng.hex(8)}`, node, dir, failed, failedAt: failed ? this.world.now() : undefined };
+      return { name, node, dir, failed, failedAt: failed ? this.world.now() : undefined };
     });
-    this.volumes.set(spec.name, { spec, engineId, replicas, recreate: true });
+    this.volumes.set(spec.name, { spec, replicas, recreate: true });
     this.world.touch();
   }
 
@@ -240,8 +256,9 @@ export class Longhorn {
   }
 
   /**
-   * The forbidden method: rename the orphaned directory to the new engine id. Reconciliation
-   * finds a dirty replica next to clean empty ones, rebuilds from an empty one, and the data is gone.
+   * The forbidden method: rename an orphaned directory to its node's new replica directory.
+   * Reconciliation finds a dirty replica next to clean empty ones, rebuilds from an empty one, and
+   * the data is gone.
    */
   renameOrphan(name: string): { renamed: ReplicaDir } {
     const v = this.volumes.get(name);

@@ -1,4 +1,5 @@
 import { isoTime } from '../kube/kube-object.ts';
+import { mainContainerIndex } from './chart-pod-templates.ts';
 import type { PodObject } from './pod-index.ts';
 import type { Login } from './postgres.ts';
 
@@ -10,7 +11,11 @@ export interface Termination {
   finishedAt: number;
 }
 
-/** The kubelet's memory of one pod's single container. */
+/**
+ * The kubelet's memory of one pod: its workload container (the default-container, else the only
+ * one) crashes, restarts and turns ready; sidecars (VSO's kube-rbac-proxy) start with the pod and
+ * run until it stops.
+ */
 export interface PodRuntime {
   key: string;
   node: string;
@@ -19,6 +24,10 @@ export interface PodRuntime {
   createdAt: number;
   startAt: number;
   startedAt?: number;
+  /** When this runtime first started the pod's containers: the sidecars' start. */
+  podStartedAt?: number;
+  /** Sidecar restart counts carried over from the pod's status (a reboot restarts them too). */
+  sidecarRestarts: Record<string, number>;
   crashAt?: number;
   crashMessage?: string;
   backoffUntil?: number;
@@ -40,7 +49,7 @@ export interface PodRuntime {
 
 /** Pod status as the kubelet would post it for this runtime. */
 export function podStatus(pod: PodObject, rt: PodRuntime): Record<string, unknown> {
-  const container = pod.spec.containers[0] as { name: string; image: string };
+  const container = mainContainer(pod);
   const started = rt.state === 'running';
   const everStarted = rt.startedAt !== undefined;
   const state = started
@@ -48,12 +57,26 @@ export function podStatus(pod: PodObject, rt: PodRuntime): Record<string, unknow
     : { waiting: { reason: rt.waiting?.reason ?? 'ContainerCreating', ...(rt.waiting?.message ? { message: rt.waiting.message } : {}) } };
   const last = rt.lastTermination;
   const since = (ms: number | undefined) => isoTime(ms ?? rt.createdAt);
+  const sidecarsUp = rt.podStartedAt !== undefined;
+  const unready = pod.spec.containers.filter((c) => (c === container ? !rt.ready : !sidecarsUp)).map((c) => c.name);
   const condition = (type: string, ok: boolean, at: number | undefined) => ({
     type,
     status: ok ? 'True' : 'False',
     lastProbeTime: null,
     lastTransitionTime: since(at),
-    ...(ok || type === 'PodReadyToStartContainers' ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${container.name}]` }),
+    ...(ok || type === 'PodReadyToStartContainers' ? {} : { reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` }),
+  });
+  const imageID = (image: string) => `${image.split(':')[0]}@sha256:${hashHex(image)}`;
+  const sidecar = (c: { name: string; image: string }) => ({
+    name: c.name,
+    image: c.image,
+    imageID: imageID(c.image),
+    ...(sidecarsUp ? { containerID: `containerd://${hashHex(`${pod.metadata.uid}/${rt.bootId}/${c.name}`)}` } : {}),
+    ready: sidecarsUp,
+    started: sidecarsUp,
+    restartCount: rt.sidecarRestarts[c.name] ?? 0,
+    state: sidecarsUp ? { running: { startedAt: isoTime(rt.podStartedAt as number) } } : { waiting: { reason: 'ContainerCreating' } },
+    lastState: {},
   });
   return {
     phase: everStarted || started ? 'Running' : 'Pending',
@@ -70,11 +93,11 @@ export function podStatus(pod: PodObject, rt: PodRuntime): Record<string, unknow
     podIPs: [{ ip: rt.podIP }],
     startTime: isoTime(rt.createdAt),
     qosClass: 'BestEffort',
-    containerStatuses: [
-      {
+    // The kubelet lists container statuses sorted by name.
+    containerStatuses: [...pod.spec.containers].sort((a, b) => (a.name < b.name ? -1 : 1)).map((c) => (c !== container ? sidecar(c) : {
         name: container.name,
         image: container.image,
-        imageID: `${container.image.split(':')[0]}@sha256:${hashHex(container.image)}`,
+        imageID: imageID(container.image),
         ...(rt.containerId ? { containerID: `containerd://${rt.containerId}` } : {}),
         ready: rt.ready,
         started,
@@ -83,9 +106,13 @@ export function podStatus(pod: PodObject, rt: PodRuntime): Record<string, unknow
         lastState: last
           ? { terminated: { exitCode: last.exitCode, reason: last.reason, ...(last.message ? { message: last.message } : {}), startedAt: isoTime(last.startedAt), finishedAt: isoTime(last.finishedAt), containerID: `containerd://${rt.containerId ?? ''}` } }
           : {},
-      },
-    ],
+      })),
   };
+}
+
+/** The pod's workload container: the one its default-container annotation names, else the first. */
+export function mainContainer(pod: PodObject): { name: string; image: string } {
+  return pod.spec.containers[mainContainerIndex(pod)] as { name: string; image: string };
 }
 
 function hashHex(text: string): string {

@@ -22,7 +22,6 @@ export interface SimStateDump {
   longhorn: { ready: boolean; reinstallAt: string | null };
   volumes: {
     name: string;
-    engineId: string;
     attachedNode: string | null;
     maintenance: boolean;
     robustness: string;
@@ -70,7 +69,6 @@ export function dumpState(lab: Lab, faults: Faults, services: { kube: boolean; v
       const orphans = longhorn.orphans(v.spec.name);
       return {
         name: v.spec.name,
-        engineId: v.engineId,
         attachedNode: v.attachedNode ?? null,
         maintenance: v.attachedBy === 'maintenance',
         robustness: longhorn.robustness(v),

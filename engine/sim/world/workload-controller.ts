@@ -28,6 +28,13 @@ interface Progress {
 
 const byName = (a: PodObject, b: PodObject) => (a.metadata.name < b.metadata.name ? -1 : 1);
 
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/** DeploymentStatus' counts are `omitempty` int32s: a zero is left out of the object, not written. */
+function omitZero(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0));
+}
+
 /**
  * The deployment, statefulset and daemonset controllers: pods from templates, rolling updates
  * (maxSurge/maxUnavailable 25%), OrderedReady statefulsets, per-node daemonsets, and the status
@@ -36,6 +43,8 @@ const byName = (a: PodObject, b: PodObject) => (a.metadata.name < b.metadata.nam
 export class WorkloadController implements Controller {
   readonly name = 'workloads';
   private readonly progress = new Map<string, Progress>();
+  /** Per Deployment uid: the template hash its current revision was cut for. */
+  private readonly revisions = new Map<string, { hash: string; revision: number }>();
   private readonly ownerUids = new Map<string, string>();
 
   constructor(
@@ -86,10 +95,27 @@ export class WorkloadController implements Controller {
     });
   }
 
+  /**
+   * getNewReplicaSet: a template change (a new one, or back to an older one) makes its ReplicaSet
+   * the newest revision, max(old revisions) + 1, and the Deployment's annotation follows; a scale
+   * does not.
+   */
+  private revision(d: WorkloadObject, hash: string): void {
+    const key = d.metadata.uid as string;
+    const was = this.revisions.get(key);
+    const revision = !was ? 1 : was.hash === hash ? was.revision : was.revision + 1;
+    this.revisions.set(key, { hash, revision });
+    if (d.metadata.annotations?.[REVISION_ANNOTATION] === String(revision)) return;
+    this.world.store.update<WorkloadObject>(DEPLOYMENT, d.metadata.namespace, d.metadata.name, (draft) => {
+      draft.metadata.annotations = { ...draft.metadata.annotations, [REVISION_ANNOTATION]: String(revision) };
+    });
+  }
+
   private deployment(d: WorkloadObject): void {
     const replicas = d.spec.replicas ?? 1;
     const hash = templateHash(d.spec.template);
     const rs = `${d.metadata.name}-${hash}`;
+    this.revision(d, hash);
     const active = this.owned(d, 'ReplicaSet').filter((p) => !p.metadata.deletionTimestamp).sort(byName);
     const fresh = active.filter((p) => p.metadata.labels?.['pod-template-hash'] === hash);
     const old = active.filter((p) => !fresh.includes(p));
@@ -122,12 +148,11 @@ export class WorkloadController implements Controller {
     const complete = freshNow.length === replicas && readyNew === replicas && pods.length === replicas;
     const progressing = this.progressCondition(d, hash, replicas, readyNew, complete, rs);
     const minAvailable = replicas - maxUnavailable;
+    // calculateStatus: unavailable = the ReplicaSets' desired pods (all of spec.replicas, plus the
+    // surge while a rollout runs) minus the available ones, never below zero.
+    const wanted = Math.max(replicas, pods.length);
     this.writeStatus(DEPLOYMENT, d, {
-      replicas: pods.length,
-      updatedReplicas: freshNow.length,
-      readyReplicas: ready,
-      availableReplicas: ready,
-      ...(replicas - ready > 0 ? { unavailableReplicas: replicas - ready } : {}),
+      ...omitZero({ replicas: pods.length, updatedReplicas: freshNow.length, readyReplicas: ready, availableReplicas: ready, unavailableReplicas: Math.max(0, wanted - ready) }),
       conditions: this.conditionTimes(d, [
         ready >= minAvailable
           ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }

@@ -1,5 +1,6 @@
 import type { KubeObject, OwnerReference } from '../kube/kube-object.ts';
 import type { WorkloadSpec } from '../topology/topology-types.ts';
+import { chartPodTemplate } from './chart-pod-templates.ts';
 import type { PodObject } from './pod-index.ts';
 
 export interface PodTemplate {
@@ -7,7 +8,19 @@ export interface PodTemplate {
   spec: {
     serviceAccountName: string;
     nodeSelector?: Record<string, string>;
-    containers: { name: string; image: string; imagePullPolicy: string; envFrom?: unknown[] }[];
+    containers: {
+      name: string;
+      image: string;
+      imagePullPolicy: string;
+      command?: string[];
+      args?: string[];
+      env?: unknown[];
+      envFrom?: unknown[];
+      ports?: unknown[];
+      livenessProbe?: unknown;
+      readinessProbe?: unknown;
+      volumeMounts?: unknown[];
+    }[];
     volumes?: unknown[];
   };
 }
@@ -33,13 +46,15 @@ export function workloadObject(w: WorkloadSpec, claimName: string | undefined, c
   const labels = { app: w.name, 'app.kubernetes.io/name': w.name };
   const container: PodTemplate['spec']['containers'][number] = { name: w.name, image: w.image, imagePullPolicy: 'IfNotPresent' };
   if (w.needs.secret) container.envFrom = [{ secretRef: { name: w.needs.secret } }];
+  const chart = chartPodTemplate(w);
+  const volumes = [...(chart?.volumes ?? []), ...(claimName ? [{ name: 'data', persistentVolumeClaim: { claimName } }] : [])];
   const template: PodTemplate = {
-    metadata: { labels: { ...labels } },
+    metadata: { labels: { ...labels }, ...(chart ? { annotations: chart.annotations } : {}) },
     spec: {
       serviceAccountName: w.name,
       ...(w.nodeName ? { nodeSelector: { 'kubernetes.io/hostname': w.nodeName } } : {}),
-      containers: [container],
-      ...(claimName ? { volumes: [{ name: 'data', persistentVolumeClaim: { claimName } }] } : {}),
+      containers: chart?.containers ?? [container],
+      ...(volumes.length ? { volumes } : {}),
     },
   };
   const spec: WorkloadObject['spec'] = { selector: { matchLabels: { app: w.name } }, template };
