@@ -3,6 +3,7 @@ import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { isRefusal } from '../common/refusal.ts';
 
 /**
  * Where a socket may go, decided when it connects: every client an adapter builds (the
@@ -16,10 +17,6 @@ export interface SocketPolicy {
   lookup: net.LookupFunction;
 }
 
-/** The guard's refusal, known by name: the engine does not import the guard. */
-export function isRefusal(e: unknown): boolean {
-  return (e as { name?: unknown } | undefined)?.name === 'GuardRefusal';
-}
 
 /** Node skips `lookup` for literal addresses, so those are judged before connecting. */
 function connectOptions<T extends { host?: string | null }>(policy: SocketPolicy, options: T): T & { lookup: net.LookupFunction } {

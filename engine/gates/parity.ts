@@ -6,6 +6,7 @@ import type { VaultAdapter } from '../adapters/vault.ts';
 import { within } from '../common/within.ts';
 import type { GateCheck, GateResult } from './gate-result.ts';
 import type { ParityManifest } from './parity-manifest.ts';
+import { isRefusal } from '../common/refusal.ts';
 
 /**
  * Where the parity gate reads the live sandbox: the guarded adapters (`sandbox.kube()`, …).
@@ -93,15 +94,12 @@ function clip(s: string): string {
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
 
-/** A guard refusal is not drift: the target is not the sandbox, so it propagates (the CLI exits 3). */
-function isRefusal(e: unknown): boolean {
-  return (e as { name?: unknown })?.name === 'GuardRefusal';
-}
 
 async function read<T>(what: () => Promise<T>): Promise<Read<T>> {
   try {
     return { ok: true, value: await within(what(), READ_TIMEOUT_MS, `no answer within ${READ_TIMEOUT_MS / 1000} s`) };
   } catch (e) {
+    // A guard refusal is not drift: the target is not the sandbox, so it propagates (the CLI exits 3).
     if (isRefusal(e)) throw e;
     const status = (e as { code?: unknown })?.code;
     return { ok: false, error: describeError(e), ...(typeof status === 'number' ? { status } : {}) };

@@ -1,6 +1,7 @@
 import type { HttpService } from '../adapters/http-service.ts';
 import type { KubeAdapter } from '../adapters/kube.ts';
-import { isRefusal, type TlsConnect } from '../adapters/socket-policy.ts';
+import type { TlsHandshake } from '../adapters/tls-handshake.ts';
+import { isRefusal } from '../common/refusal.ts';
 import { checkServedChain, type TlsTarget } from './served-chain.ts';
 import { checkTlsSecret, type TlsSecretCert } from './tls-secret-check.ts';
 import type { CertRow } from './types.ts';
@@ -9,7 +10,7 @@ import type { Probe } from './probes.ts';
 export interface StepCaChecks {
   ca: HttpService;
   /** Handshakes go through the guard's connect-time policy. */
-  tls: TlsConnect;
+  tls: TlsHandshake;
   /** TLS services outside the cluster: the host to match, the `host:port` to dial. */
   endpoints: readonly { name: string; address: string }[];
   /** Where Ingress hosts are dialled (Traefik's websecure entrypoint); default `<host>:443`. */

@@ -4,7 +4,8 @@ import { createKubeAdapter, type KubeAdapter } from '../../engine/adapters/kube.
 import { createPostgresAdapter, type PostgresAdapter } from '../../engine/adapters/postgres.ts';
 import { createSimControl, type SimControl } from '../../engine/adapters/sim-control.ts';
 import { createProcessRunner, type ProcessRunner } from '../../engine/adapters/process.ts';
-import { guardedFetch, guardedTlsConnect, type TlsConnect } from '../../engine/adapters/socket-policy.ts';
+import { guardedFetch, guardedTlsConnect } from '../../engine/adapters/socket-policy.ts';
+import { createTlsHandshake, type TlsHandshake } from '../../engine/adapters/tls-handshake.ts';
 import { createVaultAdapter, type VaultAdapter } from '../../engine/adapters/vault.ts';
 import type { SandboxIdentity } from '../../engine/common/sandbox-identity.ts';
 import type { Env } from '../config/paths.ts';
@@ -37,7 +38,7 @@ export interface Sandbox {
   gitea(): HttpService | undefined;
   stepca(): HttpService | undefined;
   /** TLS handshakes (the certificate checks) through the connect-time policy. */
-  tls(): TlsConnect;
+  tls(): TlsHandshake;
   postgres(): PostgresAdapter | undefined;
   /** lab-sim's fault and control API, when the configuration declares one. */
   simulator(): SimControl | undefined;
@@ -195,10 +196,10 @@ export async function openSandbox(config: LabConfig, env: Env): Promise<Sandbox>
     stepca: () => id.stepca && (stepca ??= createHttpService(id.stepca.url, recheck, policy)),
     tls() {
       const connect = guardedTlsConnect(policy);
-      return (options) => {
+      return createTlsHandshake((options) => {
         recheck();
         return connect(options);
-      };
+      });
     },
     postgres() {
       const pg = id.postgres;

@@ -77,10 +77,10 @@ describe('dashboard: what the operator sees for each state', () => {
 
   it('an invalid certificate chain makes Step-CA down; one expiring soon, degraded', () => {
     const broken = show((raw) => void (raw.stepca!.certificates[0]!.chainValid = false));
-    assert.match(componentLine(broken.frame(), 'stepca'), /down.*chain invalid: erp/);
+    assert.match(componentLine(broken.frame(), 'stepca'), /down.*not valid: erp\.sandbox\.arcodange\.lab \(chain invalid\)/);
     broken.unmount();
     const expiring = show((raw) => void (raw.stepca!.certificates[0]!.daysToExpiry = 5));
-    assert.match(componentLine(expiring.frame(), 'stepca'), /degraded.*expiring: erp 5d/);
+    assert.match(componentLine(expiring.frame(), 'stepca'), /degraded.*expiring: erp\.sandbox\.arcodange\.lab 5d/);
     expiring.unmount();
   });
 

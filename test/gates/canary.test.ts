@@ -226,8 +226,15 @@ describe("canary gate against lab-sim (Kubernetes, Vault, Gitea, and its real Po
     const stale = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'repo-canary', namespace: 'argocd', labels: { 'lab-tui/gate': 'canary', 'argocd.argoproj.io/secret-type': 'repository' } }, data: { url: Buffer.from('stale').toString('base64') } };
     const created = await fetch(`${sim.urls.kube}/api/v1/namespaces/argocd/secrets`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearerToken(sim)}` }, body: JSON.stringify(stale) });
     assert.equal(created.status, 201);
-    const r = await run();
-    assert.equal(r.ok, true, r.summary);
-    assert.deepEqual(await leftovers(), []);
+    // Killed after it added its role to the connection's allowed_roles.
+    assert.equal((await vaultAs(rootToken(), 'POST', 'database/config/postgres', { allowed_roles: 'webapp,erp,canary' })).status, 204);
+    try {
+      const r = await run();
+      assert.equal(r.ok, true, r.summary);
+      assert.deepEqual(await leftovers(), []);
+      assert.deepEqual(((await vaultAs(rootToken(), 'GET', 'database/config/postgres')).body as { data: { allowed_roles: string[] } }).data.allowed_roles, ['webapp', 'erp']);
+    } finally {
+      await vaultAs(rootToken(), 'POST', 'database/config/postgres', { allowed_roles: '*' });
+    }
   });
 });

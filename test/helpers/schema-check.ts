@@ -28,7 +28,7 @@ export interface Violation {
 }
 
 interface Facts {
-  valueSets: { kind: string; path: string; values: string[] }[];
+  valueSets: { kind: string; path: string; values: string[]; source: string }[];
   kubeletWaitingReasons: string[];
 }
 
@@ -36,10 +36,13 @@ const facts = JSON.parse(readFileSync(referenceFile('upstream-facts.json'), 'utf
 
 /**
  * Value sets by kind, keyed by the schema path (`[]` for any item, `*` for any map value). The
- * kubelet's waiting reasons are the value set of every container's `state.waiting.reason`.
+ * kubelet's waiting reasons are the value set of every container's `state.waiting.reason`. Kinds
+ * are not unique across groups (Longhorn has a Node too): Kubernetes' own sets hold for built-in
+ * kinds only, the projects' for their custom resources only.
  */
-export function valueSetsOf(kind: string): Map<string, string[]> {
-  const sets = new Map(facts.valueSets.filter((v) => v.kind === kind).map((v) => [v.path, v.values]));
+export function valueSetsOf(kind: string, builtIn = true): Map<string, string[]> {
+  const ofKubernetes = (v: { source: string }) => v.source.startsWith('kubernetes ');
+  const sets = new Map(facts.valueSets.filter((v) => v.kind === kind && ofKubernetes(v) === builtIn).map((v) => [v.path, v.values]));
   if (kind === 'Pod') {
     for (const list of ['containerStatuses', 'initContainerStatuses']) sets.set(`status.${list}[].state.waiting.reason`, facts.kubeletWaitingReasons);
   }
@@ -121,7 +124,7 @@ function crdValue(w: Walk, s: OpenApiSchema, value: unknown, at: string, schemaP
  * as a bare object (the API server owns it): it is checked as ObjectMeta of the type map.
  */
 export function crdViolations(schema: OpenApiSchema, kind: string, object: Record<string, unknown>): Violation[] {
-  const w = new Walk(valueSetsOf(kind));
+  const w = new Walk(valueSetsOf(kind, false));
   const { metadata, ...rest } = object;
   crdValue(w, { ...schema, properties: { ...schema.properties, metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }, { ...rest, metadata: {} }, '', '');
   typed(w, 'V1ObjectMeta', metadata, 'metadata', 'metadata');

@@ -1,4 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { VaultAdapter } from '../../adapters/vault.ts';
 import { HTTP_TIMEOUT_MS, isVaultNotFound, type ChainContext } from './chain-context.ts';
 import { credentialRef, readerName } from './argocd-credential.ts';
 import { applicationRef, secretName } from './kube-links.ts';
@@ -49,15 +50,7 @@ export async function cleanUp(ctx: ChainContext): Promise<string[]> {
     }
   }
   // After the role and its leases are gone: nothing is issued under the list being put back.
-  if (vault && ctx.allowedRolesBefore) {
-    const { path, roles } = ctx.allowedRolesBefore;
-    await attempt(`vault ${path} allowed_roles`, async () => {
-      await vault.write(path, { allowed_roles: roles });
-      const now = ((await vault.read(path)) as { data?: { allowed_roles?: string[] } }).data?.allowed_roles ?? [];
-      if (now.join(',') !== roles.join(',')) left.push(`vault ${path} allowed_roles: ${now.join(', ')} (was ${roles.join(', ') || 'none'})`);
-      else ctx.allowedRolesBefore = undefined;
-    });
-  }
+  if (vault) await attempt(`vault database/config/${ctx.m.vault.databaseRole.connection} allowed_roles`, () => restoreAllowedRoles(ctx, vault, left));
   const pg = ctx.deps.postgres();
   const { database, role } = ctx.m.postgres;
   if (pg) {
@@ -108,3 +101,22 @@ async function waitGone(ctx: ChainContext, o: KubernetesObject): Promise<void> {
   const deadline = ctx.deps.now() + ctx.timeoutMs;
   while ((await kube.readObject(o)) && ctx.deps.now() < deadline) await ctx.deps.sleep(ctx.pollMs);
 }
+
+/**
+ * The canary's role leaves the connection's allowed_roles: the exact list found before the run
+ * goes back; when this process did not add it (a killed run did), the list loses just that role.
+ */
+async function restoreAllowedRoles(ctx: ChainContext, vault: VaultAdapter, left: string[]): Promise<void> {
+  const { connection, name } = ctx.m.vault.databaseRole;
+  const path = ctx.allowedRolesBefore?.path ?? `database/config/${connection}`;
+  const read = async () => ((await vault.read(path)) as { data?: { allowed_roles?: string[] } }).data?.allowed_roles ?? [];
+  const found = await read().catch((e: unknown) => (isVaultNotFound(e) ? undefined : Promise.reject(e as Error)));
+  if (!found) return;
+  const roles = ctx.allowedRolesBefore?.roles ?? (found.includes(name) ? found.filter((r) => r !== name) : undefined);
+  if (!roles) return;
+  await vault.write(path, { allowed_roles: roles });
+  const now = await read();
+  if (now.join(',') !== roles.join(',')) left.push(`vault ${path} allowed_roles: ${now.join(', ')} (was ${roles.join(', ') || 'none'})`);
+  else ctx.allowedRolesBefore = undefined;
+}
+
