@@ -72,6 +72,8 @@ export interface KubeAdapter {
   /** Any object by apiVersion/kind/namespace/name (discovery finds its resource); undefined on 404. */
   readObject<T extends KubernetesObject>(ref: KubernetesObject): Promise<T | undefined>;
   createObject<T extends KubernetesObject>(obj: T): Promise<T>;
+  /** A PUT of the whole object (its resourceVersion guards against a concurrent write). */
+  replaceObject<T extends KubernetesObject>(obj: T): Promise<T>;
   /** Deletes in the foreground; false when it was already gone. */
   deleteObject(ref: KubernetesObject): Promise<boolean>;
   /** A kubeconfig holding only the sandbox context, for child processes such as kubectl. */
@@ -180,6 +182,10 @@ export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void, policy:
     async createObject(obj) {
       recheck();
       return objects.create(obj);
+    },
+    async replaceObject(obj) {
+      recheck();
+      return objects.replace(obj);
     },
     async deleteObject(ref) {
       recheck();

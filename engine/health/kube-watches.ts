@@ -1,4 +1,5 @@
 import type { KubernetesListObject, KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { DASHBOARD_WATCHES, type Permission } from '../access/permissions.ts';
 import type { KubeAdapter } from '../adapters/kube.ts';
 import { slimEvent, slimPod } from './projections.ts';
 
@@ -6,6 +7,8 @@ import { slimEvent, slimPod } from './projections.ts';
 export interface Watched {
   key: WatchKey;
   path: string;
+  /** The table entry this watch needs: a refused one names it on its pane. */
+  access: Permission;
   list(k: KubeAdapter): Promise<KubernetesListObject<KubernetesObject>>;
   /** Keeps only the fields the health view reads (pods and events are the many). */
   project?: (o: KubernetesObject) => KubernetesObject;
@@ -16,7 +19,7 @@ export interface Watched {
   bulk?: true;
 }
 
-export type WatchKey = 'nodes' | 'pods' | 'events' | 'deployments' | 'volumes' | 'replicas' | 'orphans' | 'apps' | 'dynamicSecrets' | 'staticSecrets';
+export type WatchKey = keyof typeof DASHBOARD_WATCHES;
 
 const PAGE = 500;
 
@@ -46,14 +49,14 @@ function custom(group: string, version: string, plural: string) {
 }
 
 export const WATCHED: readonly Watched[] = [
-  { key: 'nodes', path: '/api/v1/nodes', list: (k) => k.core.listNode() },
-  { key: 'pods', path: '/api/v1/pods', list: (k) => paged((c) => k.listJson<V1Pod>('/api/v1/pods', { limit: PAGE, continue: c }), slimPod)(), project: slimPod as unknown as Watched['project'], bulk: true },
-  { key: 'events', path: '/api/v1/events', list: (k) => paged((c) => k.core.listEventForAllNamespaces({ limit: PAGE, _continue: c }), slimEvent)(), project: slimEvent as unknown as Watched['project'] },
-  { key: 'deployments', path: '/apis/apps/v1/deployments', list: (k) => k.apps.listDeploymentForAllNamespaces() },
-  { key: 'volumes', path: '/apis/longhorn.io/v1beta2/volumes', list: custom('longhorn.io', 'v1beta2', 'volumes') },
-  { key: 'replicas', path: '/apis/longhorn.io/v1beta2/replicas', list: custom('longhorn.io', 'v1beta2', 'replicas') },
-  { key: 'orphans', path: '/apis/longhorn.io/v1beta2/orphans', list: custom('longhorn.io', 'v1beta2', 'orphans') },
-  { key: 'apps', path: '/apis/argoproj.io/v1alpha1/applications', list: custom('argoproj.io', 'v1alpha1', 'applications') },
-  { key: 'dynamicSecrets', path: '/apis/secrets.hashicorp.com/v1beta1/vaultdynamicsecrets', list: custom('secrets.hashicorp.com', 'v1beta1', 'vaultdynamicsecrets') },
-  { key: 'staticSecrets', path: '/apis/secrets.hashicorp.com/v1beta1/vaultstaticsecrets', list: custom('secrets.hashicorp.com', 'v1beta1', 'vaultstaticsecrets') },
+  { key: 'nodes', access: DASHBOARD_WATCHES.nodes, path: '/api/v1/nodes', list: (k) => k.core.listNode() },
+  { key: 'pods', access: DASHBOARD_WATCHES.pods, path: '/api/v1/pods', list: (k) => paged((c) => k.listJson<V1Pod>('/api/v1/pods', { limit: PAGE, continue: c }), slimPod)(), project: slimPod as unknown as Watched['project'], bulk: true },
+  { key: 'events', access: DASHBOARD_WATCHES.events, path: '/api/v1/events', list: (k) => paged((c) => k.core.listEventForAllNamespaces({ limit: PAGE, _continue: c }), slimEvent)(), project: slimEvent as unknown as Watched['project'] },
+  { key: 'deployments', access: DASHBOARD_WATCHES.deployments, path: '/apis/apps/v1/deployments', list: (k) => k.apps.listDeploymentForAllNamespaces() },
+  { key: 'volumes', access: DASHBOARD_WATCHES.volumes, path: '/apis/longhorn.io/v1beta2/volumes', list: custom('longhorn.io', 'v1beta2', 'volumes') },
+  { key: 'replicas', access: DASHBOARD_WATCHES.replicas, path: '/apis/longhorn.io/v1beta2/replicas', list: custom('longhorn.io', 'v1beta2', 'replicas') },
+  { key: 'orphans', access: DASHBOARD_WATCHES.orphans, path: '/apis/longhorn.io/v1beta2/orphans', list: custom('longhorn.io', 'v1beta2', 'orphans') },
+  { key: 'apps', access: DASHBOARD_WATCHES.apps, path: '/apis/argoproj.io/v1alpha1/applications', list: custom('argoproj.io', 'v1alpha1', 'applications') },
+  { key: 'dynamicSecrets', access: DASHBOARD_WATCHES.dynamicSecrets, path: '/apis/secrets.hashicorp.com/v1beta1/vaultdynamicsecrets', list: custom('secrets.hashicorp.com', 'v1beta1', 'vaultdynamicsecrets') },
+  { key: 'staticSecrets', access: DASHBOARD_WATCHES.staticSecrets, path: '/apis/secrets.hashicorp.com/v1beta1/vaultstaticsecrets', list: custom('secrets.hashicorp.com', 'v1beta1', 'vaultstaticsecrets') },
 ];

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import type { Env } from '../config/paths.ts';
 
 /** Where a command writes; injected so tests run commands in-process. */
@@ -6,6 +7,8 @@ export interface Io {
   stderr: (text: string) => void;
   env: Env;
   color: boolean;
+  /** One line typed by the operator; absent without a terminal (a command then needs --yes). */
+  ask?: (question: string) => Promise<string>;
 }
 
 export function processIo(): Io {
@@ -16,6 +19,18 @@ export function processIo(): Io {
     env,
     // https://no-color.org: any non-empty NO_COLOR disables colour.
     color: !env.NO_COLOR && process.stdout.isTTY === true,
+    ...(process.stdin.isTTY
+      ? {
+          async ask(question: string) {
+            const rl = createInterface({ input: process.stdin, output: process.stdout });
+            try {
+              return await rl.question(question);
+            } finally {
+              rl.close();
+            }
+          },
+        }
+      : {}),
   };
 }
 

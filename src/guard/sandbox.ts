@@ -35,6 +35,12 @@ export interface Sandbox {
    */
   kube(opts?: { reconnect?: boolean }): Promise<KubeAdapter>;
   vault(): VaultAdapter | undefined;
+  /**
+   * For `sandbox init` only, which writes the markers: adapters that do not read them first. The
+   * static rules and the prod deny-list have passed, the identity is re-checked at each write, and
+   * the operator confirmed the context and server shown.
+   */
+  unmarked(): { kube: KubeAdapter; vault?: VaultAdapter };
   gitea(): HttpService | undefined;
   stepca(): HttpService | undefined;
   /** TLS handshakes (the certificate checks) through the connect-time policy. */
@@ -185,6 +191,10 @@ export async function openSandbox(config: LabConfig, env: Env): Promise<Sandbox>
       }, policy);
       vault = adapter;
       return vault;
+    },
+    unmarked() {
+      const ep = id.vault;
+      return { kube: createKubeAdapter(id.kube, recheck, policy), vault: ep && createVaultAdapter(ep, { recheck, verify: async () => {} }, policy) };
     },
     gitea: () =>
       id.gitea &&
