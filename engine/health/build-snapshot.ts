@@ -47,6 +47,7 @@ export interface BuildContext {
   now: Date;
   /** Kubernetes lists still being read (the pods, on the first connection). */
   listing?: string[];
+  forbidden?: { watch: string; message: string }[];
 }
 
 const unknown = (id: ComponentRow['id'], reason: string): ComponentRow => ({ id, status: 'unknown', reason });
@@ -104,5 +105,6 @@ export function buildSnapshot(raw: RawState, ctx: BuildContext): Snapshot {
     databases: raw.postgres,
     events: ctx.events,
     ...(ctx.listing?.length ? { listing: ctx.listing } : {}),
+    ...(ctx.forbidden?.length ? { forbidden: ctx.forbidden } : {}),
   };
 }

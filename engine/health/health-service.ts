@@ -76,7 +76,7 @@ export function startHealth(deps: HealthDeps): HealthService {
   const build = (): Snapshot => {
     const kubeNow = kube.hasData() ? kubeRaw() : undefined;
     if (kubeNow) eventLog.addCluster(kubeNow.events);
-    const snap = buildSnapshot({ ...raw, kube: kubeNow }, { sandbox: deps.sandbox, sources: [...sources.values()], expectedKubelet: deps.expectedKubelet, events: eventLog.list(), now: now(), listing: kube.listing() });
+    const snap = buildSnapshot({ ...raw, kube: kubeNow }, { sandbox: deps.sandbox, sources: [...sources.values()], expectedKubelet: deps.expectedKubelet, events: eventLog.list(), now: now(), listing: kube.listing(), forbidden: kube.forbidden() });
     const components = snap.components.map((c) => {
       const prev = since.get(c.id);
       const entry = prev && prev.status === c.status ? prev : { status: c.status, since: snap.takenAt };

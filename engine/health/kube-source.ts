@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeAdapter } from '../adapters/kube.ts';
+import { describePermission } from '../access/permissions.ts';
 import { backoffDelay } from './backoff.ts';
 import { WATCHED, type WatchKey } from './kube-watches.ts';
 import type { SourceState } from './types.ts';
@@ -17,12 +18,26 @@ export interface KubeSourceDeps {
   now(): Date;
 }
 
+/** client-node rejects with the HTTP code (ApiException.code, or listJson's `code`). */
+const isForbidden = (e: unknown) => (e as { code?: unknown; statusCode?: unknown })?.code === 403 || (e as { statusCode?: unknown })?.statusCode === 403;
+
+/** A refused watch is not an outage: its pane says what it needs, and this generation lives on without it. */
+class ForbiddenWatch extends Error {}
+
+/** `forbidden: list orphans.longhorn.io (doctor: needs dashboard: list,watch orphans.longhorn.io)` */
+function forbiddenMessage(w: (typeof WATCHED)[number]): string {
+  const [plural] = w.access.resource.split('/');
+  return `forbidden: list ${plural}${w.access.group.includes('.') ? `.${w.access.group}` : ''} (doctor: needs ${w.access.feature}: ${describePermission(w.access)})`;
+}
+
 const messageOf = (e: unknown) => (e instanceof Error ? e.message : String((e as { message?: unknown })?.message ?? e));
 
 /** One generation of informers: created per (re)connection, so each starts with a full list. */
 class InformerSet {
   readonly informers = new Map<WatchKey, Informer>();
   private readonly synced = new Set<WatchKey>();
+  /** Watches refused by the API server (RBAC), with what they need. */
+  readonly forbidden = new Map<WatchKey, string>();
   stopped = false;
 
   constructor(kube: KubeAdapter, onSynced: (set: InformerSet) => void, onChange: (key: WatchKey) => void, onError: (set: InformerSet, e: unknown) => void) {
@@ -31,7 +46,17 @@ class InformerSet {
       const informer = kube.informer(
         w.path,
         async () => {
-          const list = await w.list(kube);
+          let list;
+          try {
+            list = await w.list(kube);
+          } catch (e) {
+            if (!isForbidden(e)) throw e;
+            // Counted as listed (empty) so the others are shown; the informer stops on this error.
+            this.forbidden.set(w.key, forbiddenMessage(w));
+            this.synced.add(w.key);
+            if (this.core()) onSynced(this);
+            throw new ForbiddenWatch(this.forbidden.get(w.key));
+          }
           this.synced.add(w.key);
           if (this.core()) onSynced(this);
           return list;
@@ -42,7 +67,15 @@ class InformerSet {
       informer.on('add', changed);
       informer.on('update', changed);
       informer.on('delete', changed);
-      informer.on('error', (e: unknown) => onError(this, e));
+      informer.on('error', (e: unknown) => {
+        if (e instanceof ForbiddenWatch) return;
+        // Listed but not allowed to watch: what was listed stays, the pane says what is missing.
+        if (isForbidden(e)) {
+          this.forbidden.set(w.key, forbiddenMessage(w));
+          return onChange(w.key);
+        }
+        onError(this, e);
+      });
       this.informers.set(w.key, informer);
     }
   }
@@ -62,7 +95,7 @@ class InformerSet {
   }
 
   start(onError: (e: unknown) => void): void {
-    for (const informer of this.informers.values()) informer.start().catch(onError);
+    for (const informer of this.informers.values()) informer.start().catch((e: unknown) => e instanceof ForbiddenWatch || onError(e));
   }
 
   async stop(): Promise<void> {
@@ -94,6 +127,11 @@ export class KubeSource {
   /** True once the caches are shown (every one filled, or on the first connection all but the bulk ones); stays true through outages. */
   hasData(): boolean {
     return this.shown !== undefined;
+  }
+
+  /** The watches the API server refused, each with what it needs (see engine/access/permissions.ts). */
+  forbidden(): { watch: WatchKey; message: string }[] {
+    return [...(this.shown?.forbidden ?? [])].map(([watch, message]) => ({ watch, message }));
   }
 
   /** Caches of what is shown that are still being listed (on the first connection: the pods, for a moment). */

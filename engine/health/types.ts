@@ -159,4 +159,6 @@ export interface Snapshot {
    * node, restarts and crash loops, the workloads component) is not known yet.
    */
   listing?: string[];
+  /** Watches the API server refused (403): their panes say what is missing, the others stay live. */
+  forbidden?: { watch: string; message: string }[];
 }

@@ -7,6 +7,9 @@ import { clock } from '../shell/format.ts';
 import { focusedList, listOf, type DashboardState, type VisibleRows } from './state.ts';
 import { LISTS, VIEW_LISTS, type ListId } from './views.ts';
 
+/** The dashboard watches each list is made from (engine/health/kube-watches.ts): a refused one is named on it. */
+const LIST_WATCHES: Partial<Record<ListId, string[]>> = { nodes: ['nodes'], volumes: ['volumes', 'replicas', 'orphans'], volume: ['replicas', 'orphans'], vault: ['dynamicSecrets', 'staticSecrets'], apps: ['apps'], workloads: ['deployments', 'pods'], events: ['events'] };
+
 const LIST_SOURCE: Partial<Record<ListId, SourceId>> = { nodes: 'kubernetes', volumes: 'kubernetes', volume: 'kubernetes', apps: 'kubernetes', workloads: 'kubernetes', vault: 'kubernetes', databases: 'postgres', certificates: 'stepca' };
 
 export interface DashboardProps {
@@ -62,6 +65,7 @@ export const DashboardScreen = React.memo(function DashboardScreen({ snapshot, s
         const def = LISTS[id];
         const rows = visible(id);
         const source = LIST_SOURCE[id] && snapshot.sources.find((s) => s.id === LIST_SOURCE[id]);
+        const forbidden = snapshot.forbidden?.filter((f) => LIST_WATCHES[id]?.includes(f.watch)).map((f) => f.message);
         return (
           <Table
             key={id}
@@ -74,6 +78,7 @@ export const DashboardScreen = React.memo(function DashboardScreen({ snapshot, s
             width={width}
             filter={listOf(state, id).filter}
             stale={source?.status === 'stale' ? clock(source.since) : undefined}
+            forbidden={forbidden?.length ? forbidden.join('; ') : undefined}
           />
         );
       })}

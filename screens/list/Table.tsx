@@ -15,6 +15,8 @@ export interface TableProps {
   width: number;
   filter?: string;
   stale?: string;
+  /** The list was refused (403): what it needs, shown where its rows would be. */
+  forbidden?: string;
 }
 
 function fit(text: string, width: number): string {
@@ -22,7 +24,7 @@ function fit(text: string, width: number): string {
 }
 
 /** Column widths from content, the last column taking what is left; rows scroll to keep the selection visible. */
-export function Table({ title, columns, rows, selected, focused, height, width, filter, stale }: TableProps) {
+export function Table({ title, columns, rows, selected, focused, height, width, filter, stale, forbidden }: TableProps) {
   // Every line is cut to the width here, so Ink never has to truncate (slow) or wrap it.
   const natural = columns.map((c, i) => Math.min(40, Math.max(c.length, ...rows.map((r) => (r.cells[i] ?? '').length))));
   const fixed = natural.slice(0, -1).reduce((sum, w) => sum + w + 2, 0);
@@ -42,7 +44,12 @@ export function Table({ title, columns, rows, selected, focused, height, width, 
       <Text dimColor wrap="truncate">
         {line(columns)}
       </Text>
-      {shown.length === 0 ? <Text dimColor>{filter ? '  (nothing matches the filter)' : '  (none)'}</Text> : null}
+      {forbidden ? (
+        <Text color="red" wrap="truncate">
+          {fit(`  ${forbidden}`, width)}
+        </Text>
+      ) : null}
+      {shown.length === 0 && !forbidden ? <Text dimColor>{filter ? '  (nothing matches the filter)' : '  (none)'}</Text> : null}
       {shown.map((r, i) => (
         <Text key={r.id} wrap="truncate" color={stale ? 'gray' : r.tone ? TONE_COLOR[r.tone] : undefined} inverse={focused && start + i === selected}>
           {line(r.cells)}

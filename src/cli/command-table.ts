@@ -254,7 +254,7 @@ export const COMMANDS: Command[] = [
   command({
     path: ['sandbox', 'init'],
     group: 'configuration',
-    usage: 'sandbox init [--print] [--context C] [--vault ADDR] [--key-file F] [--prod-context C]... [--prod-server URL]... [--yes] [--json]',
+    usage: 'sandbox init [--print] [--context C] [--kubeconfig F] [--vault ADDR] [--key-file F] [--name N] [--prod-context C]... [--prod-server URL]... [--prod-vault ADDR]... [--prod-key-file F]... [--yes] [--json]',
     summary: "set a sandbox up for lab-tui: markers, the least-privilege identity (ServiceAccount lab-tui, its roles, a kubeconfig), Vault policy lab-tui, a commented configuration; shows the plan, asks, applies what is missing",
     options: {
       ...json,
