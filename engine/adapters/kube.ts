@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, ListWatch, makeInformer, PatchStrategy, setHeaderOptions, VersionApi, Watch, type KubernetesListObject, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
+import { AppsV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, ListWatch, makeInformer, PatchStrategy, setHeaderOptions, VersionApi, Watch, type KubernetesListObject, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
 
 import { guardedHttpAgent, guardedHttpsAgent, type SocketPolicy } from './socket-policy.ts';
 
@@ -78,6 +78,20 @@ export interface KubeAdapter {
   deleteObject(ref: KubernetesObject): Promise<boolean>;
   /** A kubeconfig holding only the sandbox context, for child processes such as kubectl. */
   exportSandboxOnly(): string;
+  /** A SelfSubjectAccessReview: may this identity do it? Every authenticated user may ask. */
+  accessReview(attributes: AccessAttributes): Promise<boolean>;
+  /** The resources discovery lists for `group/version` (`v1` for the core group); undefined when it is not served (404). */
+  servedResources(groupVersion: string): Promise<string[] | undefined>;
+}
+
+/** spec.resourceAttributes of a SelfSubjectAccessReview. */
+export interface AccessAttributes {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
 }
 
 function abs(dir: string, file: unknown): string | undefined {
@@ -113,6 +127,27 @@ export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void, policy:
   const apps = kc.makeApiClient(AppsV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
   const objects = KubernetesObjectApi.makeApiClient(kc);
+  const authorization = kc.makeApiClient(AuthorizationV1Api);
+  /** A GET as plain text, with the same agent, credentials and headers as every other request of this adapter. */
+  const getText = async (apiPath: string, query: Record<string, string | number | undefined>): Promise<string> => {
+    const url = new URL(`${ep.server.replace(/\/+$/, '')}${apiPath}`);
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const init = await kc.applyToFetchOptions({});
+    const headers = Object.fromEntries(new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).entries());
+    return new Promise<string>((resolve, reject) => {
+      const get = url.protocol === 'https:' ? https.get : http.get;
+      get(url, { agent: init.agent as http.Agent, headers: { ...headers, accept: 'application/json' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if ((res.statusCode ?? 0) >= 400) reject(Object.assign(new Error(`GET ${apiPath}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`), { code: res.statusCode }));
+          else resolve(text);
+        });
+        res.on('error', reject);
+      }).on('error', reject);
+    });
+  };
   return {
     server: ep.server,
     core: kc.makeApiClient(CoreV1Api),
@@ -148,25 +183,20 @@ export function createKubeAdapter(ep: KubeEndpoint, recheck: () => void, policy:
       await custom.patchNamespacedCustomObject({ ...ref, namespace, name, body: patch }, MERGE_PATCH);
     },
     async listJson<T extends KubernetesObject>(apiPath: string, query: Record<string, string | number | undefined>) {
-      const url = new URL(`${ep.server.replace(/\/+$/, '')}${apiPath}`);
-      for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-      // The same agent, credentials and headers as every other request of this adapter.
-      const init = await kc.applyToFetchOptions({});
-      const headers = Object.fromEntries(new Headers(init.headers as ConstructorParameters<typeof Headers>[0]).entries());
-      const body = await new Promise<string>((resolve, reject) => {
-        const get = url.protocol === 'https:' ? https.get : http.get;
-        get(url, { agent: init.agent as http.Agent, headers: { ...headers, accept: 'application/json' } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if ((res.statusCode ?? 0) >= 400) reject(Object.assign(new Error(`GET ${apiPath}: HTTP ${res.statusCode}: ${text.slice(0, 300)}`), { code: res.statusCode }));
-            else resolve(text);
-          });
-          res.on('error', reject);
-        }).on('error', reject);
-      });
-      return JSON.parse(body) as KubernetesListObject<T>;
+      return JSON.parse(await getText(apiPath, query)) as KubernetesListObject<T>;
+    },
+    async accessReview(attributes) {
+      const review = await authorization.createSelfSubjectAccessReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: attributes } } });
+      return review.status?.allowed === true;
+    },
+    async servedResources(groupVersion) {
+      try {
+        const list = JSON.parse(await getText(groupVersion === 'v1' ? '/api/v1' : `/apis/${groupVersion}`, {})) as { resources?: { name: string }[] };
+        return (list.resources ?? []).map((r) => r.name);
+      } catch (e) {
+        if (isNotFound(e)) return undefined;
+        throw e;
+      }
     },
     async listCustom(ref) {
       return ((await custom.listClusterCustomObject(ref)) as { items?: KubernetesObject[] }).items ?? [];

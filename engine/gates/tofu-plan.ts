@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ProcessRunner } from '../adapters/process.ts';
+import { onPath } from '../common/on-path.ts';
 import type { GateCheck, GateResult } from './gate-result.ts';
 
 /**
@@ -328,20 +329,6 @@ function parseJson(text: string, source: string): unknown {
   } catch (e) {
     throw new PlanFormatError(source, '', `not valid JSON (${(e as Error).message})`);
   }
-}
-
-function onPath(command: string, pathVar: string | undefined): boolean {
-  for (const dir of (pathVar ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    try {
-      const file = path.join(dir, command);
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return true;
-    } catch {
-      // not here
-    }
-  }
-  return false;
 }
 
 const notInstalled = (file: string) =>

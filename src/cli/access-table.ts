@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { accessInputs } from '../../engine/access/access-inputs.ts';
+import { accessInputs } from './access-inputs.ts';
 import { permissionTable, type Permission } from '../../engine/access/permissions.ts';
 import { vaultPaths, type VaultPath } from '../../engine/access/vault-policy.ts';
 import { DEFAULT_CANARY_FILE, loadCanaryManifest } from '../../engine/gates/canary/canary-manifest.ts';

@@ -252,6 +252,15 @@ export const COMMANDS: Command[] = [
     load: async () => (await import('./cmd-config.ts')).runConfigCheck,
   }),
   command({
+    path: ['doctor'],
+    group: 'configuration',
+    usage: 'doctor [--json]',
+    summary: 'preflight of the configured sandbox, one line per check with its fix: configuration, guard, each source, permissions (SelfSubjectAccessReview), CRDs, versions, key file, tools, evidence directory; exit 0 only when all pass',
+    options: json,
+    descriptions: { json: 'print every check (id, ok, detail, fix) as JSON (schema lab-tui/doctor@1)' },
+    load: async () => (await import('./cmd-doctor.ts')).runDoctorCommand,
+  }),
+  command({
     path: ['sandbox', 'init'],
     group: 'configuration',
     usage: 'sandbox init [--print] [--context C] [--kubeconfig F] [--vault ADDR] [--key-file F] [--name N] [--prod-context C]... [--prod-server URL]... [--prod-vault ADDR]... [--prod-key-file F]... [--yes] [--json]',

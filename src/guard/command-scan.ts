@@ -60,7 +60,7 @@ const SEPARATORS = new Set([';', '|', '&', '(', ')', '`', '\n']);
 const NAME = /^(?!-)[\w-]+(?:\.[\w-]+)*\.?$/;
 
 /** Simple commands as lists of unquoted words. Comments are dropped, as the shell drops them. */
-function segments(command: string): string[][] {
+export function segments(command: string): string[][] {
   const segs: string[][] = [[]];
   let word: string | undefined;
   const endWord = () => {

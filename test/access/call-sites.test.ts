@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { accessInputs } from '../../engine/access/access-inputs.ts';
+import { accessInputs } from '../../src/cli/access-inputs.ts';
 import { permissionTable, type Verb } from '../../engine/access/permissions.ts';
 import { loadCanaryManifest } from '../../engine/gates/canary/canary-manifest.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';

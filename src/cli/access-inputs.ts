@@ -1,6 +1,6 @@
-import type { CanaryManifest } from '../gates/canary/canary-manifest.ts';
-import type { Runbook } from '../runbook/types.ts';
-import type { AccessInputs } from './permissions.ts';
+import type { CanaryManifest } from '../../engine/gates/canary/canary-manifest.ts';
+import type { Runbook } from '../../engine/runbook/types.ts';
+import type { AccessInputs } from '../../engine/access/permissions.ts';
 
 const DEPLOYMENT_ACTIONS = new Set(['k8s.scale', 'k8s.rollout-restart']);
 
