@@ -32,12 +32,17 @@ export class LonghornSync implements Controller {
       }
       // A Volume deleted or created through the API, as a Longhorn reinstall (or the drills) do.
       if (def === VOLUME && event.type === 'DELETED') longhorn.forget(event.entry.obj.metadata.name);
-      if (def === VOLUME && event.type === 'ADDED') longhorn.adopt(event.entry.obj.metadata.name);
+      if (def === VOLUME && event.type === 'ADDED') {
+        longhorn.adopt(event.entry.obj.metadata.name);
+        this.admitted.add(event.entry.obj.metadata.name);
+      }
     });
   }
 
   /** Set while this controller writes its own objects: only the API's writes are someone else's. */
   private writing = false;
+  /** Volumes created through the API: longhorn-manager's mutating webhook gives them its finalizer on admission. */
+  private readonly admitted = new Set<string>();
 
   reconcile(): void {
     this.writing = true;
@@ -84,7 +89,9 @@ export class LonghornSync implements Controller {
       store.create(def, { ...obj, metadata: { ...obj.metadata, creationTimestamp: this.world.creationStamp() } });
       return;
     }
+    const admitted = def === VOLUME && this.admitted.delete(obj.metadata.name);
     store.update(def, NS, obj.metadata.name, (draft) => {
+      if (admitted) draft.metadata.finalizers = obj.metadata.finalizers;
       draft.spec = obj.spec;
       draft.status = obj.status;
       draft.metadata.labels = obj.metadata.labels;
