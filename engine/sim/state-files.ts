@@ -112,6 +112,8 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
       stepca: { url: urls.stepca, endpoints: input.tls.endpoints, ingressAddress: input.tls.traefik },
       dns: { zone: input.dnsZone },
       power: { stop: sim('fault node-stop {node}'), start: sim('fault node-start {node}') },
+      // A real lab runs `ssh pi1 step ca init …`; lab-sim's Step-CA is re-initialised through its control API.
+      faults: { 'ca-reinit': sim('fault ca-reinit') },
       evidenceDir: join(stateDir, 'evidence'),
       simulator: { control: urls.control },
       recovery: {
