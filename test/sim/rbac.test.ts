@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
@@ -58,6 +58,7 @@ describe('lab-sim RBAC', () => {
   after(() => sim.stop());
 
   it('the viewer kubeconfig lists pods but is refused secrets and Longhorn orphans with the API server\'s Forbidden bodies', async () => {
+    assert.equal(statSync(sim.files.viewerKubeconfig).mode & 0o777, 0o600);
     const config = parse(readFileSync(sim.files.viewerKubeconfig, 'utf8'));
     assert.equal(config['current-context'], 'lab-sim-viewer');
     assert.equal(config.clusters[0].cluster.server, sim.urls.kube);
