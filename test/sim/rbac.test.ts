@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { LabSim } from '../../engine/sim/index.ts';
@@ -31,6 +33,29 @@ function client(sim: LabSim, token: string) {
 
 function tokenOf(kubeconfig: string): string {
   return (parse(readFileSync(kubeconfig, 'utf8')) as { users: { user: { token: string } }[] }).users[0]!.user.token;
+}
+
+/**
+ * The body stock kubectl posts for `args` (protobuf for these kinds), caught by a server that
+ * answers 403, so it can be replayed to the sim with a token kubectl would not send over http.
+ */
+async function kubectlBody(args: string[]): Promise<{ body: Buffer; contentType: string }> {
+  let caught: { body: Buffer; contentType: string } | undefined;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method === 'POST') caught = { body: Buffer.concat(chunks), contentType: String(req.headers['content-type']) };
+      res.writeHead(req.method === 'POST' ? 403 : 404, { 'content-type': 'application/json' });
+      res.end('{"kind":"Status","apiVersion":"v1","status":"Failure","reason":"Forbidden","code":403}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => execFile('kubectl', ['--server', `http://127.0.0.1:${port}`, ...args], { timeout: 20_000 }, resolve));
+  server.close();
+  assert.ok(caught, `kubectl ${args.join(' ')} posted nothing`);
+  return caught;
 }
 
 const forbidden = (message: string, details: object) => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Forbidden', code: 403, details });
@@ -241,5 +266,31 @@ describe('lab-sim RBAC', () => {
     const tui = client(sim, token);
     assert.equal((await tui.get('/api/v1/namespaces/erp/pods')).status, 200);
     assert.equal((await tui.get('/api/v1/namespaces/erp/configmaps')).status, 403);
+  });
+
+  it('reads the protobuf bodies of kubectl auth can-i and kubectl create token --duration', async () => {
+    const replay = async (token: string, path: string, caught: { body: Buffer; contentType: string }) => {
+      const res = await fetch(`${sim.urls.kube}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': caught.contentType }, body: caught.body });
+      return (await res.json()) as any;
+    };
+    const viewerToken = tokenOf(sim.files.viewerKubeconfig);
+    const ssar = '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews';
+    const pods = await kubectlBody(['auth', 'can-i', 'list', 'pods', '-n', 'erp']);
+    assert.match(pods.contentType, /^application\/vnd\.kubernetes\.protobuf/);
+    assert.deepEqual((await replay(viewerToken, ssar, pods)).status.allowed, true);
+    const secrets = await replay(viewerToken, ssar, await kubectlBody(['auth', 'can-i', 'get', 'secrets/vault-token', '-n', 'vault']));
+    assert.deepEqual(secrets.spec, { resourceAttributes: { namespace: 'vault', verb: 'get', resource: 'secrets', name: 'vault-token' } });
+    assert.equal(secrets.status.allowed, false);
+    // Without the sim's discovery kubectl cannot resolve a group: the resource goes as typed.
+    const scale = await replay(viewerToken, ssar, await kubectlBody(['auth', 'can-i', 'patch', 'deployments/erp', '--subresource=scale', '-n', 'erp']));
+    assert.deepEqual(scale.spec.resourceAttributes, { namespace: 'erp', verb: 'patch', resource: 'deployments', subresource: 'scale', name: 'erp' });
+    assert.equal(scale.status.allowed, false);
+    const version = await replay(viewerToken, ssar, await kubectlBody(['auth', 'can-i', 'get', '/version']));
+    assert.deepEqual(version.spec, { nonResourceAttributes: { path: '/version', verb: 'get' } });
+    assert.equal(version.status.allowed, true);
+
+    const issued = await replay(tokenOf(sim.files.kubeconfig), '/api/v1/namespaces/erp/serviceaccounts/lab-tui/token', await kubectlBody(['create', 'token', 'lab-tui', '-n', 'erp', '--duration=20m', '--audience=vault']));
+    assert.equal(issued.spec.expirationSeconds, 1200);
+    assert.deepEqual(issued.spec.audiences, ['vault']);
   });
 });

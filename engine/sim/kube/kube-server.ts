@@ -7,7 +7,7 @@ import { authorize } from './auth/rbac-authorizer.ts';
 import { requestAttributes } from './auth/request-attributes.ts';
 import type { ServiceAccountTokens } from './auth/service-account-tokens.ts';
 import { tokenRequest } from './auth/token-request.ts';
-import { decodeTokenRequest } from './auth/token-request-protobuf.ts';
+import { decodeSelfSubjectAccessReview, decodeTokenRequest } from './auth/review-protobuf.ts';
 import { SYSTEM_MASTERS } from './auth/user-info.ts';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions } from './discovery.ts';
 import { ApiFailure, handleResource, type KubeApiContext } from './kube-handlers.ts';
@@ -59,12 +59,12 @@ export function createKubeHandler(opts: KubeServerOptions) {
           const { def, namespace, name, subresource } = route.route;
           if (isReview(def)) {
             if (req.method !== 'POST') return sendJson(res, 405, statusError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource'));
-            const review = selfSubjectAccessReview(opts.store, user, (await readJson(req)) as object);
+            const body = isProtobuf(req) ? decodeSelfSubjectAccessReview(await readBytes(req)) : ((await readJson(req)) as object);
+            const review = selfSubjectAccessReview(opts.store, user, body);
             return sendJson(res, review.code, review.body);
           }
           if (def.kind === 'ServiceAccount' && subresource === 'token' && name !== undefined && req.method === 'POST') {
-            const protobuf = String(req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf');
-            const body = protobuf ? decodeTokenRequest(await readBytes(req)) : ((await readJson(req)) as object);
+            const body = isProtobuf(req) ? decodeTokenRequest(await readBytes(req)) : ((await readJson(req)) as object);
             const issued = tokenRequest(opts.store, opts.tokens, opts.now(), namespace ?? '', name, body);
             return sendJson(res, issued.code, issued.body);
           }
@@ -85,6 +85,10 @@ export function createKubeHandler(opts: KubeServerOptions) {
       else res.destroy(err as Error);
     }
   };
+}
+
+function isProtobuf(req: IncomingMessage): boolean {
+  return String(req.headers['content-type'] ?? '').startsWith('application/vnd.kubernetes.protobuf');
 }
 
 function discovery(path: string, req: IncomingMessage, res: ServerResponse): void {
