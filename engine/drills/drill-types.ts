@@ -4,7 +4,7 @@ import type { ProbeSpec } from '../runbook/types.ts';
 export const CHANGE_CLASSES = ['infra', 'vault', 'storage', 'database', 'gitops', 'pki', 'dns'] as const;
 export type ChangeClass = (typeof CHANGE_CLASSES)[number];
 
-/** Faults a drill injects (lab-sim's kinds; on a real sandbox each has its own guarded method). */
+/** Faults a drill injects, each through its own guarded mechanism (inject-fault.ts). */
 export const DRILL_FAULTS = ['node-stop', 'power-cut', 'vault-seal', 'volume-corrupt', 'db-drop', 'bad-sync', 'ca-reinit', 'command'] as const;
 export type DrillFault = (typeof DRILL_FAULTS)[number];
 
@@ -24,7 +24,7 @@ export interface Drill {
   timeLimitMs: number;
   /** Undoes the fault when the drill ends early (abort, Ctrl-C, time limit): e.g. power a node back on. */
   /** `undo`: the command that undoes a lab's own `command` fault (`target` holds it). */
-  cleanup: { kind: 'node-start' | 'power-restore' | 'undo'; target?: string }[];
+  cleanup: { kind: 'node-start' | 'power-restore' | 'gitops-revert' | 'undo'; target?: string }[];
   file: string;
   line: number;
   /** `lab`: from the lab's own drills directory (sandbox.drills.path), replacing a shipped drill of the same id if any. */

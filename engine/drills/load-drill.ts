@@ -7,7 +7,7 @@ import { Problems } from '../runbook/parse-problems.ts';
 import { CHANGE_CLASSES, DRILL_FAULTS, type ChangeClass, type Drill, type DrillFault } from './drill-types.ts';
 
 const KEYS = ['id', 'title', 'changeClass', 'description', 'steadyState', 'fault', 'runbook', 'acceptance', 'timeLimit', 'cleanup'];
-const CLEANUPS = ['node-start', 'power-restore'] as const;
+const CLEANUPS = ['node-start', 'power-restore', 'gitops-revert'] as const;
 
 function text(e: Entry | undefined, ctx: LabCtx, what: string, line: number, allowed?: readonly string[]): string | undefined {
   if (!e) {

@@ -8,6 +8,7 @@ import { findSection, openRun } from '../runbook/start-run.ts';
 import type { ProbeSpec, Runbook, Section } from '../runbook/types.ts';
 import type { DrillDeps } from './drill-deps.ts';
 import type { Drill } from './drill-types.ts';
+import type { LaterPhase } from './inject-fault.ts';
 import { healthTransitions } from './health-transitions.ts';
 import { timeToRecover } from './time-to-recover.ts';
 import { duration } from './report.ts';
@@ -139,6 +140,20 @@ function autopilot(run: RunbookRun, section: Section, pollMs: number): () => voi
 }
 
 /**
+ * Injects each later phase of the fault once it is ready, in order, journaling it; a phase that
+ * fails is journaled too (its detail says why) and not retried: the operator sees the drill as it went.
+ */
+function laterPhaseInjector(phases: LaterPhase[], journal: (phase: string, detail: string) => void): () => Promise<void> {
+  const pending = [...phases];
+  return async () => {
+    const next = pending[0];
+    if (!next || !(await next.ready())) return;
+    pending.shift();
+    journal(next.phase, await next.inject().catch((e: Error) => `failed: ${e.message}`));
+  };
+}
+
+/**
  * A chaos drill: steady state, fault, the runbook walkthrough, acceptance polled until it holds
  * (the clock stops), outcome, cleanup on every path and the steady state checked again. Every
  * step of it goes to the run's own journal, which is the drill's evidence.
@@ -147,6 +162,9 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   const { drill } = o;
   const pollMs = o.pollMs ?? 1000;
   const ctx = probeContext(deps);
+  // Before anything is read or touched: a fault that cannot be injected here makes no drill.
+  const cannot = deps.notInjectable?.(drill.fault);
+  if (cannot) throw new DrillRefused(`drill ${drill.id} refused: its fault ${drill.fault.kind} cannot be injected on this sandbox: ${cannot}`);
   await settled(deps);
   const parity = deps.parity ? await deps.parity() : undefined;
   if (parity && !parity.ok && !o.overrideParity) throw new DrillRefused(`drill ${drill.id} refused: the sandbox drifted from prod (${parity.summary}); fix the drift, or run with --override-parity (recorded)`);
@@ -169,10 +187,14 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   const detail = await deps.inject(drill.fault.kind, drill.fault.target);
   const fault = journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail });
   const view = createStore<DrillView>({ drill, phase: 'recovering', faultAt: fault.at, acceptance: [], file: opened.file });
+  const advancePhases = laterPhaseInjector(deps.laterPhases?.(drill.fault.kind, drill.fault.target) ?? [], (phase, detail) =>
+    journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail, phase }),
+  );
   // The operator opens the runbook once the fault shows (the alert), not before: a precondition
   // such as "Vault is sealed" would otherwise be judged on data from before the fault.
   const detectBy = Date.now() + DETECT_WAIT_MS;
   while (Date.now() < detectBy) {
+    await advancePhases();
     recordHealth();
     const results = await check(drill.acceptance, ctx);
     const failing = results.find((r) => !r.ok);
@@ -194,6 +216,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
 
   const monitor = (async () => {
     for (;;) {
+      if (!aborted && !runEnded) await advancePhases();
       recordHealth();
       const results = await check(drill.acceptance, ctx);
       const v = view.get();

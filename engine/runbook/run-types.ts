@@ -39,7 +39,7 @@ export type JournalRecord =
   // A drill's records share its run's journal: one file per run is the whole evidence.
   | (Base & { type: 'drill-started'; drill: string; title: string; changeClass: string; change?: string; gameday?: string; parityOverride?: string; autopilot: boolean; timeLimitMs: number; versions: Record<string, string> })
   | (Base & { type: 'steady-state'; when: 'before' | 'after'; ok: boolean; probes: ProbeOutcome[] })
-  | (Base & { type: 'fault-injected'; kind: string; target?: string; detail: string })
+  | (Base & { type: 'fault-injected'; kind: string; target?: string; detail: string; phase?: string })
   /** The first acceptance probe seen failing after the fault: detection time. */
   | (Base & { type: 'symptom-detected'; probe: string; detail: string })
   /** An operator-watched fact changed while the drill ran (`subject`: `node/pi2`, `vault`, `volume/…`, `app/…`, `source/…`). */

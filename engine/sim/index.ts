@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { createManualClock, createRealClock } from './clock.ts';
 import { createControlHandler } from './control/control-server.ts';
 import { createGiteaHandler } from './gitea/gitea-server.ts';
+import { clusterCaCertificate } from './kube/auth/cluster-ca.ts';
+import { SECRET, ServiceAccountTokens } from './kube/auth/service-account-tokens.ts';
+import type { KubeStore } from './kube/store.ts';
 import { createKubeHandler } from './kube/kube-server.ts';
 import { ServiceListener } from './net/service-listener.ts';
 import { PostgresServer } from './postgres/postgres-server.ts';
@@ -18,6 +21,8 @@ import { DEFAULT_TOPOLOGY_FILE, loadTopology } from './topology/load-topology.ts
 import { relayListVerb } from './vault/list-verb.ts';
 import { createVaultHandler } from './vault/vault-server.ts';
 import { populate, scaledNodes } from './world/bootstrap.ts';
+import { VIEWER } from './world/access-control-seed.ts';
+import { ServiceAccountTokenController } from './world/service-account-token-controller.ts';
 import { Faults, type FaultKind } from './world/faults.ts';
 import { cloneRunbooks, seedRepositories } from './world/gitea-seed.ts';
 import { GiteaUsers } from './world/gitea-users.ts';
@@ -55,7 +60,8 @@ export interface LabSim {
   /** PostgreSQL's wire-protocol listener (not HTTP, so not in `urls`); user `postgres`, password in files.postgresPassword. */
   postgres: { host: string; port: number };
   stateDir: string;
-  files: { kubeconfig: string; env: string; config: string; keyFile: string; postgresPassword: string; giteaToken: string };
+  /** `kubeconfig`: the admin (as always); `viewerKubeconfig`: the read-only identity, its current context `lab-sim-viewer`. */
+  files: { kubeconfig: string; viewerKubeconfig: string; env: string; config: string; keyFile: string; postgresPassword: string; giteaToken: string };
   advance(ms: number): Promise<void>;
   now(): number;
   fault(kind: FaultKind, target?: string): Promise<void>;
@@ -96,13 +102,17 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   let giteaBound: (url: string) => void = () => {};
   const runbooksCloned = cloneRunbooks(lab.gitea, topology, join(stateDir, 'runbooks'), new Promise<string>((resolve) => (giteaBound = resolve)));
   runbooksCloned.catch(() => undefined); // met where it is awaited, below
-  populate(lab, opts.scale);
+  // ServiceAccount tokens, their Secrets' CA and the RBAC objects' uids: a stream of their own too.
+  const accessPrng = createPrng(seed ^ 0x7361);
+  const tokens = new ServiceAccountTokens(world.store, accessPrng, () => clock.now());
+  world.register(new ServiceAccountTokenController(world, () => tokens.mint(), clusterCaCertificate(accessPrng, epoch), () => lab.power.controlPlaneUp()));
+  populate(lab, opts.scale, () => accessPrng.uid());
 
   const faults = new Faults(lab);
   const recovery = new RecoveryActions(lab);
   const settle = () => world.settle();
   const listeners: ServiceListeners = {
-    kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, podLog: (ns, name, container, previous) => lab.kubelet.containerLog(`${ns}/${name}`, container, previous), bearerToken, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
+    kube: new ServiceListener('kube', createKubeHandler({ store: world.store, now: () => clock.now(), nameSuffix: () => prng.podSuffix(), afterWrite: settle, podLog: (ns, name, container, previous) => lab.kubelet.containerLog(`${ns}/${name}`, container, previous), bearerToken, tokens, kubernetesVersion: topology.cluster.kubernetesVersion, platform: topology.cluster.platform }), ports.kube),
     vault: new ServiceListener('vault', createVaultHandler({ vault: lab.vault, now: () => clock.now(), afterWrite: settle }), ports.vault, relayListVerb),
     gitea: new ServiceListener('gitea', createGiteaHandler({ gitea: lab.gitea, baseUrl: () => listeners.gitea.url, now: () => clock.now(), afterWrite: settle }), ports.gitea),
     stepca: new ServiceListener('stepca', createStepCaHandler(lab.stepca, topology.stepca.version), ports.stepca),
@@ -158,14 +168,14 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
   const tls = { traefik: tlsListeners.traefik.address, endpoints: [...tlsListeners.endpoints.values()].map((e) => ({ name: e.host, address: e.listener.address })) };
   giteaBound(urls.gitea);
   const runbooks = await runbooksCloned;
-  const files = writeStateFiles({ stateDir, urls, tls, postgres, postgresPassword, gitea: { token: giteaToken, owner: topology.argocd.repo.split('/')[0] as string }, runbooks, bearerToken, unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
+  const files = writeStateFiles({ stateDir, urls, tls, postgres, postgresPassword, gitea: { token: giteaToken, owner: topology.argocd.repo.split('/')[0] as string }, runbooks, bearerToken, viewerToken: viewerToken(world.store), unsealKey: lab.vault.unsealKey, rootToken: lab.vault.rootToken, dnsZone: topology.cluster.dnsZone });
 
   return {
     urls,
     tls,
     postgres,
     stateDir,
-    files: { kubeconfig: files.kubeconfig, env: files.env, config: files.config, keyFile: files.keyFile, postgresPassword: files.postgresPassword, giteaToken: files.giteaToken },
+    files: { kubeconfig: files.kubeconfig, viewerKubeconfig: files.viewerKubeconfig, env: files.env, config: files.config, keyFile: files.keyFile, postgresPassword: files.postgresPassword, giteaToken: files.giteaToken },
     advance,
     now: () => clock.now(),
     fault: async (kind, target) => {
@@ -180,4 +190,11 @@ export async function startLabSim(opts: LabSimOptions = {}): Promise<LabSim> {
       rmSync(stateFilePaths(stateDir).control, { force: true });
     },
   };
+}
+
+/** The token the tokens controller wrote into the viewer's Secret while the lab was built. */
+function viewerToken(store: KubeStore): string {
+  const encoded = (store.get(SECRET, VIEWER.namespace, VIEWER.secret)?.data as { token?: string } | undefined)?.token;
+  if (!encoded) throw new Error('lab-sim: the viewer token Secret was not filled by the tokens controller');
+  return Buffer.from(encoded, 'base64').toString();
 }

@@ -5,6 +5,8 @@ import { PACKAGE_ROOT } from '../common/package-root.ts';
 
 export interface StateFiles {
   kubeconfig: string;
+  /** The read-only identity (ServiceAccount kube-system/lab-sim-viewer, ClusterRole view): context `lab-sim-viewer`. */
+  viewerKubeconfig: string;
   env: string;
   config: string;
   keyFile: string;
@@ -27,6 +29,8 @@ export interface StateFileInput {
   /** The runbooks clone in the state directory and the Gitea repository it pushes to. */
   runbooks?: { path: string; remote: string };
   bearerToken: string;
+  /** The long-lived token of the viewer's ServiceAccount token Secret. */
+  viewerToken: string;
   unsealKey: Buffer;
   rootToken: string;
   dnsZone: string;
@@ -35,6 +39,7 @@ export interface StateFileInput {
 export function stateFilePaths(stateDir: string): StateFiles {
   return {
     kubeconfig: join(stateDir, 'kubeconfig'),
+    viewerKubeconfig: join(stateDir, 'kubeconfig-viewer'),
     env: join(stateDir, 'env'),
     config: join(stateDir, 'config.yaml'),
     keyFile: join(stateDir, 'cluster-keys.json'),
@@ -61,6 +66,14 @@ export function writeStateFiles(input: StateFileInput): StateFiles {
     preferences: {},
   };
   writeFileSync(files.kubeconfig, stringify(kubeconfig), { mode: 0o600 });
+  const viewer = {
+    ...kubeconfig,
+    users: [{ name: 'lab-sim-viewer', user: { token: input.viewerToken } }],
+    contexts: [{ name: 'lab-sim-viewer', context: { cluster: 'lab-sim', user: 'lab-sim-viewer' } }],
+    'current-context': 'lab-sim-viewer',
+  };
+  writeFileSync(files.viewerKubeconfig, stringify(viewer), { mode: 0o600 });
+  chmodSync(files.viewerKubeconfig, 0o600);
 
   // Same shape as `vault operator init -format=json` with one share and threshold 1.
   const keys = {
@@ -112,6 +125,8 @@ function labTuiConfig(input: StateFileInput, files: StateFiles): string {
       stepca: { url: urls.stepca, endpoints: input.tls.endpoints, ingressAddress: input.tls.traefik },
       dns: { zone: input.dnsZone },
       power: { stop: sim('fault node-stop {node}'), start: sim('fault node-start {node}') },
+      // A real lab runs `ssh pi1 step ca init …`; lab-sim's Step-CA is re-initialised through its control API.
+      faults: { 'ca-reinit': sim('fault ca-reinit') },
       evidenceDir: join(stateDir, 'evidence'),
       simulator: { control: urls.control },
       recovery: {

@@ -13,7 +13,9 @@ import type { CommandContext } from './commands.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
 import { drillCatalog, findDrill, runbookFor } from './drill-catalog.ts';
-import { drillDeps, startSandboxHealth } from './wiring.ts';
+import type { Drill } from '../../engine/drills/drill-types.ts';
+import { injectionMethod, notInjectable } from '../../engine/drills/inject-fault.ts';
+import { configuredFaultPorts, drillDeps, startSandboxHealth } from './wiring.ts';
 import { formatTable } from './table.ts';
 import { configFileIfAny, resolveTarget } from './target.ts';
 import { evidenceDir } from './evidence-dir.ts';
@@ -41,10 +43,22 @@ function summary(r: DrillRecord): string {
 export async function runDrillList(ctx: CommandContext): Promise<number> {
   const config = configFileIfAny(ctx.global, ctx.io.env);
   const drills = drillCatalog(config);
+  // How each fault goes with this configuration, and what is missing where it cannot.
+  const ports = configuredFaultPorts(config);
+  const injection = (d: Drill) => {
+    const missing = notInjectable(d.fault, ports);
+    return { injectable: !missing, method: injectionMethod(d.fault, ports), ...(missing ? { missing } : {}) };
+  };
   ctx.io.stdout(
     ctx.values.json
-      ? json(drills.map(({ line, fault: { line: _f, ...fault }, runbook: { line: _r, ...runbook }, ...d }) => ({ ...d, fault, runbook })))
-      : formatTable(['DRILL', 'FROM', 'CLASS', 'FAULT', 'RUNBOOK SECTION', 'LIMIT'], drills.map((d) => [d.id, d.origin, d.changeClass, `${d.fault.kind}${d.fault.target ? ` ${d.fault.target}` : ''}`, d.runbook.section, `${d.timeLimitMs / 60_000}m`])),
+      ? json(drills.map(({ line, fault: { line: _f, ...fault }, runbook: { line: _r, ...runbook }, ...d }) => ({ ...d, fault, runbook, injection: injection({ ...d, line, fault: { ...fault, line: _f }, runbook: { ...runbook, line: _r } }) })))
+      : formatTable(
+          ['DRILL', 'FROM', 'CLASS', 'FAULT', 'RUNBOOK SECTION', 'LIMIT', 'INJECTED HERE'],
+          drills.map((d) => {
+            const i = injection(d);
+            return [d.id, d.origin, d.changeClass, `${d.fault.kind}${d.fault.target ? ` ${d.fault.target}` : ''}`, d.runbook.section, `${d.timeLimitMs / 60_000}m`, i.injectable ? i.method : `no: ${i.missing}`];
+          }),
+        ),
   );
   return EXIT.ok;
 }
@@ -54,7 +68,13 @@ export async function runDrillList(ctx: CommandContext): Promise<number> {
  * --autopilot the operator walks the runbook in the cockpit.
  */
 export async function runDrillRun(ctx: CommandContext): Promise<number> {
-  const drill = findDrill(configFileIfAny(ctx.global, ctx.io.env), ctx.args[0]);
+  const config = configFileIfAny(ctx.global, ctx.io.env);
+  const drill = findDrill(config, ctx.args[0]);
+  const missing = config && notInjectable(drill.fault, configuredFaultPorts(config));
+  if (missing) {
+    ctx.io.stderr(`lab-tui: drill ${drill.id} refused: its fault ${drill.fault.kind} cannot be injected on this sandbox: ${missing} (in ${config.file})`);
+    return EXIT.failed;
+  }
   if (!ctx.values.autopilot) {
     const { runCockpit } = await import('./cmd-tui.ts');
     return runCockpit(ctx, { first: { type: 'drill', id: drill.id, change: ctx.values.change as string | undefined } });

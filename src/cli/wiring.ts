@@ -4,7 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DeskOptions } from '../../engine/cockpit/types.ts';
 import type { Store } from '../../engine/common/store.ts';
 import type { DrillDeps } from '../../engine/drills/drill-deps.ts';
-import { availablePorts, cleanupFault, injectFault, type FaultPorts } from '../../engine/drills/inject-fault.ts';
+import { type GitopsFaultDeps, pushBrokenCommit, revertBrokenCommit } from '../../engine/drills/gitops-fault.ts';
+import { availablePorts, cleanupFault, injectFault, laterPhases, notInjectable, type FaultPorts, type FaultPortsAvailable } from '../../engine/drills/inject-fault.ts';
+import { recreateLonghornVolumes } from '../../engine/drills/longhorn-recreate.ts';
 import { canaryGate } from '../../engine/gates/canary/canary-gate.ts';
 import { loadCanaryManifest } from '../../engine/gates/canary/canary-manifest.ts';
 import type { GateResult } from '../../engine/gates/gate-result.ts';
@@ -95,9 +97,35 @@ export function gateSources(sandbox: Sandbox): Required<ParitySources> {
   return { kube: () => sandbox.kube(), vault: () => sandbox.vault(), postgres: () => sandbox.postgres(), gitea: () => sandbox.gitea() };
 }
 
+/**
+ * The means of injecting faults a configuration gives, known without contacting the sandbox
+ * (`drill list`); faultPorts hands out exactly these.
+ */
+export function configuredFaultPorts(config: LabConfig | undefined): FaultPortsAvailable {
+  const s = config?.sandbox;
+  const kube = !!s;
+  const gitops = !!(s?.gitops?.remote || s?.gitea);
+  return {
+    powerStop: !!s?.power?.stop,
+    powerStart: !!s?.power?.start,
+    seal: !!s?.vault,
+    mutate: !!s?.postgres,
+    shell: kube,
+    recreateVolumes: kube,
+    apiServerUp: kube,
+    breakGitops: gitops,
+    revertGitops: gitops,
+    templates: s?.faults ?? {},
+  };
+}
+
+/** How long one look at the API server may take: a powered-off server never answers. */
+const API_PROBE_MS = 5_000;
+
 /** The means of injecting faults this sandbox has; a port is left out when it has no such means. */
 function faultPorts(sandbox: Sandbox, snapshots: Store<Snapshot>, redactor: Redactor): FaultPorts {
   const { power } = sandbox.config.sandbox;
+  const has = configuredFaultPorts(sandbox.config);
   const run = async (command: string, what: string) => {
     const r = await runCommand(sandbox.processes(), command, { timeoutMs: 120_000, onLine: () => {}, redactor });
     if (r.status !== 'ok') throw new Error(`${what} ${r.status}: ${r.tail}`);
@@ -105,16 +133,35 @@ function faultPorts(sandbox: Sandbox, snapshots: Store<Snapshot>, redactor: Reda
   const shell = (template: string) => (node: string) => run(fillTemplate(template, { node }), `power command for ${node}`);
   const vault = sandbox.vault();
   const pg = sandbox.postgres();
-  const sim = sandbox.simulator();
+  const gitops: GitopsFaultDeps = { kube: () => sandbox.kube(), git: sandbox.processes(), remoteFor: (repoURL) => sandbox.gitopsRemote(repoURL), redactor };
   return {
-    ...(power?.stop ? { powerStop: shell(power.stop) } : {}),
-    ...(power?.start ? { powerStart: shell(power.start) } : {}),
-    ...(vault ? { seal: () => vault.seal() } : {}),
-    ...(pg ? { mutate: (sql: string) => pg.mutate(sql) } : {}),
+    ...(has.powerStop && power ? { powerStop: shell(power.stop) } : {}),
+    ...(has.powerStart && power ? { powerStart: shell(power.start) } : {}),
+    ...(has.seal && vault ? { seal: () => vault.seal() } : {}),
+    ...(has.mutate && pg ? { mutate: (sql: string) => pg.mutate(sql) } : {}),
     shell: (command: string) => run(command, `command ${command}`),
-    ...(sim ? { fault: (kind: string, target?: string) => sim.fault(kind, target) } : {}),
+    recreateVolumes: async (volumes) => recreateLonghornVolumes(await sandbox.kube(), volumes),
+    apiServerUp: () => apiServerAnswers(sandbox),
+    ...(has.breakGitops ? { breakGitops: async (app: string) => (await pushBrokenCommit(gitops, app)).detail, revertGitops: (app: string) => revertBrokenCommit(gitops, app) } : {}),
+    templates: has.templates,
     nodes: () => snapshots.get().nodes.map((n) => n.name),
   };
+}
+
+/** One bounded read of the API server's version: a connection that was cut is re-established and re-verified. */
+async function apiServerAnswers(sandbox: Sandbox): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), API_PROBE_MS)));
+  const answer = (async () => {
+    const kube = await sandbox.kube();
+    await kube.version.getCode();
+    return true;
+  })().catch(() => false);
+  try {
+    return await Promise.race([answer, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A drill's deps: faults and their cleanup through the guarded adapters, parity, versions. */
@@ -125,6 +172,8 @@ export function drillDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): DrillDe
     engine,
     ports,
     inject: (kind, target) => injectFault(ports, kind, target),
+    notInjectable: (fault) => notInjectable(fault, availablePorts(ports)),
+    laterPhases: (kind) => laterPhases(ports, kind),
     cleanup: (kind, target) => cleanupFault(ports, kind, target),
     parity: () => parityGate(loadParityManifest(), gateSources(sandbox)),
     versions() {

@@ -55,6 +55,8 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
       },
       dns: s.dns,
       power: s.power,
+      faults: s.faults ?? {},
+      gitops: s.gitops,
       evidenceDir: resolvePath(s.evidenceDir ?? path.join(xdgDataHome(env), 'lab-tui', 'evidence'), dir, env),
       runbooks: s.runbooks && { ...s.runbooks, path: s.runbooks.path && resolvePath(s.runbooks.path, dir, env) },
       drills: s.drills && { path: resolvePath(s.drills.path, dir, env) },

@@ -1,5 +1,9 @@
+import { DRILL_FAULTS } from '../../engine/drills/drill-types.ts';
+import type { TemplatedFault } from '../../engine/drills/inject-fault.ts';
 import { bool, dict, int, list, obj, oneOf, opt, removed, req, scalarOrMap, str } from '../../engine/common/located-yaml.ts';
 
+/** The faults a lab may inject with its own command (`sandbox.faults.<kind>`) instead of the built-in mechanism. */
+const TEMPLATED_FAULTS = DRILL_FAULTS.filter((k): k is TemplatedFault => k !== 'command');
 const url = str({ pattern: /^https?:\/\/[^\s/]+/i, what: 'an http(s) URL' });
 const hostPort = str({ pattern: /^(\[[0-9a-f:.]+\]|[^\s:/[\]]+):\d{1,5}$/i, what: 'host:port' });
 /** A TLS endpoint: `host:port` (dialled, SNI and name checked = host), or the name to check and the address to dial. */
@@ -33,6 +37,8 @@ export const configSchema = obj({
       ),
       dns: opt(obj({ zone: req(str()) })),
       power: opt(obj({ stop: req(str()), start: req(str()) })),
+      faults: opt(obj(Object.fromEntries(TEMPLATED_FAULTS.map((k) => [k, opt(str())])) as Record<TemplatedFault, ReturnType<typeof opt<string>>>)),
+      gitops: opt(obj({ remote: opt(str()) })),
       evidenceDir: opt(str()),
       runbooks: opt(obj({ path: opt(str()), remote: opt(str()), branchPrefix: opt(str()), sections: opt(dict(str())) })),
       drills: opt(obj({ path: req(str()) })),

@@ -1,3 +1,5 @@
+import type { TemplatedFault } from '../../engine/drills/inject-fault.ts';
+
 /** The validated configuration, with paths resolved and defaults applied. */
 export interface KubeMarker {
   namespace: string;
@@ -36,6 +38,14 @@ export interface SandboxConfig {
   stepca?: { url: string; endpoints: TlsEndpoint[]; ingressAddress?: string };
   dns?: { zone: string };
   power?: { stop: string; start: string };
+  /**
+   * The lab's own command for a drill fault (`{target}`: the drill's target), run as a guarded
+   * child process instead of the built-in mechanism; `ca-reinit` has no other (no API
+   * re-initialises a CA): e.g. `ssh pi1 step ca init …`.
+   */
+  faults: Partial<Record<TemplatedFault, string>>;
+  /** Where the argocd-bad-sync drill pushes: by default the Application's repository on the sandbox Gitea. */
+  gitops?: { remote?: string };
   evidenceDir: string;
   /** `sections`: a drill id → the section of the lab's own runbook it follows (when its titles differ from the shipped ones). */
   runbooks?: { path?: string; remote?: string; branchPrefix?: string; sections?: Record<string, string> };

@@ -59,6 +59,13 @@ export interface Sandbox {
    * sandbox Gitea (its token as an HTTP header, in the environment: no command line shows it).
    */
   runbookForge(): { remote?: string; forge: Forge | { missing: string }; remoteEnv?: Record<string, string> };
+  /**
+   * Where git pushes the gitops repository an Argo CD Application tracks (`repoURL`): the
+   * configured `sandbox.gitops.remote`, else that repository (`owner/name`) on the sandbox Gitea;
+   * with the sandbox Gitea's token for git's network steps, as for runbookForge. The push itself
+   * is a guarded process: a prod remote is refused when git is started.
+   */
+  gitopsRemote(repoURL: string): { remote: string; remoteEnv?: Record<string, string> } | { missing: string };
   /** Re-runs the static rules now; mutations call this so a swapped kubeconfig or env is caught. */
   recheck(): void;
   /** Judges a command before it runs (runbook steps, probes, improvisations); rejects with the refusal. */
@@ -236,6 +243,14 @@ export async function openSandbox(config: LabConfig, env: Env): Promise<Sandbox>
       if (!token) return { remote, forge: { missing: 'GITEA_TOKEN is not set (nor sandbox.gitea.tokenFile or tokenEnv)' } };
       const forge = giteaForge({ baseUrl: id.gitea.url, ...repo, token, recheck, fetch: guardedFetch(policy) });
       return { remote, forge, ...(sameOrigin(remote, id.gitea.url) ? { remoteEnv: gitHttpAuth(remote, token) } : {}) };
+    },
+    gitopsRemote(repoURL) {
+      const configured = config.sandbox.gitops?.remote;
+      const repo = repoOf(repoURL);
+      const remote = configured ?? (id.gitea && repo ? `${id.gitea.url.replace(/\/+$/, '')}/${repo.owner}/${repo.repo}.git` : undefined);
+      if (!remote) return { missing: id.gitea ? `${repoURL} names no owner/repository` : 'no sandbox Gitea (sandbox.gitea.url) nor sandbox.gitops.remote to push to' };
+      const token = giteaToken() || env.GITEA_TOKEN;
+      return { remote, ...(token && id.gitea && sameOrigin(remote, id.gitea.url) ? { remoteEnv: gitHttpAuth(remote, token) } : {}) };
     },
     processes() {
       if (runner) return runner;

@@ -160,12 +160,15 @@ describe('the Drills screen learns how each fault will go', () => {
   it('per drill, the injection and the cleanups this sandbox can automate, or that they are done by hand', () => {
     const e = evidence();
     const drills = loadDrills(manifestPath('drills'));
-    const ports = { powerStop: true, powerStart: true, seal: true, mutate: true, shell: true, fault: false };
+    const ports = { powerStop: true, powerStart: true, seal: true, mutate: true, shell: true, recreateVolumes: true, apiServerUp: true, breakGitops: true, revertGitops: true, templates: {} };
     const cockpit = new Cockpit({ sources: [], runsDir: e.runsDir, sandbox: 'real', drills: { deps: { engine: stubEngine().deps, inject: async () => '', cleanup: async () => '', versions: () => ({}) }, list: () => drills, find: () => assert.fail('no drill runs here'), ports } }, stubEngine().deps);
     const s = cockpit.state.get();
     assert.equal(s.injection?.['node-kill'], 'sandbox.power.stop pi3');
     assert.equal(s.injection?.['vault-seal'], 'Vault sys/seal');
-    assert.match(s.injection?.['power-cut'] ?? '', /^not automated on this sandbox .*: inject it by hand$/);
+    assert.match(s.injection?.['power-cut'] ?? '', /^sandbox\.power\.stop every node; then every Longhorn volume's Volume\/Engine\/Replica objects deleted and recreated/);
+    assert.equal(s.injection?.['argocd-bad-sync'], 'git push of a broken commit for erp to the branch its Application tracks');
+    assert.match(s.injection?.['pki-reissue'] ?? '', /^not automated on this sandbox \(sandbox\.faults\.ca-reinit is not configured .*\): re-initialise the sandbox Step-CA by hand$/);
+    assert.deepEqual(s.cleanupMethods?.['argocd-bad-sync'], ['git revert of the broken commit for erp, pushed']);
     assert.deepEqual(s.cleanupMethods?.['node-kill'], ['sandbox.power.start pi3']);
     assert.deepEqual(s.cleanupMethods?.['power-cut'], ['sandbox.power.start every node']);
     assert.deepEqual(Object.keys(s.injection ?? {}).sort(), drills.map((d) => d.id).sort());

@@ -6,6 +6,7 @@ import { loadDrills } from '../../engine/drills/load-drill.ts';
 import { runDrill } from '../../engine/drills/run-drill.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
+import type { LabConfig } from '../../src/config/types.ts';
 import { drillDeps } from '../../src/cli/wiring.ts';
 import { drillWithSimClock, recordOf, stepsOf } from '../helpers/drill-run.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
@@ -17,6 +18,8 @@ import { waitFor } from '../helpers/wait.ts';
  * autopilot: steady state, fault, the runbook section walked by the engine ([HUMAN] steps
  * answered, assisted where they have an action), acceptance, cleanup, steady state again.
  * lab-sim's manual clock moves while the drill waits on the sandbox (see drillWithSimClock).
+ * lab-sim's configuration minus its control API (`sandbox.simulator`): every fault goes through
+ * the mechanism a real sandbox has (power commands, Vault, PostgreSQL, the Kubernetes API, git).
  */
 
 const SEED = 7;
@@ -40,6 +43,7 @@ const DRILL_MS = 30_000;
 const SPLIT_TOLERANCE_MS = 50;
 
 const drills = loadDrills(manifestPath('drills'));
+const withoutControlApi = (c: LabConfig): LabConfig => ({ ...c, sandbox: { ...c.sandbox, simulator: undefined } });
 
 describe('every drill passes on autopilot against lab-sim', () => {
   it('the catalogue holds the eight drills of the issue', () => {
@@ -56,7 +60,7 @@ describe('every drill passes on autopilot against lab-sim', () => {
       before(async () => {
         sim = await startTestSim({ seed: SEED });
         await sim.advance(60_000);
-        h = await engineOn(sim);
+        h = await engineOn(sim, withoutControlApi);
         await waitFor(() => h!.health.snapshots.get().sources.every((s) => s.status !== 'connecting'), { what: 'the health service has connected to every source', timeoutMs: 10_000 });
       });
       after(async () => {
@@ -69,6 +73,7 @@ describe('every drill passes on autopilot against lab-sim', () => {
       it('passes, with a plausible time to recover and a complete record', async () => {
         const runbook = loadRunbook(manifestPath(`runbooks/${drill.runbook.file}`));
         const start = () => runDrill({ drill, runbook, runsDir: h!.runsDir, sandbox: 'lab-sim', autopilot: true, pollMs: POLL_MS }, drillDeps(h!.sandbox, h!.health.snapshots));
+        assert.equal(h!.sandbox.identity.simulated, false, 'no control API configured');
         const { d, v } = await drillWithSimClock(start, sim!, { timeoutMs: DRILL_MS });
         assert.equal(v.outcome, 'passed', `${v.reason}; steps ${stepsOf(d)}`);
 
@@ -100,6 +105,10 @@ describe('every drill passes on autopilot against lab-sim', () => {
           ],
           JSON.stringify(steady),
         );
+        // Each phase of the fault through its own mechanism, none through lab-sim's control API.
+        const faults = records.flatMap((r) => (r.type === 'fault-injected' ? [r] : []));
+        assert.deepEqual(faults.map((r) => r.phase ?? 'fault'), drill.fault.kind === 'power-cut' ? ['fault', 'longhorn-reinstall'] : ['fault'], JSON.stringify(faults));
+        assert.ok(faults.every((r) => !/^failed|lab-sim control/.test(r.detail) && !r.detail.includes('failed:')), JSON.stringify(faults.map((r) => r.detail)));
         const cleanups = records.filter((r) => r.type === 'cleanup');
         assert.equal(cleanups.length, drill.cleanup.length, JSON.stringify(cleanups));
         assert.ok(cleanups.every((r) => r.type === 'cleanup' && r.ok), `cleanup ok: ${JSON.stringify(cleanups)}`);

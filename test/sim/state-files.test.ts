@@ -74,6 +74,7 @@ describe('files lab-sim writes into its state dir', () => {
         stepca: { url: sim.urls.stepca, endpoints: sim.tls.endpoints, ingressAddress: sim.tls.traefik },
         dns: { zone: 'sandbox.arcodange.lab' },
         power: { stop: `${self} sim fault node-stop {node} --state-dir '${stateDir}'`, start: `${self} sim fault node-start {node} --state-dir '${stateDir}'` },
+        faults: { 'ca-reinit': `${self} sim fault ca-reinit --state-dir '${stateDir}'` },
         evidenceDir: `${stateDir}/evidence`,
         simulator: { control: sim.urls.control },
         recovery: {

@@ -1,4 +1,5 @@
 import type { KubernetesObject, V1Pod, V1Secret } from '@kubernetes/client-node';
+import { APP_HEALTH, APP_SYNCED, NODE_READY, POD_PHASE } from '../../health/fields-read.ts';
 import type { GateCheck } from '../gate-result.ts';
 import type { DeployObject } from './canary-manifest.ts';
 import { ARGOCD_NAMESPACE, check, errorText, repoUrl, until, type ChainContext } from './chain-context.ts';
@@ -48,8 +49,8 @@ export async function argocdLink(ctx: ChainContext): Promise<GateCheck[]> {
   }
   const seen = await until(ctx, async () => {
     const a = await kube.readObject<Application>(applicationRef(ctx));
-    const ok = a?.status?.sync?.status === 'Synced' && !a.status.conditions?.some((c) => /Error$/.test(c.type)) && !['Missing', 'Degraded'].includes(a.status.health?.status ?? '');
-    return check(name, 'Synced', appState(a), ok);
+    const ok = a?.status?.sync?.status === APP_SYNCED && !a.status.conditions?.some((c) => /Error$/.test(c.type)) && !([APP_HEALTH.missing, APP_HEALTH.degraded] as string[]).includes(a.status.health?.status ?? '');
+    return check(name, APP_SYNCED, appState(a), ok);
   });
   return [seen];
 }
@@ -59,7 +60,7 @@ export async function argocdHealthy(ctx: ChainContext): Promise<GateCheck[]> {
   const kube = await ctx.deps.kube();
   const seen = await until(ctx, async () => {
     const a = await kube.readObject<Application>(applicationRef(ctx));
-    return check(`argocd: Application ${ctx.m.argocd.application}`, 'Synced/Healthy', appState(a), a?.status?.sync?.status === 'Synced' && a.status.health?.status === 'Healthy');
+    return check(`argocd: Application ${ctx.m.argocd.application}`, `${APP_SYNCED}/${APP_HEALTH.healthy}`, appState(a), a?.status?.sync?.status === APP_SYNCED && a.status.health?.status === APP_HEALTH.healthy);
   });
   return [seen];
 }
@@ -100,7 +101,7 @@ export async function podLink(ctx: ChainContext): Promise<GateCheck[]> {
   const name = `pod: ${namespace}/${deployment.metadata.name}`;
   const seen = await until(ctx, async () => {
     const pods = (await kube.core.listNamespacedPod({ namespace, labelSelector: selector })).items.filter((p) => !p.metadata?.deletionTimestamp);
-    const running = pods.find((p) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+    const running = pods.find((p) => p.status?.phase === POD_PHASE.running && p.status.conditions?.some((c) => c.type === NODE_READY.type && c.status === NODE_READY.status));
     if (!running) return check(name, `Running with ${secret}`, pods.length ? podProblem(pods) : 'no pod', false);
     const uses = running.spec?.containers.some((c) => c.envFrom?.some((e) => e.secretRef?.name === secret) || c.env?.some((e) => e.valueFrom?.secretKeyRef?.name === secret));
     return check(name, `Running with ${secret}`, uses ? `Running with ${secret}` : `Running without ${secret}`, !!uses);

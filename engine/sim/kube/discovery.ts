@@ -1,4 +1,4 @@
-import { ALL_VERBS, groupVersion, RESOURCES, type ResourceDef } from './resources.ts';
+import { groupVersion, RESOURCES, type ResourceDef } from './resources.ts';
 
 // Legacy (unaggregated) discovery documents. kubectl asks for aggregated discovery first and
 // falls back to these when the server answers plain application/json.
@@ -49,7 +49,7 @@ function entry(r: ResourceDef): object[] {
     singularName: r.singular,
     namespaced: r.namespaced,
     kind: r.kind,
-    verbs: ALL_VERBS,
+    verbs: r.verbs,
     ...(r.shortNames.length ? { shortNames: r.shortNames } : {}),
     ...(r.categories.length ? { categories: r.categories } : {}),
   };
@@ -59,6 +59,9 @@ function entry(r: ResourceDef): object[] {
     subs.push({ name: `${r.plural}/scale`, singularName: '', namespaced: r.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] });
   }
   if (r.kind === 'Pod') subs.push({ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] });
+  if (r.kind === 'ServiceAccount' && !r.group) {
+    subs.push({ name: 'serviceaccounts/token', singularName: '', namespaced: true, group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] });
+  }
   return [main, ...subs];
 }
 

@@ -31,7 +31,7 @@ export function openApiGroupVersion(path: string, kubernetesVersion: string): ob
   const gv = groupVersions().find((candidate) => gvPath(candidate) === path);
   if (!gv) return undefined;
   const paths: Record<string, object> = {};
-  for (const r of RESOURCES.filter((x) => groupVersion(x) === gv)) {
+  for (const r of RESOURCES.filter((x) => groupVersion(x) === gv && x.verbs.includes('patch'))) {
     paths[itemPath(r)] = {
       patch: {
         operationId: `patch${r.kind}`,

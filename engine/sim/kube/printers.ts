@@ -68,7 +68,31 @@ function podRestarts(pod: Any, now: number): string {
   return restarts > 0 && last > 0 ? `${restarts} (${humanDuration(now - last)} ago)` : String(restarts);
 }
 
+// kubectl's printers for RBAC (pkg/printers/internalversion): roles show when they were created,
+// bindings their role and, wide, their subjects.
+const CREATED_AT: Column = { name: 'Created At', type: 'date', description: AGE.description };
+const rolePrinter: Printer = { columns: [NAME, CREATED_AT], cells: (o) => [o.metadata.name, o.metadata.creationTimestamp ?? ''] };
+const bindingPrinter: Printer = {
+  columns: [
+    NAME,
+    { name: 'Role', type: 'string', description: 'RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace.' },
+    AGE,
+    { name: 'Users', type: 'string', priority: 1, description: 'Users in the roleBinding' },
+    { name: 'Groups', type: 'string', priority: 1, description: 'Groups in the roleBinding' },
+    { name: 'ServiceAccounts', type: 'string', priority: 1, description: 'ServiceAccounts in the roleBinding' },
+  ],
+  cells: (b: Any, now) => {
+    const subjects: Any[] = b.subjects ?? [];
+    const of = (kind: string) => subjects.filter((s) => s.kind === kind).map((s) => (kind === 'ServiceAccount' ? `${s.namespace ?? ''}/${s.name}` : s.name)).join(', ');
+    return [b.metadata.name, `${b.roleRef?.kind}/${b.roleRef?.name}`, age(b, now), of('User'), of('Group'), of('ServiceAccount')];
+  },
+};
+
 const printers: Record<string, Printer> = {
+  'clusterroles.rbac.authorization.k8s.io': rolePrinter,
+  'roles.rbac.authorization.k8s.io': rolePrinter,
+  'clusterrolebindings.rbac.authorization.k8s.io': bindingPrinter,
+  'rolebindings.rbac.authorization.k8s.io': bindingPrinter,
   nodes: {
     columns: [
       NAME,

@@ -13,16 +13,18 @@ export interface ResourceDef {
   gracefulDelete: boolean;
   hasStatus: boolean;
   hasScale: boolean;
+  /** What discovery lists; review kinds are create-only and never stored. */
+  verbs: readonly string[];
 }
 
-export const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
 function def(
   group: string,
   version: string,
   kind: string,
   plural: string,
-  opts: Partial<Pick<ResourceDef, 'namespaced' | 'shortNames' | 'categories' | 'gracefulDelete' | 'hasStatus' | 'hasScale'>> = {},
+  opts: Partial<Pick<ResourceDef, 'namespaced' | 'shortNames' | 'categories' | 'gracefulDelete' | 'hasStatus' | 'hasScale' | 'verbs'>> = {},
 ): ResourceDef {
   return {
     group,
@@ -36,12 +38,15 @@ function def(
     gracefulDelete: opts.gracefulDelete ?? false,
     hasStatus: opts.hasStatus ?? true,
     hasScale: opts.hasScale ?? false,
+    verbs: opts.verbs ?? ALL_VERBS,
   };
 }
 
 const LONGHORN = 'longhorn.io';
 const ARGO = 'argoproj.io';
 const VSO = 'secrets.hashicorp.com';
+const RBAC = 'rbac.authorization.k8s.io';
+const AUTHORIZATION = 'authorization.k8s.io';
 
 export const RESOURCES: readonly ResourceDef[] = [
   def('', 'v1', 'Namespace', 'namespaces', { namespaced: false, shortNames: ['ns'] }),
@@ -67,15 +72,25 @@ export const RESOURCES: readonly ResourceDef[] = [
   def(VSO, 'v1beta1', 'VaultDynamicSecret', 'vaultdynamicsecrets'),
   def(VSO, 'v1beta1', 'VaultStaticSecret', 'vaultstaticsecrets'),
   def(VSO, 'v1beta1', 'VaultAuth', 'vaultauths'),
+  def(RBAC, 'v1', 'ClusterRole', 'clusterroles', { namespaced: false, hasStatus: false }),
+  def(RBAC, 'v1', 'ClusterRoleBinding', 'clusterrolebindings', { namespaced: false, hasStatus: false }),
+  def(RBAC, 'v1', 'Role', 'roles', { hasStatus: false }),
+  def(RBAC, 'v1', 'RoleBinding', 'rolebindings', { hasStatus: false }),
+  def(AUTHORIZATION, 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', { namespaced: false, hasStatus: false, verbs: ['create'] }),
 ];
+
+/** Answered from the request, never stored (the API server's review kinds). */
+export function isReview(r: Pick<ResourceDef, 'group'>): boolean {
+  return r.group === AUTHORIZATION;
+}
 
 export function groupVersion(r: Pick<ResourceDef, 'group' | 'version'>): string {
   return r.group ? `${r.group}/${r.version}` : r.version;
 }
 
-/** A kind of Kubernetes itself (core and apps), not a custom resource a CRD defines. */
+/** A kind of Kubernetes itself (core, apps, RBAC), not a custom resource a CRD defines. */
 export function isBuiltIn(r: Pick<ResourceDef, 'group'>): boolean {
-  return r.group === '' || r.group === 'apps';
+  return r.group === '' || r.group === 'apps' || r.group === RBAC;
 }
 
 /** Stable key used by the store: "pods", "deployments.apps", "volumes.longhorn.io". */

@@ -4,7 +4,7 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export class BadRequest extends Error {}
 
-async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -12,11 +12,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new BadRequest(`request body larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req);
+  const text = (await readBytes(req)).toString('utf8');
   if (text.trim() === '') return {};
   try {
     return JSON.parse(text);

@@ -1,6 +1,7 @@
 import { isoTime, type ObjectMeta } from '../kube/kube-object.ts';
 import { resourceForKind } from '../kube/resources.ts';
 import type { NodeSpec, Topology } from '../topology/topology-types.ts';
+import { seedAccessControl } from './access-control-seed.ts';
 import { APPLICATION } from './argocd.ts';
 import { applicationManifest, appPath, configMap, withTrackingId } from './gitops-tree.ts';
 import { LOAD_IMAGE, type Lab } from './lab.ts';
@@ -33,8 +34,11 @@ export function scaledNodes(topology: Topology, scale: Scale | undefined): NodeS
   return [...topology.nodes, ...extra];
 }
 
-/** Creates the objects of a lab that has been running for weeks, then lets it settle. */
-export function populate(lab: Lab, scale: Scale | undefined): void {
+/**
+ * Creates the objects of a lab that has been running for weeks, then lets it settle. `accessUid`
+ * numbers the RBAC objects and the viewer identity from a stream of their own.
+ */
+export function populate(lab: Lab, scale: Scale | undefined, accessUid: () => string): void {
   const { world } = lab;
   const t = world.topology;
   const clusterBorn = world.creationStamp() as string;
@@ -93,6 +97,7 @@ export function populate(lab: Lab, scale: Scale | undefined): void {
   }
 
   createLoadPods(lab, scale);
+  seedAccessControl(create, accessUid);
   world.settle();
   world.bootstrapping = false;
   world.settle();

@@ -25,13 +25,35 @@ export class LonghornSync implements Controller {
     private readonly controlPlaneUp: () => boolean,
   ) {
     world.store.onChange((def, event) => {
-      if (def !== ORPHAN || event.type !== 'DELETED') return;
-      const spec = event.entry.obj.spec as { nodeID: string; parameters: { DataName: string } };
-      longhorn.deleteDir(spec.nodeID, spec.parameters.DataName);
+      if (this.writing) return;
+      if (def === ORPHAN && event.type === 'DELETED') {
+        const spec = event.entry.obj.spec as { nodeID: string; parameters: { DataName: string } };
+        longhorn.deleteDir(spec.nodeID, spec.parameters.DataName);
+      }
+      // A Volume deleted or created through the API, as a Longhorn reinstall (or the drills) do.
+      if (def === VOLUME && event.type === 'DELETED') longhorn.forget(event.entry.obj.metadata.name);
+      if (def === VOLUME && event.type === 'ADDED') {
+        longhorn.adopt(event.entry.obj.metadata.name);
+        this.admitted.add(event.entry.obj.metadata.name);
+      }
     });
   }
 
+  /** Set while this controller writes its own objects: only the API's writes are someone else's. */
+  private writing = false;
+  /** Volumes created through the API: longhorn-manager's mutating webhook gives them its finalizer on admission. */
+  private readonly admitted = new Set<string>();
+
   reconcile(): void {
+    this.writing = true;
+    try {
+      this.sync();
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private sync(): void {
     this.longhorn.tick();
     if (!this.controlPlaneUp()) return;
     const { store } = this.world;
@@ -67,7 +89,9 @@ export class LonghornSync implements Controller {
       store.create(def, { ...obj, metadata: { ...obj.metadata, creationTimestamp: this.world.creationStamp() } });
       return;
     }
+    const admitted = def === VOLUME && this.admitted.delete(obj.metadata.name);
     store.update(def, NS, obj.metadata.name, (draft) => {
+      if (admitted) draft.metadata.finalizers = obj.metadata.finalizers;
       draft.spec = obj.spec;
       draft.status = obj.status;
       draft.metadata.labels = obj.metadata.labels;

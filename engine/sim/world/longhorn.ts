@@ -210,6 +210,37 @@ export class Longhorn {
     for (const v of [...this.volumes.values()]) this.create(v.spec, null);
   }
 
+  /** Who had a volume attached when its Volume object was deleted: the pod keeps its mount until it goes. */
+  private readonly lostAttachments = new Map<string, Pick<LonghornVolume, 'attachedBy' | 'attachedNode'>>();
+
+  /**
+   * Its Volume object was deleted through the API with no finalizer left (a reinstall, or the
+   * drill doing what one does): longhorn-manager never cleaned up, so the replicas' directories
+   * stay on the disks, data and all, and are orphaned.
+   */
+  forget(name: string): void {
+    const v = this.volumes.get(name);
+    if (!v) return;
+    this.lostAttachments.set(name, { attachedBy: v.attachedBy, attachedNode: v.attachedNode });
+    this.volumes.delete(name);
+    this.world.touch();
+  }
+
+  /**
+   * A Volume object created through the API for a volume of the lab that has none: the volume
+   * controller gives it a new engine and new replicas, each in a new, empty data directory.
+   */
+  adopt(name: string): void {
+    const spec = this.world.topology.longhorn.volumes.find((s) => s.name === name);
+    if (!spec || this.volumes.has(name)) return;
+    this.create(spec, null);
+    const v = this.volumes.get(name) as LonghornVolume;
+    // The object is the one just created; only the engine and replicas are new.
+    v.recreate = false;
+    Object.assign(v, this.lostAttachments.get(name) ?? {});
+    this.lostAttachments.delete(name);
+  }
+
   /** volume-corrupt: this volume's CRs are recreated; its data is left in orphaned directories. */
   corrupt(name: string): void {
     const v = this.volumes.get(name);
