@@ -59,6 +59,7 @@ export const DASHBOARD_WATCHES = {
 export type DashboardWatch = keyof typeof DASHBOARD_WATCHES;
 
 const PARITY = 'engine/gates/parity.ts';
+const RECREATE = 'engine/drills/longhorn-recreate.ts';
 const CANARY = 'engine/gates/canary';
 const uniq = <T>(xs: T[]) => [...new Set(xs)];
 
@@ -75,15 +76,18 @@ export function permissionTable(input: AccessInputs): Permission[] {
       { feature: 'runbooks', verbs: ['patch'], group: 'apps', resource: 'deployments/scale', namespace, why: 'k8s.scale steps of the runbooks', calls: ['engine/runbook/run-action.ts: scaleDeployment'] },
       { feature: 'runbooks', verbs: ['patch'], group: 'apps', resource: 'deployments', namespace, why: 'k8s.rollout-restart steps (a template annotation, as kubectl rollout restart)', calls: ['engine/runbook/run-action.ts: patchDeployment'] },
     ]),
+    // listCustom lists across namespaces: a Role in longhorn-system would not allow it.
+    ...['volumes', 'engines', 'replicas'].map((resource): Permission => ({ feature: 'drills', verbs: ['list'], group: 'longhorn.io', resource, why: 'power-cut and longhorn-corruption find the volume’s Engine and Replica objects', calls: [`${RECREATE}: listCustom`] })),
     ...['volumes', 'engines', 'replicas'].map((resource): Permission => ({
       feature: 'drills',
-      verbs: ['get', 'list', 'create', 'patch', 'delete'],
+      verbs: ['get', 'create', 'patch', 'delete'],
       group: 'longhorn.io',
       resource,
       namespace: LONGHORN_NAMESPACE,
       why: 'power-cut and longhorn-corruption recreate the volume’s Longhorn objects as a reinstall does (finalizers removed by a patch)',
-      calls: [],
+      calls: [`${RECREATE}: readObject`, `${RECREATE}: createObject`, `${RECREATE}: patchCustom`, `${RECREATE}: deleteObject`],
     })),
+    { feature: 'drills', verbs: ['list'], group: 'argoproj.io', resource: 'applications', why: 'argocd-bad-sync: the Application whose tracked branch gets the broken commit', calls: ['engine/drills/gitops-fault.ts: listCustom'] },
     { feature: 'gates', verbs: ['list'], group: '', resource: 'nodes', why: 'parity: node count, names, kubelet versions', calls: [`${PARITY}: core.listNode`] },
     { feature: 'gates', verbs: ['get'], group: 'apps', resource: 'daemonsets', namespace: LONGHORN_NAMESPACE, names: ['longhorn-manager'], why: 'parity: the Longhorn version (longhorn-manager image)', calls: [`${PARITY}: apps.readNamespacedDaemonSet`] },
     { feature: 'gates', verbs: ['get'], group: 'apps', resource: 'deployments', namespace: VSO_NAMESPACE, names: ['vault-secrets-operator-controller-manager'], why: 'parity: the VSO version', calls: [`${PARITY}: apps.readNamespacedDeployment`] },
