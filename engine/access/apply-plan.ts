@@ -15,7 +15,9 @@ function owned(o: KubernetesObject): unknown {
   return { labels: o.metadata?.labels ?? {}, annotations: o.metadata?.annotations ?? {}, rules: x.rules, roleRef: x.roleRef, subjects: x.subjects, data: x.data, type: x.type };
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** JSON with every object's keys sorted: the API server returns fields in its own order (a rule's resourceNames before resources). */
+const canonical = (v: unknown): unknown => (Array.isArray(v) ? v.map(canonical) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, x]) => [k, canonical(x)])) : v);
+const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 
 /** The annotation keys the object must carry; the server may add its own. */
 function covers(live: KubernetesObject, want: KubernetesObject): boolean {
