@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse } from 'yaml';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { configWith } from '../helpers/gate-config.ts';
@@ -61,9 +62,11 @@ describe('lab-tui doctor', () => {
     assert.match(lineOf(r.stdout, 'key file'), /^ok/);
   });
 
-  it('on lab-sim: each source reachable and marked, the CRDs served, versions at parity, key file, tools, evidence directory', async () => {
+  it('on lab-sim: all ok (exit 0): each source reachable and marked, every permission granted, the CRDs served, versions at parity, key file, tools, evidence directory', async () => {
     const r = await runCli(['doctor', '--config', sim.files.config]);
-    for (const name of ['configuration', 'guard static rules', 'kubernetes', 'vault', 'postgres', 'gitea', 'step-ca', 'CRDs longhorn.io/v1beta2', 'CRDs argoproj.io/v1alpha1', 'CRDs secrets.hashicorp.com/v1beta1', 'versions', 'key file', 'tools', 'evidence directory'])
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(r.stdout, /^all \d+ checks passed$/m);
+    for (const name of ['configuration', 'guard static rules', 'kubernetes', 'permissions: guard', 'permissions: dashboard', 'permissions: probes', 'permissions: runbooks', 'permissions: drills', 'permissions: gates', 'vault', 'postgres', 'gitea', 'step-ca', 'CRDs longhorn.io/v1beta2', 'CRDs argoproj.io/v1alpha1', 'CRDs secrets.hashicorp.com/v1beta1', 'versions', 'key file', 'tools', 'evidence directory'])
       assert.match(lineOf(r.stdout, name), /^ok /, r.stdout);
     assert.match(lineOf(r.stdout, 'kubernetes'), /marker kube-system\/lab-sandbox-identity env=sandbox/);
     assert.match(lineOf(r.stdout, 'versions'), /parity: \d+\/\d+ expectations hold/);
@@ -73,7 +76,7 @@ describe('lab-tui doctor', () => {
     const keyFile = path.join(dir, 'sandbox-keys.json');
     fs.copyFileSync(sim.files.keyFile, keyFile);
     fs.chmodSync(keyFile, 0o644);
-    const vault = { ...(await import('yaml')).parse(fs.readFileSync(sim.files.config, 'utf8')).sandbox.vault, keyFile };
+    const vault = { ...parse(fs.readFileSync(sim.files.config, 'utf8')).sandbox.vault, keyFile };
     const config = configWith(sim.files.config, dir, { vault });
     // A PATH with git and nothing else: kubectl, which the runbooks' steps run, is missing.
     const bin = path.join(dir, 'bin');
@@ -84,5 +87,47 @@ describe('lab-tui doctor', () => {
     assert.match(lineOf(r.stdout, 'key file'), new RegExp(`FAIL {2}key file +${keyFile.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} has mode 0644[\\s\\S]*fix: chmod 600 `));
     assert.match(lineOf(r.stdout, 'tools'), /FAIL {2}tools +kubectl not found \(needed by runbooks \(their kubectl steps\)\)\n\s+fix: install kubectl or add where it is to PATH/);
     assert.match(r.stdout, /checks failed$/m);
+  });
+
+  it('as the read-only viewer: the missing permissions named by feature (exit 1); the dashboard live with the panes it cannot load forbidden', async () => {
+    const marker = parse(fs.readFileSync(sim.files.config, 'utf8')).sandbox.kubernetes.marker;
+    const viewer = configWith(sim.files.config, scratchDir('doctor-viewer-'), { kubernetes: { kubeconfig: sim.files.viewerKubeconfig, context: 'lab-sim-viewer', server: sim.urls.kube, marker } });
+    const r = await runCli(['doctor', '--config', viewer]);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(lineOf(r.stdout, 'kubernetes'), /^ok /, 'view reads the marker ConfigMap');
+    assert.match(lineOf(r.stdout, 'permissions: guard'), /^ok /);
+    const dashboard = lineOf(r.stdout, 'permissions: dashboard');
+    assert.match(dashboard, /^FAIL /);
+    assert.match(dashboard, /^\s+dashboard: list,watch orphans\.longhorn\.io$/m);
+    assert.match(dashboard, /fix: use the kubeconfig `lab-tui sandbox init` wrote/);
+    assert.match(lineOf(r.stdout, 'permissions: runbooks'), /^\s+runbooks: patch deployments\/scale in erp$/m);
+    assert.match(lineOf(r.stdout, 'permissions: drills'), /^\s+drills: get,create,patch,delete volumes\.longhorn\.io in longhorn-system$/m, "view has no CRDs");
+
+    const status = await runCli(['status', '--json', '--config', viewer]);
+    assert.equal(status.code, 0, status.stderr);
+    const snap = JSON.parse(status.stdout) as { sources: { id: string; status: string }[]; forbidden?: { watch: string; message: string }[] };
+    assert.equal(snap.sources.find((s) => s.id === 'kubernetes')?.status, 'live', 'a refused watch does not take the source down');
+    assert.ok(snap.forbidden?.some((f) => f.message === 'forbidden: list orphans.longhorn.io (doctor: needs dashboard: list,watch orphans.longhorn.io)'), JSON.stringify(snap.forbidden));
+    assert.ok(!snap.forbidden?.some((f) => f.watch === 'pods'), 'what view may read stays live');
+  });
+
+  it('a CRD missing (discovery without orphans.longhorn.io): named with what installs it, the rest ok', async () => {
+    const { loadConfigFile } = await import('../../src/config/load.ts');
+    const { openSandbox } = await import('../../src/guard/sandbox.ts');
+    const { sandboxChecks } = await import('../../src/cli/doctor-run.ts');
+    const env = { HOME: dir, PATH: process.env.PATH };
+    const sandbox = await openSandbox(loadConfigFile(sim.files.config, env), env);
+    // lab-sim cannot uninstall a CRD: its discovery answer is filtered on the way back instead.
+    const hiding = { ...sandbox, kube: async () => { const k = await sandbox.kube(); return { ...k, servedResources: async (gv: string) => (await k.servedResources(gv))?.filter((r) => !(gv === 'longhorn.io/v1beta2' && r === 'orphans')) }; } };
+    try {
+      const checks = await sandboxChecks(hiding);
+      const lh = checks.find((c) => c.id === 'crds.longhorn.io/v1beta2')!;
+      assert.equal(lh.ok, false);
+      assert.match(lh.detail, /^not served: orphans \(served: volumes, replicas, engines\)$/);
+      assert.match(lh.fix!, /^install Longhorn .*manifests\/parity\.yaml/);
+      assert.deepEqual(checks.filter((c) => !c.ok).map((c) => c.id), ['crds.longhorn.io/v1beta2']);
+    } finally {
+      await sandbox.postgres()?.close();
+    }
   });
 });
