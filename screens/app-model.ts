@@ -2,6 +2,7 @@ import type { SandboxIdentity } from '../engine/common/sandbox-identity.ts';
 import type { Store } from '../engine/common/store.ts';
 import type { Snapshot } from '../engine/health/types.ts';
 import type { DeskIntent, DeskState } from '../engine/cockpit/types.ts';
+import type { DoctorView } from './doctor/doctor-view.ts';
 
 /** A refusal by the isolation guard, as the banner shows it. */
 export interface RefusalView {
@@ -24,4 +25,6 @@ export interface AppModel {
   startScreen?: 'runbooks' | 'drills';
   /** A runbook-only game-day is open: the walkthrough and its health strip are all the operator gets. */
   runbookOnly?: boolean;
+  /** The checks run on start; their screen opens first when one fails. `rerun`: its `r`. */
+  doctor?: DoctorView & { rerun(): void };
 }

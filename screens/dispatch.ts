@@ -1,4 +1,6 @@
 import { dashboardBindings } from './dashboard/keys.ts';
+import { doctorOpen } from './doctor/doctor-view.ts';
+import { DOCTOR_BINDINGS } from './doctor/keys.ts';
 import { drillsBindings } from './drills/keys.ts';
 import { evidenceBindings } from './evidence/keys.ts';
 import { GATES_BINDINGS } from './gates/keys.ts';
@@ -22,7 +24,7 @@ const SCREEN_BINDINGS: Record<ScreenId, (ctx: Ctx) => readonly Binding[]> = {
 const REVIEWED_ON = new Set<ScreenId>(['runbooks', 'drills', 'evidence']);
 
 export interface Layer {
-  name: 'prompt' | 'command line' | 'help' | 'review' | 'screen' | 'global';
+  name: 'prompt' | 'command line' | 'doctor' | 'help' | 'review' | 'screen' | 'global';
   bindings: readonly Binding[];
   /** Keys stop here, bound or not (typing into a prompt must not quit the cockpit). */
   modal?: boolean;
@@ -33,6 +35,8 @@ export function layers(ctx: Ctx): Layer[] {
   const { ui } = ctx;
   if (ui.prompt) return [{ name: 'prompt', bindings: promptBindings(ui.prompt), modal: true }];
   if (ui.cmdline !== undefined) return [{ name: 'command line', bindings: CMDLINE_BINDINGS, modal: true }];
+  // In front of the cockpit until the operator moves on (a refusal's banner stands in front of it).
+  if (!ctx.refused && doctorOpen(ctx.doctor, ui.doctorDismissed)) return [{ name: 'doctor', bindings: DOCTOR_BINDINGS, modal: true }];
   const out: Layer[] = [];
   const screenOpen = !ctx.refused && (!ctx.runbookOnly || ui.screen === 'runbooks' || ui.screen === 'drills');
   if (ui.help) out.push({ name: 'help', bindings: HELP_BINDINGS });
@@ -84,10 +88,12 @@ export function dispatchKey(ctx: Ctx, key: string): Outcome {
 export function dispatchKeys(ctx: Ctx, keys: readonly string[]): Outcome {
   let ui = ctx.ui;
   const intents: NonNullable<Outcome['intents']> = [];
+  let rerunDoctor = false;
   for (const key of keys) {
     const out = dispatchKey({ ...ctx, ui }, key);
     ui = out.ui;
     intents.push(...(out.intents ?? []));
+    rerunDoctor ||= !!out.rerunDoctor;
   }
-  return { ui, intents };
+  return { ui, intents, ...(rerunDoctor ? { rerunDoctor } : {}) };
 }

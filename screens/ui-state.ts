@@ -29,6 +29,8 @@ export interface UiState {
   /** The last message for the status line (an unknown `:` name, why a key is disabled). */
   message?: string;
   quitting: boolean;
+  /** The operator continued past the doctor screen. */
+  doctorDismissed: boolean;
   dashboard: DashboardState;
   runbooks: { list: ListState };
   /** The change selected while reviewing a runbook PR proposal. */
@@ -44,6 +46,7 @@ export const initialUi: UiState = {
   screen: 'dashboard',
   help: false,
   quitting: false,
+  doctorDismissed: false,
   dashboard: initialDashboard,
   runbooks: { list: EMPTY_LIST },
   proposal: { list: EMPTY_LIST },

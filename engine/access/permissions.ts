@@ -58,6 +58,12 @@ export const DASHBOARD_WATCHES = {
 
 export type DashboardWatch = keyof typeof DASHBOARD_WATCHES;
 
+/** What the certificate probe lists (engine/health/stepca-probe.ts). */
+export const PROBE_READS: Permission[] = [
+  { feature: 'probes', verbs: ['list'], group: 'networking.k8s.io', resource: 'ingresses', why: 'the Ingress hosts whose served certificates are checked', calls: ['engine/health/stepca-probe.ts: listJson'] },
+  { feature: 'probes', verbs: ['list'], group: '', resource: 'secrets', why: 'kubernetes.io/tls Secrets: certificate expiry (only tls.crt is read)', calls: ['engine/health/stepca-probe.ts: listJson'] },
+];
+
 const PARITY = 'engine/gates/parity.ts';
 const RECREATE = 'engine/drills/longhorn-recreate.ts';
 const CANARY = 'engine/gates/canary';
@@ -68,8 +74,7 @@ export function permissionTable(input: AccessInputs): Permission[] {
   return [
     { feature: 'guard', verbs: ['get'], group: '', resource: 'configmaps', namespace: input.markerNamespace, why: 'the sandbox marker, read before anything else', calls: ['src/guard/markers.ts: core.readNamespacedConfigMap'] },
     ...Object.values(DASHBOARD_WATCHES),
-    { feature: 'probes', verbs: ['list'], group: 'networking.k8s.io', resource: 'ingresses', why: 'the Ingress hosts whose served certificates are checked', calls: ['engine/health/stepca-probe.ts: listJson'] },
-    { feature: 'probes', verbs: ['list'], group: '', resource: 'secrets', why: 'kubernetes.io/tls Secrets: certificate expiry (only tls.crt is read)', calls: ['engine/health/stepca-probe.ts: listJson'] },
+    ...PROBE_READS,
     { feature: 'runbooks', verbs: ['list'], group: 'secrets.hashicorp.com', resource: 'vaultdynamicsecrets', why: 'vso.reauth: find the VaultDynamicSecrets to re-authenticate', calls: ['engine/runbook/run-action.ts: listCustom'] },
     { feature: 'runbooks', verbs: ['patch'], group: 'secrets.hashicorp.com', resource: 'vaultdynamicsecrets', why: 'vso.reauth: an annotation makes VSO reconcile at once (any namespace a runbook names)', calls: ['engine/runbook/run-action.ts: patchCustom'] },
     ...uniq(input.runbookNamespaces).flatMap((namespace): Permission[] => [

@@ -1,6 +1,7 @@
 import type { HttpService } from '../adapters/http-service.ts';
 import type { KubeAdapter } from '../adapters/kube.ts';
 import type { TlsHandshake } from '../adapters/tls-handshake.ts';
+import { describePermission, PROBE_READS } from '../access/permissions.ts';
 import { isRefusal } from '../common/refusal.ts';
 import { checkServedChain, type TlsTarget } from './served-chain.ts';
 import { checkTlsSecret, type TlsSecretCert } from './tls-secret-check.ts';
@@ -80,7 +81,9 @@ export function stepcaProbe(deps: StepCaChecks): Probe {
           rows.push(...cluster.secrets.map((s) => checkTlsSecret(s, rootPem, now)));
         } catch (e) {
           if (isRefusal(e)) throw e;
-          rows.push({ name: 'Ingresses and tls Secrets', source: 'ingress', chainValid: false, error: `not read from the cluster: ${(e as Error).message}` });
+          // A 403 is a permission lab-tui's identity lacks: named as doctor names it, not the API server's body.
+          const why = (e as { code?: unknown }).code === 403 ? `forbidden (doctor: needs probes: ${PROBE_READS.map(describePermission).join(', ')})` : (e as Error).message;
+          rows.push({ name: 'Ingresses and tls Secrets', source: 'ingress', chainValid: false, error: `not read from the cluster: ${why}` });
         }
       }
       rows.push(...(await Promise.all(targets.map((t) => checkServedChain(deps.tls, t, rootPem, timeoutMs, now)))));

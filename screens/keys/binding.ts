@@ -1,5 +1,6 @@
 import type { Snapshot } from '../../engine/health/types.ts';
 import type { DeskIntent, DeskState } from '../../engine/cockpit/types.ts';
+import type { DoctorView } from '../doctor/doctor-view.ts';
 import type { UiState } from '../ui-state.ts';
 
 /** What a key sees: the screen's own state and what the engine shows. */
@@ -11,12 +12,16 @@ export interface Ctx {
   refused: boolean;
   /** A runbook-only game-day: the walkthrough is all the operator gets. */
   runbookOnly: boolean;
+  /** The doctor the cockpit ran on start. */
+  doctor?: DoctorView;
 }
 
 /** What a key did: the new screen state, and what it asks of the engine, in order. */
 export interface Outcome {
   ui: UiState;
   intents?: DeskIntent[];
+  /** Run the doctor's checks again (its screen's `r`). */
+  rerunDoctor?: boolean;
 }
 
 /**

@@ -6,6 +6,8 @@ import type { AppModel } from '../../screens/app-model.ts';
 import { DashboardScreen } from '../../screens/dashboard/DashboardScreen.tsx';
 import { visibleRows } from '../../screens/dashboard/state.ts';
 import { activeBindings, dispatchKeys } from '../../screens/dispatch.ts';
+import { DoctorScreen } from '../../screens/doctor/DoctorScreen.tsx';
+import { doctorOpen } from '../../screens/doctor/doctor-view.ts';
 import { DrillsScreen } from '../../screens/drills/DrillsScreen.tsx';
 import { EvidenceScreen } from '../../screens/evidence/EvidenceScreen.tsx';
 import { GatesScreen } from '../../screens/gates/GatesScreen.tsx';
@@ -54,16 +56,17 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
 
   // Rows are derived once per snapshot or dashboard change, not on every clock tick.
   const visible = visibleRows(snapshot, ui.dashboard);
-  const ctx: Ctx = { ui, desk, snapshot, refused: !!m.refusal, runbookOnly: !!m.runbookOnly };
+  const ctx: Ctx = { ui, desk, snapshot, refused: !!m.refusal, runbookOnly: !!m.runbookOnly, doctor: m.doctor };
   // The handler stays stable (Ink re-subscribes useInput on every new handler): it reads the latest context through a ref.
-  const latest = useRef({ ctx, send: m.runbooks?.send });
-  latest.current = { ctx, send: m.runbooks?.send };
+  const latest = useRef({ ctx, send: m.runbooks?.send, rerun: m.doctor?.rerun });
+  latest.current = { ctx, send: m.runbooks?.send, rerun: m.doctor?.rerun };
   const onKey = useCallback((input: string, key: KeyLike) => {
-    const { ctx: c, send } = latest.current;
+    const { ctx: c, send, rerun } = latest.current;
     const out = dispatchKeys(c, keyNames(input, key));
     latest.current.ctx = { ...c, ui: out.ui };
     setUi(out.ui);
     for (const intent of out.intents ?? []) send?.(intent);
+    if (out.rerunDoctor) rerun?.();
   }, []);
   useInput(onKey, { isActive: isRawModeSupported === true });
   useEffect(() => {
@@ -88,6 +91,8 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
       <Box flexDirection="column" height={body}>
         {m.refusal ? (
           <RefusalBanner refusal={m.refusal} />
+        ) : m.doctor && doctorOpen(m.doctor, ui.doctorDismissed) ? (
+          <DoctorScreen doctor={m.doctor} width={columns} height={body} />
         ) : m.runbookOnly && !(ui.screen === 'runbooks' || ui.screen === 'drills') ? (
           <Text color="yellow">{` Runbook-only game-day: follow the runbook (2 Runbooks, 3 Drills); the dashboard's health strip is beside the walkthrough.`}</Text>
         ) : ui.help ? (

@@ -6,6 +6,8 @@ import type { AppModel } from '../../screens/app-model.ts';
 import { GuardRefusal } from '../guard/refusal.ts';
 import { openSandbox } from '../guard/sandbox.ts';
 import type { CommandContext } from './commands.ts';
+import { startCockpitDoctor } from './cockpit-doctor.ts';
+import { runDoctor } from './doctor-run.ts';
 import { resolveTarget } from './target.ts';
 import { startSandboxHealth, wireCockpit } from './wiring.ts';
 
@@ -24,7 +26,10 @@ export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, f
     const runbookOnly = activeGameday(target.config.sandbox.evidenceDir)?.runbookOnly === true;
     model.set((m) => ({ ...m, identity: sandbox.identity, snapshots: health.snapshots, runbooks: { state: cockpit.state, send: (i) => cockpit.send(i) }, runbookOnly }));
     if (first) cockpit.send(first);
+    // The set-up half of the preflight on the cockpit's own sandbox; its screen comes first when a check fails.
+    const doctorSettled = startCockpitDoctor(model, () => runDoctor(target.config, ctx.io.env, sandbox, 'setup'), target.config.file);
     return async () => {
+      await doctorSettled();
       await cockpit.stop();
       await health.stop();
       await target.stop();

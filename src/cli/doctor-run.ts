@@ -148,39 +148,56 @@ async function discovery(kube: KubeAdapter, groupVersions: string[]): Promise<Ma
   return new Map(groupVersions.map((gv, i) => [gv, found[i]!]));
 }
 
+/**
+ * `full`: everything `lab-tui doctor` checks. `setup`: what the cockpit checks on start, the
+ * set-up only (permissions, CRDs, local files and tools): whether each source answers, and the
+ * versions, are on the dashboard's source strip and the Gates screen already, live, and a
+ * source still starting must not stand in front of the cockpit.
+ */
+export type DoctorScope = 'full' | 'setup';
+
 /** What needs the sandbox: each source, the permissions, the CRDs, the versions. */
-export async function sandboxChecks(sandbox: Sandbox): Promise<DoctorCheck[]> {
-  const [kube, ...others] = await Promise.all([
+export async function sandboxChecks(sandbox: Sandbox, scope: DoctorScope = 'full'): Promise<DoctorCheck[]> {
+  const setup = scope === 'setup';
+  const [kube, others] = await Promise.all([
     kubeCheck(sandbox),
-    vaultCheck(sandbox),
-    postgresCheck(sandbox),
-    httpCheck('source.gitea', 'gitea', sandbox.gitea(), '/api/v1/version', 'sandbox.gitea.url'),
-    httpCheck('source.stepca', 'step-ca', sandbox.stepca(), '/health', 'sandbox.stepca.url'),
+    setup
+      ? []
+      : Promise.all([
+          vaultCheck(sandbox),
+          postgresCheck(sandbox),
+          httpCheck('source.gitea', 'gitea', sandbox.gitea(), '/api/v1/version', 'sandbox.gitea.url'),
+          httpCheck('source.stepca', 'step-ca', sandbox.stepca(), '/health', 'sandbox.stepca.url'),
+        ]),
   ]);
-  const sources = [kube.check, ...others.filter((c): c is DoctorCheck => !!c)];
+  const sources: DoctorCheck[] = [...(setup ? [] : [kube.check]), ...others.flatMap((c) => (c ? [c] : []))];
   const { table } = accessFor(sandbox.config);
   const needed = neededCrds(table);
   if (!kube.kube) {
+    if (setup) return [];
     const why = 'kubernetes did not answer';
     return [...sources, ...[...new Set(table.map((p) => p.feature))].map((f) => notChecked(`permissions.${f}`, `permissions: ${f}`, why)), notChecked('crds', 'CRDs', why), notChecked('versions', 'versions', why)];
   }
   const [answers, served, parity] = await Promise.all([
     accessAnswers(kube.kube, table),
     discovery(kube.kube, [...new Set(needed.map((n) => `${n.group}/${n.version}`))]),
-    parityGate(loadParityManifest(), gateSources(sandbox)).catch((e: unknown) => {
-      if (isRefusal(e)) throw e;
-      return { ok: false, summary: `parity: ${describeError(e)}` };
-    }),
+    setup
+      ? undefined
+      : parityGate(loadParityManifest(), gateSources(sandbox)).catch((e: unknown) => {
+          if (isRefusal(e)) throw e;
+          return { ok: false, summary: `parity: ${describeError(e)}` };
+        }),
   ]);
-  const versions = parity.ok ? passed('versions', 'versions', parity.summary) : failed('versions', 'versions', parity.summary, '`lab-tui gate parity` shows each drift against manifests/parity.yaml');
-  return [...sources, ...permissionChecks(table, answers), ...crdChecks(needed, served), versions];
+  const versions = !parity ? [] : [parity.ok ? passed('versions', 'versions', parity.summary) : failed('versions', 'versions', parity.summary, '`lab-tui gate parity` shows each drift against manifests/parity.yaml')];
+  return [...sources, ...permissionChecks(table, answers), ...crdChecks(needed, served), ...versions];
 }
 
 /**
  * Every check on a loaded configuration: the guard's static rules, what needs no request, then
  * (when the guard passed) the sandbox itself. `sandbox`: one already opened (the cockpit's).
+ * The cockpit asks for the `setup` scope.
  */
-export async function runDoctor(config: LabConfig, env: Env, opened?: Sandbox): Promise<DoctorReport> {
+export async function runDoctor(config: LabConfig, env: Env, opened?: Sandbox, scope: DoctorScope = 'full'): Promise<DoctorReport> {
   const configured = passed('configuration', 'configuration', `${config.file} is valid`);
   const refusals = opened ? [] : await checkConfiguration(config, env);
   const head = [configured, guardCheck(config, refusals)];
@@ -188,7 +205,7 @@ export async function runDoctor(config: LabConfig, env: Env, opened?: Sandbox): 
   if (refusals.length) return doctorReport(config.file, [...head, notChecked('sources', 'sources', 'the guard refused the configuration: nothing was contacted'), ...local]);
   const sandbox = opened ?? (await openSandbox(config, env));
   try {
-    return doctorReport(config.file, [...head, ...(await sandboxChecks(sandbox)), ...local]);
+    return doctorReport(config.file, [...head, ...(await sandboxChecks(sandbox, scope)), ...local]);
   } catch (e) {
     // A name that started resolving to prod mid-check: the guard's verdict, as a line.
     if (e instanceof GuardRefusal) return doctorReport(config.file, [...head, sourceFailure('sources', 'sources', e, e.refusal.fix), ...local]);

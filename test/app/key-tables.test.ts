@@ -9,6 +9,7 @@ import { enabled, type Ctx } from '../../screens/keys/binding.ts';
 import { helpRows } from '../../screens/shell/HelpOverlay.tsx';
 import { PROMPTS } from '../../screens/shell/prompt.ts';
 import { SCREENS, type UiState } from '../../screens/ui-state.ts';
+import { doctorReport, failed, passed } from '../../engine/doctor/check.ts';
 import { ctxOf, type KeyWorld } from '../helpers/keys.ts';
 import { healthyRaw, snapshotOf } from '../helpers/raw-state.ts';
 import { pickerDesk, shippedSection, walkthroughDesk } from '../helpers/runbook-desk-state.ts';
@@ -18,6 +19,8 @@ const drills = loadDrills(manifestPath('drills'));
 const vault = shippedSection('vault-unseal-vso-re-auth');
 const desk = (extra: Partial<DeskState> = {}) => pickerDesk({ drills, ...extra });
 const review: ProposalReview = { runFile: '/r.jsonl', runId: 'r', status: 'review', edits: [{ id: 'imp-1', kind: 'improvised-step', section: 's', afterLine: 3, markdown: 'x', summary: 'y', dropped: false }] };
+const failing = doctorReport('/c.yaml', [passed('configuration', 'configuration', 'ok'), failed('tools', 'tools', 'kubectl not found', 'install kubectl')]);
+const refusedReport = doctorReport('/c.yaml', [failed('key-file', 'key file', 'a prod key file', 'point it elsewhere', true)]);
 const PHASES: Phase[] = [{ kind: 'starting' }, { kind: 'operator' }, { kind: 'confirm' }, { kind: 'running' }, { kind: 'verifying', probe: 'vault.unsealed' }, { kind: 'blocked', detail: 'd' }, { kind: 'failed', detail: 'd' }, { kind: 'finished', status: 'failed' }];
 
 /** Every state a screen can be in that changes its keys. */
@@ -34,6 +37,10 @@ const WORLDS: [string, KeyWorld][] = [
   ['help', { ui: { screen: 'gates', help: true } as Partial<UiState>, desk: desk(), snapshot }],
   ['refusal', { ui: { screen: 'drills' }, desk: desk(), snapshot, refused: true }],
   ['runbook-only game-day on the dashboard', { desk: desk(), snapshot, runbookOnly: true }],
+  ['doctor screen: a check failed on start', { desk: desk(), snapshot, doctor: { report: failing, running: false, canContinue: true } }],
+  ['doctor screen: re-running', { desk: desk(), snapshot, doctor: { report: failing, running: true, canContinue: true } }],
+  ['doctor screen: the guard refuses, no continuing', { doctor: { report: refusedReport, running: false, canContinue: 'the isolation guard refuses this sandbox (key file): fix it, then r' } }],
+  ['doctor screen dismissed', { ui: { doctorDismissed: true }, desk: desk(), snapshot, doctor: { report: failing, running: false, canContinue: true } }],
 ];
 
 /** Keys an operator can press: every printable ASCII character and the named keys. */

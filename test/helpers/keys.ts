@@ -1,5 +1,6 @@
 import type { Snapshot } from '../../engine/health/types.ts';
 import type { DeskIntent, DeskState } from '../../engine/cockpit/types.ts';
+import type { DoctorView } from '../../screens/doctor/doctor-view.ts';
 import { dispatchKeys } from '../../screens/dispatch.ts';
 import type { Ctx } from '../../screens/keys/binding.ts';
 import { initialUi, type UiState } from '../../screens/ui-state.ts';
@@ -10,11 +11,12 @@ export interface KeyWorld {
   snapshot?: Snapshot;
   refused?: boolean;
   runbookOnly?: boolean;
+  doctor?: DoctorView;
 }
 
 /** What a key sees, built as the App builds it. */
 export function ctxOf(w: KeyWorld): Ctx {
-  return { ui: { ...initialUi, ...w.ui }, desk: w.desk, snapshot: w.snapshot, refused: !!w.refused, runbookOnly: !!w.runbookOnly };
+  return { ui: { ...initialUi, ...w.ui }, desk: w.desk, snapshot: w.snapshot, refused: !!w.refused, runbookOnly: !!w.runbookOnly, doctor: w.doctor };
 }
 
 const isCtx = (w: KeyWorld | Ctx): w is Ctx => typeof w.refused === 'boolean' && typeof w.runbookOnly === 'boolean' && !!w.ui && 'dashboard' in w.ui;
