@@ -29,5 +29,8 @@ export function toolNeeds(config: LabConfig): ToolNeed[] {
     ...fromTemplate(s.power?.stop, 'sandbox.power.stop'),
     ...fromTemplate(s.power?.start, 'sandbox.power.start'),
     ...Object.entries(s.recovery).flatMap(([tool, template]) => fromTemplate(template, `sandbox.recovery.${tool}`)),
+    ...Object.entries(s.faults).flatMap(([kind, template]) => fromTemplate(template, `sandbox.faults.${kind}`)),
+    // argocd-bad-sync pushes its broken commit with git, to sandbox.gitops.remote or the sandbox Gitea.
+    ...(s.gitops?.remote || s.gitea ? [{ tool: 'git', feature: 'drills (argocd-bad-sync pushes with git)' }] : []),
   ];
 }

@@ -11,7 +11,8 @@ import { evidenceCheck, keyFileCheck, toolsCheck, type KeyFileFacts } from '../.
 import { permissionChecks, reviewKey, reviewsFor, tableReviews, type ReviewAnswer, type ReviewAttributes } from '../../engine/doctor/permission-checks.ts';
 import { loadCanaryManifest } from '../../engine/gates/canary/canary-manifest.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
-import { templatePrograms } from '../../src/cli/doctor-tools.ts';
+import { templatePrograms, toolNeeds } from '../../src/cli/doctor-tools.ts';
+import { parseConfig } from '../../src/config/load.ts';
 
 const runbooks = fs.readdirSync('manifests/runbooks').filter((f) => f.endsWith('.md') && f !== 'README.md').map((f) => loadRunbook(path.resolve('manifests/runbooks', f)));
 const table = permissionTable(accessInputs('kube-system', runbooks, loadCanaryManifest()));
@@ -129,6 +130,27 @@ describe('doctor: the key file, the tools, the evidence directory', () => {
     assert.deepEqual(templatePrograms(`'/usr/bin/node' '/opt/lab-tui/bin/lab-tui.js' sim fault node-stop {node}`), ['/usr/bin/node']);
     assert.deepEqual(templatePrograms('ANSIBLE_FORCE_COLOR=0 ansible-playbook -l {node} site.yml && curl -fsS https://x/health'), ['ansible-playbook', 'curl']);
     assert.deepEqual(templatePrograms('sudo -n virsh destroy {node} | tee /tmp/log'), ['virsh', 'tee']);
+  });
+
+  it('the tools a configuration needs: each from the feature that runs it', () => {
+    const text = [
+      'sandbox:',
+      '  name: s',
+      '  kubernetes: { context: k3d-lab, server: "https://127.0.0.1:6443" }',
+      '  power: { stop: "ssh {node} sudo poweroff", start: "wakeonlan {node}" }',
+      '  faults: { ca-reinit: "ssh pi1 step ca init --force" }',
+      '  gitea: { url: "http://gitea.sandbox:3000" }',
+      '  gates: { idempotence: { playbook: site.yml }, tofuPlan: { plan: plan.bin } }',
+      'prod: { contexts: [arcodange-prod], servers: ["https://192.168.1.10:6443"] }',
+    ].join('\n');
+    const needs = toolNeeds(parseConfig(text, '/lab/config.yaml', { HOME: '/home/op' }));
+    const by = (tool: string) => needs.filter((n) => n.tool === tool).map((n) => n.feature);
+    assert.deepEqual(by('ssh'), ['sandbox.power.stop', 'sandbox.faults.ca-reinit']);
+    assert.deepEqual(by('wakeonlan'), ['sandbox.power.start']);
+    assert.deepEqual(by('ansible-playbook'), ['sandbox.gates.idempotence']);
+    assert.deepEqual(by('tofu'), ['sandbox.gates.tofuPlan (a binary plan)']);
+    assert.deepEqual(by('git'), ['drills (argocd-bad-sync pushes with git)']);
+    assert.deepEqual(by('kubectl'), ['runbooks (their kubectl steps)']);
   });
 
   it('the evidence directory', () => {
