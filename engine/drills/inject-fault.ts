@@ -25,8 +25,8 @@ export interface FaultPorts {
    * as a Longhorn reinstall leaves them; returns what was done.
    */
   recreateVolumes?: (volumes?: string[]) => Promise<string>;
-  /** Does the Kubernetes API server answer now? */
-  apiServerUp?: () => Promise<boolean>;
+  /** The control-plane nodes' boot ids when the Kubernetes API server answers, undefined when it does not. */
+  controlPlaneBoot?: () => Promise<string | undefined>;
   /** A broken commit pushed with git to the branch the Application tracks; returns what was pushed. */
   breakGitops?: (app: string) => Promise<string>;
   /** `git revert` of that commit, pushed; says so when it was reverted already. */
@@ -51,7 +51,7 @@ export function availablePorts(ports: FaultPorts): FaultPortsAvailable {
     mutate: has('mutate'),
     shell: has('shell'),
     recreateVolumes: has('recreateVolumes'),
-    apiServerUp: has('apiServerUp'),
+    controlPlaneBoot: has('controlPlaneBoot'),
     breakGitops: has('breakGitops'),
     revertGitops: has('revertGitops'),
     templates: ports.templates,
@@ -208,24 +208,39 @@ export function injectFault(ports: FaultPorts, kind: DrillFault, target?: string
 /** A phase of a fault that comes later (the Longhorn side of a power cut): ready once the sandbox is, then injected. */
 export interface LaterPhase {
   phase: string;
-  /** Polled by the drill; stateful (the API server must have gone away before it counts as back). */
-  ready(): Promise<boolean>;
+  /** Before the fault: notes what "back" will be judged against. */
+  arm(): Promise<void>;
+  /**
+   * Polled by the drill after the fault: `down` while the sandbox cannot take the phase yet
+   * (recovering it is the operator's), `waiting` while it answers as it did before the fault,
+   * `ready` once the phase can be injected.
+   */
+  state(): Promise<'down' | 'waiting' | 'ready'>;
   inject(): Promise<string>;
 }
 
 /**
- * The later phases of a fault. `api-server-back`: the API server was seen down (the nodes lost
- * power) and answers again, so objects can be written through it.
+ * The later phases of a fault. `api-server-back`: the API server answers again after the nodes
+ * lost power, so objects can be written through it. Back means seen down then answering, or
+ * answering from control-plane nodes that booted since the fault (their boot ids changed): a
+ * poll can miss an outage that a fast boot makes short, never a reboot.
  */
 export function laterPhases(ports: FaultPorts, kind: DrillFault): LaterPhase[] {
   return laterRoutes(kind).map(({ phase, route }) => {
+    let before: string | undefined;
     let wentAway = false;
     return {
       phase,
-      async ready() {
-        const up = (await ports.apiServerUp?.()) ?? false;
-        if (!up) wentAway = true;
-        return wentAway && up;
+      async arm() {
+        before = await ports.controlPlaneBoot?.();
+      },
+      async state() {
+        const boot = await ports.controlPlaneBoot?.();
+        if (boot === undefined) {
+          wentAway = true;
+          return 'down';
+        }
+        return wentAway || (before !== undefined && boot !== before) ? 'ready' : 'waiting';
       },
       inject: () => follow(route, ports, `fault ${kind} (${phase})`),
     };

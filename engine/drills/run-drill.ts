@@ -141,15 +141,33 @@ function autopilot(run: RunbookRun, section: Section, pollMs: number): () => voi
 
 /**
  * Injects each later phase of the fault once it is ready, in order, journaling it; a phase that
- * fails is journaled too (its detail says why) and not retried: the operator sees the drill as it went.
+ * fails is journaled too (its detail says why) and not retried: the operator sees the drill as it
+ * went. It polls on its own, so a slow acceptance check never delays a phase. `settled` holds the
+ * walkthrough while a phase is ready or landing: the fault is still unfolding.
  */
-function laterPhaseInjector(phases: LaterPhase[], journal: (phase: string, detail: string) => void): () => Promise<void> {
+function laterPhaseInjector(phases: LaterPhase[], pollMs: number, journal: (phase: string, detail: string) => void): { settled(): Promise<void>; stop(): Promise<void> } {
   const pending = [...phases];
-  return async () => {
-    const next = pending[0];
-    if (!next || !(await next.ready())) return;
-    pending.shift();
-    journal(next.phase, await next.inject().catch((e: Error) => `failed: ${e.message}`));
+  let injecting = false;
+  let stopped = false;
+  const pause = () => new Promise((r) => setTimeout(r, pollMs));
+  const loop = (async () => {
+    while (!stopped && pending.length) {
+      if ((await pending[0]!.state()) === 'ready' && !stopped) {
+        injecting = true;
+        journal(pending[0]!.phase, await pending[0]!.inject().catch((e: Error) => `failed: ${e.message}`));
+        pending.shift();
+        injecting = false;
+      } else await pause();
+    }
+  })();
+  return {
+    async settled() {
+      while (!stopped && pending.length && (injecting || (await pending[0]!.state()) === 'ready')) await pause();
+    },
+    async stop() {
+      stopped = true;
+      await loop;
+    },
   };
 }
 
@@ -184,17 +202,18 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
     for (const t of healthTransitions(health, now)) journal.append({ type: 'health-transition', ...t });
     health = now;
   };
+  const later = deps.laterPhases?.(drill.fault.kind, drill.fault.target) ?? [];
+  for (const phase of later) await phase.arm();
   const detail = await deps.inject(drill.fault.kind, drill.fault.target);
   const fault = journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail });
   const view = createStore<DrillView>({ drill, phase: 'recovering', faultAt: fault.at, acceptance: [], file: opened.file });
-  const advancePhases = laterPhaseInjector(deps.laterPhases?.(drill.fault.kind, drill.fault.target) ?? [], (phase, detail) =>
+  const phases = laterPhaseInjector(later, pollMs, (phase, detail) =>
     journal.append({ type: 'fault-injected', kind: drill.fault.kind, ...(drill.fault.target ? { target: drill.fault.target } : {}), detail, phase }),
   );
   // The operator opens the runbook once the fault shows (the alert), not before: a precondition
   // such as "Vault is sealed" would otherwise be judged on data from before the fault.
   const detectBy = Date.now() + DETECT_WAIT_MS;
   while (Date.now() < detectBy) {
-    await advancePhases();
     recordHealth();
     const results = await check(drill.acceptance, ctx);
     const failing = results.find((r) => !r.ok);
@@ -204,11 +223,15 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
     }
     await new Promise((r) => setTimeout(r, pollMs));
   }
-  const run = opened.walk({ keepJournalOpen: true });
+  const run = opened.walk({ keepJournalOpen: true, beforeStep: phases.settled });
   const stopPilot = o.autopilot ? autopilot(run, section, pollMs) : () => {};
 
   let runEnded = false;
-  void run.done.then(() => (runEnded = true));
+  void run.done.then(() => {
+    runEnded = true;
+    // Once the walkthrough is over, nothing more of the fault is injected.
+    void phases.stop();
+  });
   let aborted = false;
   let finish: (reason?: string) => void = () => {};
   const ended = new Promise<string | undefined>((resolve) => (finish = resolve));
@@ -216,7 +239,6 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
 
   const monitor = (async () => {
     for (;;) {
-      if (!aborted && !runEnded) await advancePhases();
       recordHealth();
       const results = await check(drill.acceptance, ctx);
       const v = view.get();
@@ -239,6 +261,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
     const stopReason = await ended;
     await monitor;
     stopPilot();
+    await phases.stop();
     if (stopReason) await run.stop();
     view.set((v) => ({ ...v, phase: 'finishing' }));
     const runView = run.view.get();

@@ -37,6 +37,8 @@ export interface RunOptions {
   pollMs?: number;
   /** The journal outlives the run (a drill appends its outcome after it); else it is closed at the end. */
   keepJournalOpen?: boolean;
+  /** Awaited before each step starts: a drill holds the walkthrough while its fault is still unfolding. */
+  beforeStep?: () => Promise<void>;
 }
 
 export interface RunbookRun {
@@ -264,6 +266,8 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
 
   const done = (async () => {
     for (let i = startAt; i < steps.length; ) {
+      await opts.beforeStep?.();
+      if (stopped) return view.get();
       const next = await runStep(steps[i]!);
       if (next === STOPPED) return view.get();
       if (next === 'next') i++;

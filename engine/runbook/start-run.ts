@@ -44,7 +44,7 @@ export interface OpenedRun {
   file: string;
   journal: Journal;
   /** Starts walking the steps; `keepJournalOpen` when the caller appends after the run (a drill). */
-  walk(opts?: { keepJournalOpen?: boolean }): RunbookRun;
+  walk(opts?: { keepJournalOpen?: boolean; beforeStep?: () => Promise<void> }): RunbookRun;
 }
 
 export function openRun(o: StartOptions, deps: EngineDeps): OpenedRun {
@@ -69,7 +69,7 @@ export function openRun(o: StartOptions, deps: EngineDeps): OpenedRun {
     operator: os.userInfo().username,
     childEnv: deps.childEnv,
   });
-  return { file, journal, walk: (w) => runSection(replay([started])!, start, { section, journal, paranoid: !!o.paranoid, pollMs: o.pollMs, keepJournalOpen: w?.keepJournalOpen }, deps) };
+  return { file, journal, walk: (w) => runSection(replay([started])!, start, { section, journal, paranoid: !!o.paranoid, pollMs: o.pollMs, keepJournalOpen: w?.keepJournalOpen, beforeStep: w?.beforeStep }, deps) };
 }
 
 export function startRun(o: StartOptions, deps: EngineDeps): { run: RunbookRun; file: string } {

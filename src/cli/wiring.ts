@@ -112,15 +112,15 @@ export function configuredFaultPorts(config: LabConfig | undefined): FaultPortsA
     mutate: !!s?.postgres,
     shell: kube,
     recreateVolumes: kube,
-    apiServerUp: kube,
+    controlPlaneBoot: kube,
     breakGitops: gitops,
     revertGitops: gitops,
     templates: s?.faults ?? {},
   };
 }
 
-/** How long one look at the API server may take: a powered-off server never answers. */
-const API_PROBE_MS = 5_000;
+/** How long one look at the API server may take: a powered-off server never answers, a live one lists its nodes in milliseconds. */
+const API_PROBE_MS = 1_000;
 
 /** The means of injecting faults this sandbox has; a port is left out when it has no such means. */
 function faultPorts(sandbox: Sandbox, snapshots: Store<Snapshot>, redactor: Redactor): FaultPorts {
@@ -141,7 +141,7 @@ function faultPorts(sandbox: Sandbox, snapshots: Store<Snapshot>, redactor: Reda
     ...(has.mutate && pg ? { mutate: (sql: string) => pg.mutate(sql) } : {}),
     shell: (command: string) => run(command, `command ${command}`),
     recreateVolumes: async (volumes) => recreateLonghornVolumes(await sandbox.kube(), volumes),
-    apiServerUp: () => apiServerAnswers(sandbox),
+    controlPlaneBoot: () => controlPlaneBoot(sandbox),
     ...(has.breakGitops ? { breakGitops: async (app: string) => (await pushBrokenCommit(gitops, app)).detail, revertGitops: (app: string) => revertBrokenCommit(gitops, app) } : {}),
     templates: has.templates,
     nodes: () => snapshots.get().nodes.map((n) => n.name),
@@ -149,14 +149,14 @@ function faultPorts(sandbox: Sandbox, snapshots: Store<Snapshot>, redactor: Reda
 }
 
 /** One bounded read of the API server's version: a connection that was cut is re-established and re-verified. */
-async function apiServerAnswers(sandbox: Sandbox): Promise<boolean> {
+async function controlPlaneBoot(sandbox: Sandbox): Promise<string | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), API_PROBE_MS)));
+  const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), API_PROBE_MS)));
   const answer = (async () => {
     const kube = await sandbox.kube();
-    await kube.version.getCode();
-    return true;
-  })().catch(() => false);
+    const nodes = await kube.core.listNode({ labelSelector: 'node-role.kubernetes.io/control-plane' });
+    return nodes.items.map((n) => `${n.metadata?.name}=${n.status?.nodeInfo?.bootID}`).sort().join(',');
+  })().catch(() => undefined);
   try {
     return await Promise.race([answer, timeout]);
   } finally {

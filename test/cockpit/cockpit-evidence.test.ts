@@ -160,7 +160,7 @@ describe('the Drills screen learns how each fault will go', () => {
   it('per drill, the injection and the cleanups this sandbox can automate, or that they are done by hand', () => {
     const e = evidence();
     const drills = loadDrills(manifestPath('drills'));
-    const ports = { powerStop: true, powerStart: true, seal: true, mutate: true, shell: true, recreateVolumes: true, apiServerUp: true, breakGitops: true, revertGitops: true, templates: {} };
+    const ports = { powerStop: true, powerStart: true, seal: true, mutate: true, shell: true, recreateVolumes: true, controlPlaneBoot: true, breakGitops: true, revertGitops: true, templates: {} };
     const cockpit = new Cockpit({ sources: [], runsDir: e.runsDir, sandbox: 'real', drills: { deps: { engine: stubEngine().deps, inject: async () => '', cleanup: async () => '', versions: () => ({}) }, list: () => drills, find: () => assert.fail('no drill runs here'), ports } }, stubEngine().deps);
     const s = cockpit.state.get();
     assert.equal(s.injection?.['node-kill'], 'sandbox.power.stop pi3');

@@ -15,7 +15,7 @@ function recordingPorts(templates: FaultPorts['templates'] = {}): { ports: Fault
     mutate: async (sql) => void calls.push(`sql ${sql}`),
     shell: async (command) => void calls.push(`sh ${command}`),
     recreateVolumes: async (volumes) => (calls.push(`recreate ${volumes?.join(',') ?? 'every volume'}`), 'recreated'),
-    apiServerUp: async () => true,
+    controlPlaneBoot: async () => 'pi1=boot-1',
     breakGitops: async (app) => (calls.push(`push broken ${app}`), `abc on main`),
     revertGitops: async (app) => (calls.push(`revert ${app}`), 'reverted'),
     templates,
@@ -25,10 +25,10 @@ function recordingPorts(templates: FaultPorts['templates'] = {}): { ports: Fault
 }
 
 const CA_REINIT = { 'ca-reinit': 'ssh pi1 step ca init --deployment-type standalone' };
-const LAB_SIM: FaultPortsAvailable = { powerStop: true, powerStart: true, seal: true, mutate: true, shell: true, recreateVolumes: true, apiServerUp: true, breakGitops: true, revertGitops: true, templates: CA_REINIT };
+const LAB_SIM: FaultPortsAvailable = { powerStop: true, powerStart: true, seal: true, mutate: true, shell: true, recreateVolumes: true, controlPlaneBoot: true, breakGitops: true, revertGitops: true, templates: CA_REINIT };
 /** A real sandbox with power commands, Vault, PostgreSQL and Gitea configured, no fault command of its own. */
 const REAL: FaultPortsAvailable = { ...LAB_SIM, templates: {} };
-const BARE: FaultPortsAvailable = { powerStop: false, powerStart: false, seal: false, mutate: false, shell: false, recreateVolumes: false, apiServerUp: false, breakGitops: false, revertGitops: false, templates: {} };
+const BARE: FaultPortsAvailable = { powerStop: false, powerStart: false, seal: false, mutate: false, shell: false, recreateVolumes: false, controlPlaneBoot: false, breakGitops: false, revertGitops: false, templates: {} };
 
 const TARGETS: Record<(typeof DRILL_FAULTS)[number], string | undefined> = { 'node-stop': 'pi3', 'power-cut': undefined, 'vault-seal': undefined, 'volume-corrupt': 'pvc-erp-data', 'db-drop': 'erp', 'bad-sync': 'erp', 'ca-reinit': undefined, command: 'systemctl --host pi2 stop gitea' };
 
@@ -58,15 +58,24 @@ describe('fault injection through its port', () => {
 
   it('injects the Longhorn side of a power cut only once the API server went away and is back', async () => {
     const { ports, calls } = recordingPorts();
-    const answers = [true, false, false, true];
-    const phases = laterPhases({ ...ports, apiServerUp: async () => answers.shift() ?? true }, 'power-cut');
+    const answers: (string | undefined)[] = ['pi1=a', 'pi1=a', undefined, undefined, 'pi1=b'];
+    const phases = laterPhases({ ...ports, controlPlaneBoot: async () => answers.shift() }, 'power-cut');
     assert.deepEqual(phases.map((p) => p.phase), ['longhorn-reinstall']);
-    const seen: boolean[] = [];
-    for (let i = 0; i < 4; i++) seen.push(await phases[0]!.ready());
-    assert.deepEqual(seen, [false, false, false, true], 'up before the outage does not count');
+    await phases[0]!.arm();
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) seen.push(await phases[0]!.state());
+    assert.deepEqual(seen, ['waiting', 'down', 'down', 'ready'], 'up before the outage does not count');
     assert.match(await phases[0]!.inject(), /^every Longhorn volume's Volume\/Engine\/Replica objects deleted and recreated, .*: recreated$/);
     assert.deepEqual(calls, ['recreate every volume']);
     assert.deepEqual(laterPhases(ports, 'node-stop'), []);
+  });
+
+  it('counts a control plane that rebooted as back, even when no poll saw it down', async () => {
+    const { ports } = recordingPorts();
+    const answers: (string | undefined)[] = ['pi1=a', 'pi1=a', 'pi1=b'];
+    const [phase] = laterPhases({ ...ports, controlPlaneBoot: async () => answers.shift() }, 'power-cut');
+    await phase!.arm();
+    assert.deepEqual([await phase!.state(), await phase!.state()], ['waiting', 'ready']);
   });
 
   it('quotes the database name as an identifier', async () => {
