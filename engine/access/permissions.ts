@@ -92,6 +92,7 @@ export function permissionTable(input: AccessInputs): Permission[] {
       why: 'power-cut and longhorn-corruption recreate the volume’s Longhorn objects as a reinstall does (finalizers removed by a patch)',
       calls: [`${RECREATE}: readObject`, `${RECREATE}: createObject`, `${RECREATE}: patchCustom`, `${RECREATE}: deleteObject`],
     })),
+    { feature: 'drills', verbs: ['list'], group: '', resource: 'nodes', why: 'power-cut: the control plane’s boot ids say the API server came back (a poll can miss a short outage, never a reboot)', calls: ['src/cli/wiring.ts: core.listNode'] },
     { feature: 'drills', verbs: ['list'], group: 'argoproj.io', resource: 'applications', why: 'argocd-bad-sync: the Application whose tracked branch gets the broken commit', calls: ['engine/drills/gitops-fault.ts: listCustom'] },
     { feature: 'gates', verbs: ['list'], group: '', resource: 'nodes', why: 'parity: node count, names, kubelet versions', calls: [`${PARITY}: core.listNode`] },
     { feature: 'gates', verbs: ['get'], group: 'apps', resource: 'daemonsets', namespace: LONGHORN_NAMESPACE, names: ['longhorn-manager'], why: 'parity: the Longhorn version (longhorn-manager image)', calls: [`${PARITY}: apps.readNamespacedDaemonSet`] },
