@@ -24,6 +24,8 @@ import { waitFor } from '../helpers/wait.ts';
 
 let sim: LabSim;
 let prod: ProdStandIn;
+/** Prod listening on the sandbox's own ports at 127.0.0.2. */
+let mirror: ProdStandIn;
 let dir: string;
 /** The operator's home, with prod credentials where the ecosystem's tools look for them. */
 let operatorHome: string;
@@ -78,8 +80,26 @@ async function noConnections() {
 
 const phase = (run: RunbookRun) => run.view.get().phase;
 
+/**
+ * Prod's mirror takes its ports on 127.0.0.2 first and the sandbox gets the same numbers on
+ * 127.0.0.1: the other way round, another process may already hold a number on 127.0.0.2. A number
+ * taken on 127.0.0.1 meanwhile means trying again with new ones.
+ */
+async function sandboxAndMirror(): Promise<{ sim: LabSim; mirror: ProdStandIn }> {
+  for (let attempt = 1; ; attempt++) {
+    const m = await startProdStandIn({ httpPorts: [0, 0, 0], tcpPorts: [0] });
+    const [kube, vault, gitea] = m.extraHttpPorts;
+    try {
+      return { sim: await startTestSim({ seed: 31, ports: { kube, vault, gitea, postgres: m.extraTcpPorts[0] } }), mirror: m };
+    } catch (e) {
+      await m.close();
+      if (attempt === 3 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    }
+  }
+}
+
 before(async () => {
-  sim = await startTestSim({ seed: 31 });
+  ({ sim, mirror } = await sandboxAndMirror());
   prod = await startProdStandIn();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-runtime-'));
   operatorHome = path.join(dir, 'operator');
@@ -87,6 +107,7 @@ before(async () => {
 });
 after(async () => {
   await prod.close();
+  await mirror.close();
   await sim.stop();
 });
 
@@ -224,13 +245,12 @@ describe('child processes get a home of the sandbox, not the operator\'s', () =>
 });
 
 describe('a name that starts resolving to prod mid-session is refused when the socket connects', () => {
-  /** Prod listening on the sandbox's own ports at 127.0.0.2: a socket sent there by mistake is counted. */
-  let mirror: ProdStandIn;
-  const port = (url: string) => Number(new URL(url).port);
-  before(async () => (mirror = await startProdStandIn({ httpPorts: [port(sim.urls.kube), port(sim.urls.vault), port(sim.urls.gitea)], tcpPorts: [loadConfigFile(sim.files.config, {}).sandbox.postgres!.port] })));
-  after(() => mirror.close());
+  // `mirror`: prod listening on the sandbox's own ports at 127.0.0.2, so a socket sent there by mistake is counted.
+  before(() => mirror.reset());
 
   it('Kubernetes, Vault, PostgreSQL and HTTP (Gitea) sockets all ask the guard, and prod counts no connection', async () => {
+    const port = (url: string) => Number(new URL(url).port);
+    assert.deepEqual([...mirror.extraHttpPorts, ...mirror.extraTcpPorts], [port(sim.urls.kube), port(sim.urls.vault), port(sim.urls.gitea), loadConfigFile(sim.files.config, {}).sandbox.postgres!.port], 'the mirror listens on the sandbox\'s ports');
     const resolver = fakeHosts({ 'k8s.sbx.test': '127.0.0.1', 'vault.sbx.test': '127.0.0.1', 'pg.sbx.test': '127.0.0.1', 'gitea.sbx.test': '127.0.0.1' });
     const kubeconfig = path.join(dir, 'named-kubeconfig');
     const k = parse(fs.readFileSync(sim.files.kubeconfig, 'utf8'));

@@ -35,8 +35,16 @@ const web = webServer();
 const raw = rawServer();
 await listen(web, 0);
 await listen(raw, 0);
-for (const port of extraHttp) await listen(webServer(), port);
-for (const port of extraTcp) await listen(rawServer(), port);
+// Port 0 asks the system for one: the answer says which, so a sandbox can be put on the same numbers.
+const bound = async (make, port) => {
+  const server = make();
+  await listen(server, port);
+  return server.address().port;
+};
+const extraHttpPorts = [];
+for (const port of extraHttp) extraHttpPorts.push(await bound(webServer, port));
+const extraTcpPorts = [];
+for (const port of extraTcp) extraTcpPorts.push(await bound(rawServer, port));
 process.on('message', (m) => {
   if (m === 'counts') process.send({ type: 'counts', ...counts });
   if (m === 'reset') {
@@ -46,5 +54,5 @@ process.on('message', (m) => {
     process.send({ type: 'reset' });
   }
 });
-process.send({ type: 'ready', httpPort: web.address().port, tcpPort: raw.address().port });
+process.send({ type: 'ready', httpPort: web.address().port, tcpPort: raw.address().port, extraHttpPorts, extraTcpPorts });
 process.on('disconnect', () => process.exit(0));

@@ -11,7 +11,7 @@ export interface ProdCounts {
 /**
  * Prod, stood in for on 127.0.0.2 by a process of its own (HTTP and raw TCP listeners) that
  * counts every connection: whatever lab-tui refuses must leave both counts at zero. `httpPorts` and
- * `tcpPorts` add listeners on given ports (those a sandbox uses on 127.0.0.1).
+ * `tcpPorts` add listeners on given ports, 0 for any free one (the ports a sandbox then uses on 127.0.0.1).
  */
 export interface ProdStandIn {
   host: string;
@@ -19,6 +19,9 @@ export interface ProdStandIn {
   tcpPort: number;
   /** `http://127.0.0.2:<httpPort>` */
   url: string;
+  /** The extra listeners' ports, as bound (a 0 asked gets the system's choice). */
+  extraHttpPorts: number[];
+  extraTcpPorts: number[];
   counts(): Promise<ProdCounts>;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -37,12 +40,14 @@ export async function startProdStandIn(o: { host?: string; httpPorts?: number[];
     child.on('message', onMessage);
     child.once('exit', (code) => reject(new Error(`prod stand-in exited (${code})`)));
   });
-  const ready = await next<{ httpPort: number; tcpPort: number }>('ready');
+  const ready = await next<{ httpPort: number; tcpPort: number; extraHttpPorts: number[]; extraTcpPorts: number[] }>('ready');
   return {
     host,
     httpPort: ready.httpPort,
     tcpPort: ready.tcpPort,
     url: `http://${host}:${ready.httpPort}`,
+    extraHttpPorts: ready.extraHttpPorts,
+    extraTcpPorts: ready.extraTcpPorts,
     async counts() {
       const answer = next<ProdCounts>('counts');
       child.send('counts');
