@@ -3,6 +3,7 @@ import type { KubeAdapter } from '../adapters/kube.ts';
 import type { TlsHandshake } from '../adapters/tls-handshake.ts';
 import { describePermission, PROBE_READS } from '../access/permissions.ts';
 import { isRefusal } from '../common/refusal.ts';
+import { daysLeft } from './cert-facts.ts';
 import { checkServedChain, type TlsTarget } from './served-chain.ts';
 import { checkTlsSecret, type TlsSecretCert } from './tls-secret-check.ts';
 import type { CertRow } from './types.ts';
@@ -59,12 +60,34 @@ async function clusterCertificates(kube: KubeAdapter): Promise<{ hosts: string[]
 
 const sourceOrder = { endpoint: 0, ingress: 1, secret: 2 } as const;
 
+/** How long a valid served chain is taken as still served, unless the root or the tls Secrets change. */
+const RECHECK_MS = 60_000;
+
+/** A kept row, its days left counted again from now. */
+function withDaysLeft(row: CertRow, now: Date): CertRow {
+  return row.notAfter ? { ...row, daysToExpiry: daysLeft(new Date(row.notAfter), now) } : row;
+}
+
 /**
  * Step-CA's health and current root (`/health`, `/roots.pem`: the real API), and every sandbox
  * certificate judged against that root by lab-tui itself: the chains served by the TLS endpoints
  * and by Traefik for each Ingress host, and the kubernetes.io/tls Secrets in the cluster.
  */
 export function stepcaProbe(deps: StepCaChecks): Probe {
+  // A handshake per service every poll is most of an idle cockpit's CPU, and served chains change
+  // only with the root or a re-issue (the tls Secrets): a valid answer is kept until either
+  // changes, or for RECHECK_MS at most (a service outside the cluster re-issued on its own).
+  const served = new Map<string, { row: CertRow; at: number }>();
+  const checkCached = async (t: TlsTarget, rootPem: string, secretsKey: string, timeoutMs: number, now: Date): Promise<CertRow> => {
+    const key = [t.source, t.name, t.address, rootPem, secretsKey].join('\n');
+    const kept = served.get(key);
+    if (kept && Date.now() - kept.at < RECHECK_MS) return withDaysLeft(kept.row, now);
+    const row = await checkServedChain(deps.tls, t, rootPem, timeoutMs, now);
+    if (served.size > 200) served.clear();
+    if (row.chainValid) served.set(key, { row, at: Date.now() });
+    else served.delete(key);
+    return row;
+  };
   return {
     id: 'stepca',
     async read(timeoutMs) {
@@ -74,9 +97,11 @@ export function stepcaProbe(deps: StepCaChecks): Probe {
       const now = deps.now();
       const targets: TlsTarget[] = deps.endpoints.map((e) => ({ source: 'endpoint', ...e }));
       const rows: CertRow[] = [];
+      let secretsKey = '';
       if (deps.kube) {
         try {
           const cluster = await clusterCertificates(await deps.kube());
+          secretsKey = cluster.secrets.map((c) => `${c.namespace}/${c.name}\n${c.crtPem}`).join('\n');
           for (const host of cluster.hosts) targets.push({ source: 'ingress', name: host, address: deps.ingressAddress ?? `${host}:443` });
           rows.push(...cluster.secrets.map((s) => checkTlsSecret(s, rootPem, now)));
         } catch (e) {
@@ -86,7 +111,7 @@ export function stepcaProbe(deps: StepCaChecks): Probe {
           rows.push({ name: 'Ingresses and tls Secrets', source: 'ingress', chainValid: false, error: `not read from the cluster: ${why}` });
         }
       }
-      rows.push(...(await Promise.all(targets.map((t) => checkServedChain(deps.tls, t, rootPem, timeoutMs, now)))));
+      rows.push(...(await Promise.all(targets.map((t) => checkCached(t, rootPem, secretsKey, timeoutMs, now)))));
       rows.sort((a, b) => sourceOrder[a.source] - sourceOrder[b.source] || a.name.localeCompare(b.name));
       return { stepca: { certificates: rows, latencyMs: health.latencyMs } };
     },
