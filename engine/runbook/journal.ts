@@ -79,9 +79,8 @@ export class Journal {
       if (!existed) fsyncDir(dir);
       // Read after terminating: a record whose newline alone was lost is whole now and keeps its seq.
       const bytes = fs.readFileSync(file);
-      const lines = bytes.length ? bytes.subarray(0, bytes.length - 1).toString('utf8').split('\n') : [];
-      const prev = lines.length ? sha256(lines.at(-1)!) : chainSeed(path.basename(file, '.jsonl'));
-      return new Journal(file, fd, existed ? maxSeq(readJournal(file).records) : 0, prev, createHash('sha256').update(bytes), options);
+      const prev = bytes.length ? sha256(bytes.subarray(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1, bytes.length - 1)) : chainSeed(path.basename(file, '.jsonl'));
+      return new Journal(file, fd, maxSeq(parseJournal(bytes.toString('utf8')).records), prev, createHash('sha256').update(bytes), options);
     } catch (err) {
       fs.closeSync(fd);
       throw err;
@@ -135,6 +134,11 @@ export function readJournal(file: string): { records: JournalRecord[]; problems:
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(code === 'ENOENT' ? `journal not found: ${file}` : `cannot read journal ${file}: ${(err as Error).message}`);
   }
+  return parseJournal(text);
+}
+
+/** A journal's text as readJournal reads it. */
+function parseJournal(text: string): { records: JournalRecord[]; problems: JournalProblem[] } {
   const records: JournalRecord[] = [];
   const problems: JournalProblem[] = [];
   const lines = text.split('\n');

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { verifyJournalFile } from '../../engine/runbook/journal-chain.ts';
+import { runStarted as started } from '../helpers/journal-records.ts';
 import { openJournal } from '../../engine/runbook/journal.ts';
 import type { NewRecord } from '../../engine/runbook/run-types.ts';
 
@@ -11,18 +12,6 @@ const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-chain-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 let n = 0;
 
-const started = (runId: string): NewRecord => ({
-  type: 'run-started',
-  runId,
-  runbook: 'runbooks/vault.md',
-  digest: 'abc',
-  section: 'vault-unseal',
-  sectionTitle: 'Vault unseal',
-  steps: [{ id: 'vault-unseal/1', kind: 'AGENT', title: 'Unseal' }],
-  mode: { paranoid: false },
-  sandbox: 'lab-sim',
-  operator: 'ops',
-});
 const step = (i: number): NewRecord => ({ type: 'step-started', step: `vault-unseal/${i}`, kind: 'AGENT', title: `Step ${i}` });
 
 /** A finished, sealed journal of a run-started, three steps and a run-finished. */

@@ -10,6 +10,7 @@ import { chainSeed } from '../../engine/runbook/journal-chain.ts';
 import { listRuns, newRunId, openJournal, readJournal } from '../../engine/runbook/journal.ts';
 import { Redactor } from '../../engine/runbook/redact.ts';
 import type { NewRecord } from '../../engine/runbook/run-types.ts';
+import { runStarted as started } from '../helpers/journal-records.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-journal-'));
@@ -17,18 +18,6 @@ after(() => fs.rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const freshFile = () => path.join(root, `case-${++n}`, 'runs', 'run.jsonl');
 
-const started = (runId: string): NewRecord => ({
-  type: 'run-started',
-  runId,
-  runbook: 'runbooks/vault.md',
-  digest: 'abc',
-  section: 'vault-unseal',
-  sectionTitle: 'Vault unseal',
-  steps: [{ id: 'vault-unseal/1', kind: 'AGENT', title: 'Unseal' }],
-  mode: { paranoid: false },
-  sandbox: 'lab-sim',
-  operator: 'ops',
-});
 const stepStarted: NewRecord = { type: 'step-started', step: 'vault-unseal/1', kind: 'AGENT', title: 'Unseal' };
 const finished: NewRecord = { type: 'run-finished', status: 'passed', durationMs: 5 };
 
