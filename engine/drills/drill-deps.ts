@@ -7,6 +7,8 @@ import type { CleanupKind, LaterPhase } from './inject-fault.ts';
 /** What a drill needs besides the runbook engine, handed over by the isolation guard. */
 export interface DrillDeps {
   engine: EngineDeps;
+  /** The guard identified this sandbox as lab-sim: recorded with the run, so simulated evidence never opens the gate. */
+  simulated: boolean;
   /** Injects the fault through a guarded adapter; returns how (for the evidence). */
   inject(kind: DrillFault, target?: string): Promise<string>;
   /** Why this fault cannot be injected on this sandbox (the missing setting), checked before anything else; undefined when it can. */

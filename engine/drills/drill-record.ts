@@ -1,5 +1,6 @@
+import { verifyJournalFile } from '../runbook/journal-chain.ts';
 import { listRuns, readJournal } from '../runbook/journal.ts';
-import type { DrillOutcome, JournalRecord, TimeToRecover } from '../runbook/run-types.ts';
+import type { DrillOutcome, JournalIntegrity, JournalRecord, TimeToRecover } from '../runbook/run-types.ts';
 
 /** A drill run as the evidence trail, the reports and the promotion gate read it (from its journal). */
 export interface DrillRecord {
@@ -13,6 +14,8 @@ export interface DrillRecord {
   sandbox: string;
   operator: string;
   autopilot: boolean;
+  /** The guard identified the sandbox as lab-sim (recorded by the run, not passed by the user); runs before this was recorded count as simulated. */
+  simulated: boolean;
   versions: Record<string, string>;
   runbook: { file: string; section: string; digest: string };
   startedAt: string;
@@ -32,6 +35,8 @@ export interface DrillRecord {
   pr?: string;
   /** Lines of the journal that could not be read (a torn last line after a crash, tampering). */
   problems: string[];
+  /** Whether the journal's hash chain holds: the gate trusts only valid, sealed journals. */
+  integrity: JournalIntegrity;
 }
 
 export function drillRecord(file: string, records: JournalRecord[], problems: string[] = []): DrillRecord | undefined {
@@ -52,6 +57,7 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
     sandbox: run.sandbox,
     operator: run.operator,
     autopilot: drill.autopilot,
+    simulated: drill.simulated ?? true,
     versions: drill.versions,
     runbook: { file: run.runbook, section: run.section, digest: run.digest },
     startedAt: run.at,
@@ -68,6 +74,7 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
     journal: file,
     ...(pr?.url ? { pr: pr.url } : {}),
     problems,
+    integrity: verifyJournalFile(file),
   };
 }
 

@@ -193,7 +193,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   const section = findSection(o.runbook, drill.runbook.section);
   const opened = openRun({ runbook: o.runbook, section: section.id, dir: o.runsDir, sandbox: o.sandbox, pollMs }, deps.engine);
   const journal: Journal = opened.journal;
-  journal.append({ type: 'drill-started', drill: drill.id, title: drill.title, changeClass: drill.changeClass, ...(o.change ? { change: o.change } : {}), ...(o.gameday ? { gameday: o.gameday } : {}), ...(parity && !parity.ok ? { parityOverride: parity.summary } : {}), autopilot: o.autopilot, timeLimitMs: drill.timeLimitMs, versions: deps.versions() });
+  journal.append({ type: 'drill-started', drill: drill.id, title: drill.title, changeClass: drill.changeClass, ...(o.change ? { change: o.change } : {}), ...(o.gameday ? { gameday: o.gameday } : {}), ...(parity && !parity.ok ? { parityOverride: parity.summary } : {}), autopilot: o.autopilot, simulated: deps.simulated, timeLimitMs: drill.timeLimitMs, versions: deps.versions() });
   journal.append({ type: 'steady-state', when: 'before', ok: true, probes: before });
   // The baseline is health just before the fault, so what the fault itself breaks is a transition.
   let health = deps.engine.snapshot();
@@ -293,6 +293,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
     }
     const after = await check(drill.steadyState, ctx);
     journal.append({ type: 'steady-state', when: 'after', ok: after.every((p) => p.ok), probes: after });
+    journal.seal();
     journal.close();
     view.set((v) => ({ ...v, phase: 'finished', outcome, reason, ...(ttr ? { timeToRecover: ttr } : {}) }));
     return view.get();

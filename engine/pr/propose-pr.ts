@@ -68,6 +68,8 @@ export async function proposeRunbookPr(journalFile: string, t: PrTarget, reviewe
   const record = (extra: { commit?: string; url?: string; number?: number; patch?: string }) => {
     const j = openJournal(journalFile, { redact: (s) => t.redactor.redact(s) });
     j.append({ type: 'pr-proposed', branch, ...extra });
+    // A finished run stays sealed: the seal now covers the proposal too.
+    if (records.at(-1)?.type === 'journal-sealed') j.seal();
     j.close();
   };
   const writePatch = async (why: string) => {

@@ -1,11 +1,14 @@
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { chainSeed, sha256 } from './journal-chain.ts';
 import type { JournalRecord, NewRecord } from './run-types.ts';
 
 /**
  * The run journal on disk: JSONL, appended synchronously and fsynced, so a transition the screen
  * shows has already survived a `kill -9` or a power cut. One writer per file (the run); readers may
- * read at any time and see whole records plus, at worst, one torn last line.
+ * read at any time and see whole records plus, at worst, one torn last line. Each record is chained
+ * to the line before it (journal-chain.ts), so what the evidence says cannot be changed unseen.
  */
 
 export interface JournalOptions {
@@ -46,6 +49,10 @@ export class Journal {
     readonly file: string,
     fd: number,
     lastSeq: number,
+    /** sha256 of the last line: the next record's `prev`. */
+    private prev: string,
+    /** Every byte of the file so far, for the seal. */
+    private readonly whole: Hash,
     private readonly options: JournalOptions,
   ) {
     this.fd = fd;
@@ -71,7 +78,9 @@ export class Journal {
       // A new file's name lives in the directory: sync that too, or a crash can lose the whole file.
       if (!existed) fsyncDir(dir);
       // Read after terminating: a record whose newline alone was lost is whole now and keeps its seq.
-      return new Journal(file, fd, existed ? maxSeq(readJournal(file).records) : 0, options);
+      const bytes = fs.readFileSync(file);
+      const prev = bytes.length ? sha256(bytes.subarray(bytes.lastIndexOf(0x0a, bytes.length - 2) + 1, bytes.length - 1)) : chainSeed(path.basename(file, '.jsonl'));
+      return new Journal(file, fd, maxSeq(parseJournal(bytes.toString('utf8')).records), prev, createHash('sha256').update(bytes), options);
     } catch (err) {
       fs.closeSync(fd);
       throw err;
@@ -88,12 +97,21 @@ export class Journal {
     const seq = this.seq + 1;
     const at = (this.options.now?.() ?? new Date()).toISOString();
     // seq and at first for people reading the file; assigned last so a caller's stray values lose.
-    let record = Object.assign({ seq, at }, rec, { seq, at }) as JournalRecord;
-    if (this.options.redact) record = redactStrings(record, this.options.redact);
-    writeAll(this.fd, Buffer.from(JSON.stringify(record) + '\n'));
+    let record = Object.assign({ seq, at, prev: this.prev }, rec, { seq, at, prev: this.prev }) as JournalRecord;
+    if (this.options.redact) record = { ...redactStrings(record, this.options.redact), prev: this.prev };
+    const line = JSON.stringify(record);
+    const bytes = Buffer.from(line + '\n');
+    writeAll(this.fd, bytes);
     fs.fsyncSync(this.fd);
+    this.whole.update(bytes);
     this.seq = seq;
+    this.prev = sha256(line);
     return record;
+  }
+
+  /** Ends a finished run: the seal holds the hash of every byte before it. */
+  seal(): JournalRecord {
+    return this.append({ type: 'journal-sealed', digest: this.whole.copy().digest('hex') });
   }
 
   close(): void {
@@ -116,6 +134,11 @@ export function readJournal(file: string): { records: JournalRecord[]; problems:
     const code = (err as NodeJS.ErrnoException).code;
     throw new Error(code === 'ENOENT' ? `journal not found: ${file}` : `cannot read journal ${file}: ${(err as Error).message}`);
   }
+  return parseJournal(text);
+}
+
+/** A journal's text as readJournal reads it. */
+function parseJournal(text: string): { records: JournalRecord[]; problems: JournalProblem[] } {
   const records: JournalRecord[] = [];
   const problems: JournalProblem[] = [];
   const lines = text.split('\n');

@@ -10,6 +10,8 @@ interface Base {
   seq: number;
   /** ISO time. */
   at: string;
+  /** sha256 (hex) of the previous line's bytes; the first record's is that of its run id (engine/runbook/journal-chain.ts). */
+  prev?: string;
 }
 
 export type JournalRecord =
@@ -37,7 +39,7 @@ export type JournalRecord =
   | (Base & { type: 'improvised-finished'; step: string; status: 'ok' | 'failed' | 'timed-out' | 'aborted' | 'refused'; exitCode?: number; durationMs: number; reason?: string })
   | (Base & { type: 'run-finished'; status: 'passed' | 'failed' | 'aborted'; durationMs: number })
   // A drill's records share its run's journal: one file per run is the whole evidence.
-  | (Base & { type: 'drill-started'; drill: string; title: string; changeClass: string; change?: string; gameday?: string; parityOverride?: string; autopilot: boolean; timeLimitMs: number; versions: Record<string, string> })
+  | (Base & { type: 'drill-started'; drill: string; title: string; changeClass: string; change?: string; gameday?: string; parityOverride?: string; autopilot: boolean; simulated?: boolean; timeLimitMs: number; versions: Record<string, string> })
   | (Base & { type: 'steady-state'; when: 'before' | 'after'; ok: boolean; probes: ProbeOutcome[] })
   | (Base & { type: 'fault-injected'; kind: string; target?: string; detail: string; phase?: string })
   /** The first acceptance probe seen failing after the fault: detection time. */
@@ -49,6 +51,8 @@ export type JournalRecord =
   | (Base & { type: 'cleanup'; kind: string; target?: string; ok: boolean; detail: string })
   /** The draft runbook pull request proposed from this run's improvisations. */
   | (Base & { type: 'pr-proposed'; branch: string; commit?: string; url?: string; number?: number; patch?: string })
+  /** The end of a finished run: `digest` is the sha256 of every byte before this line. Records added later (a PR proposed) are sealed again. */
+  | (Base & { type: 'journal-sealed'; digest: string })
   | (Base & { type: 'drill-finished'; outcome: DrillOutcome; reason: string; timeToRecover?: TimeToRecover; failedSteps: string[]; skippedSteps: string[]; improvised: string[] });
 
 export type DrillOutcome = 'passed' | 'passed-with-improvisation' | 'failed';
@@ -75,4 +79,15 @@ export interface TimeToRecover {
 export type JournalRecordType = JournalRecord['type'];
 
 /** The record shapes without the fields the journal assigns. */
-export type NewRecord = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, 'seq' | 'at'> : never) : never;
+export type NewRecord = JournalRecord extends infer R ? (R extends JournalRecord ? Omit<R, 'seq' | 'at' | 'prev'> : never) : never;
+
+/**
+ * What checking a journal's hash chain found: `valid` (every record chained, sealed or still being
+ * written; `tornLines`: lines cut short by a crash, tolerated), `invalid` (a record edited,
+ * removed, inserted or reordered: the first line where the chain breaks), `unverifiable` (written
+ * before journals were hashed). Only a valid, sealed journal can open the gate.
+ */
+export type JournalIntegrity =
+  | { status: 'valid'; sealed: boolean; tornLines: number[] }
+  | { status: 'invalid'; line: number; reason: string }
+  | { status: 'unverifiable'; reason: string };

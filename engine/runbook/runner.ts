@@ -273,6 +273,8 @@ export function runSection(view0: RunView, startAt: number, opts: RunOptions, de
       if (next === 'next') i++;
     }
     record({ type: 'run-finished', status: outcome(view.get()), durationMs: Date.now() - Date.parse(view.get().startedAt) });
+    // A drill's journal goes on after its walkthrough: the drill seals it.
+    if (!opts.keepJournalOpen) journal.seal();
     return view.get();
   })().finally(() => opts.keepJournalOpen || journal.close());
   const improvising = new Set<Promise<void>>();

@@ -170,6 +170,7 @@ export function drillDeps(sandbox: Sandbox, snapshots: Store<Snapshot>): DrillDe
   const ports = faultPorts(sandbox, snapshots, engine.redactor);
   return {
     engine,
+    simulated: sandbox.identity.simulated,
     ports,
     inject: (kind, target) => injectFault(ports, kind, target),
     notInjectable: (fault) => notInjectable(fault, availablePorts(ports)),

@@ -161,7 +161,7 @@ describe('the Drills screen learns how each fault will go', () => {
     const e = evidence();
     const drills = loadDrills(manifestPath('drills'));
     const ports = { powerStop: true, powerStart: true, seal: true, mutate: true, shell: true, recreateVolumes: true, controlPlaneBoot: true, breakGitops: true, revertGitops: true, templates: {} };
-    const cockpit = new Cockpit({ sources: [], runsDir: e.runsDir, sandbox: 'real', drills: { deps: { engine: stubEngine().deps, inject: async () => '', cleanup: async () => '', versions: () => ({}) }, list: () => drills, find: () => assert.fail('no drill runs here'), ports } }, stubEngine().deps);
+    const cockpit = new Cockpit({ sources: [], runsDir: e.runsDir, sandbox: 'real', drills: { deps: { simulated: true, engine: stubEngine().deps, inject: async () => '', cleanup: async () => '', versions: () => ({}) }, list: () => drills, find: () => assert.fail('no drill runs here'), ports } }, stubEngine().deps);
     const s = cockpit.state.get();
     assert.equal(s.injection?.['node-kill'], 'sandbox.power.stop pi3');
     assert.equal(s.injection?.['vault-seal'], 'Vault sys/seal');

@@ -79,7 +79,8 @@ describe('drill node-kill aborted by the operator (Ctrl-C)', () => {
       steady.map((r) => r.type === 'steady-state' && r.when),
       ['before', 'after'],
     );
-    assert.equal(records.at(-1)?.type, 'steady-state', 'the steady-state check after the drill is the last record');
+    assert.equal(records.at(-1)?.type, 'journal-sealed', 'the finished drill is sealed');
+    assert.equal(records.at(-2)?.type, 'steady-state', 'the steady-state check after the drill is the last record before the seal');
     assert.ok(types.indexOf('drill-finished') < types.indexOf('cleanup'), `outcome, then cleanup: ${types.join(',')}`);
     // The walkthrough was stopped, not finished: no run outcome, the step left unanswered.
     assert.ok(!types.includes('run-finished'), types.join(','));
@@ -212,7 +213,8 @@ describe('lab-tui drill run --autopilot killed with SIGKILL', () => {
     const resumedAt = after.records.findIndex((r) => r.type === 'run-resumed');
     assert.equal(resumedAt, records.length + after.records.slice(records.length).findIndex((r) => r.type === 'run-resumed'), 'the resume continues the same journal');
     assert.ok(resumedAt >= records.length, `run-resumed after the records of the killed run: ${after.records.map((r) => r.type).join(',')}`);
-    const last = after.records.at(-1);
+    assert.equal(after.records.at(-1)?.type, 'journal-sealed', 'the resumed run ends sealed');
+    const last = after.records.at(-2);
     assert.ok(last?.type === 'run-finished' && last.status === 'passed', JSON.stringify(last));
     // A step that was running when lab-tui died is closed as interrupted before being run again.
     const startedBefore = records.filter((r) => r.type === 'step-started').map((r) => (r.type === 'step-started' ? r.step : ''));

@@ -113,7 +113,8 @@ describe('every drill passes on autopilot against lab-sim', () => {
         assert.equal(cleanups.length, drill.cleanup.length, JSON.stringify(cleanups));
         assert.ok(cleanups.every((r) => r.type === 'cleanup' && r.ok), `cleanup ok: ${JSON.stringify(cleanups)}`);
         assert.ok(records.some((r) => r.type === 'run-finished' && r.status === 'passed'), 'the walkthrough passed');
-        assert.equal(records.at(-1)?.type, 'steady-state', 'the steady-state check after the drill is the last record');
+        assert.equal(records.at(-1)?.type, 'journal-sealed', 'the finished drill is sealed');
+        assert.equal(records.at(-2)?.type, 'steady-state', 'the steady-state check after the drill is the last record before the seal');
       });
     });
   }

@@ -6,7 +6,7 @@ import { promotionGate } from '../../engine/drills/promotion-gate.ts';
 const NOW = new Date('2026-11-23T12:00:00Z');
 
 function rec(p: Partial<DrillRecord>): DrillRecord {
-  return { schema: 'lab-tui/drill-run@1', runId: 'r', drill: 'vault-seal', title: 'Vault seal', changeClass: 'vault', sandbox: 'lab-sim', operator: 'op', autopilot: false, versions: {}, runbook: { file: 'x.md', section: 's', digest: 'd' }, startedAt: '2026-11-20T10:00:00Z', outcome: 'passed', failedSteps: [], skippedSteps: [], improvised: [], journal: '/e/runs/r.jsonl', problems: [], ...p };
+  return { schema: 'lab-tui/drill-run@1', runId: 'r', drill: 'vault-seal', title: 'Vault seal', changeClass: 'vault', sandbox: 'lab-sim', operator: 'op', autopilot: false, simulated: false, versions: {}, runbook: { file: 'x.md', section: 's', digest: 'd' }, startedAt: '2026-11-20T10:00:00Z', outcome: 'passed', failedSteps: [], skippedSteps: [], improvised: [], journal: '/e/runs/r.jsonl', problems: [], integrity: { status: 'valid', sealed: true, tornLines: [] }, ...p };
 }
 
 describe('promotion gate: no change reaches prod until it survived the matching drill', () => {

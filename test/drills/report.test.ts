@@ -12,7 +12,7 @@ import { parseGantts } from '../helpers/mermaid-gantt.ts';
 const GOLDEN = path.resolve('test/drills/golden');
 
 function rec(p: Partial<DrillRecord>): DrillRecord {
-  return { schema: 'lab-tui/drill-run@1', runId: 'r', drill: 'vault-seal', title: 'Vault seal', changeClass: 'vault', sandbox: 'lab-sim', operator: 'alice', autopilot: false, versions: {}, runbook: { file: 'CLUSTER_RECOVERY.md', section: 'vault-unseal-vso-re-auth', digest: 'd' }, startedAt: '2026-11-20T10:00:00.000Z', outcome: 'passed', failedSteps: [], skippedSteps: [], improvised: [], journal: '/e/runs/r.jsonl', problems: [], ...p };
+  return { schema: 'lab-tui/drill-run@1', runId: 'r', drill: 'vault-seal', title: 'Vault seal', changeClass: 'vault', sandbox: 'lab-sim', operator: 'alice', autopilot: false, simulated: false, versions: {}, runbook: { file: 'CLUSTER_RECOVERY.md', section: 'vault-unseal-vso-re-auth', digest: 'd' }, startedAt: '2026-11-20T10:00:00.000Z', outcome: 'passed', failedSteps: [], skippedSteps: [], improvised: [], journal: '/e/runs/r.jsonl', problems: [], integrity: { status: 'valid', sealed: true, tornLines: [] }, ...p };
 }
 
 /** A game-day of three drill runs: one clean pass, one pass with improvisation, one failure. */

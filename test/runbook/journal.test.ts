@@ -6,9 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import { chainSeed } from '../../engine/runbook/journal-chain.ts';
 import { listRuns, newRunId, openJournal, readJournal } from '../../engine/runbook/journal.ts';
 import { Redactor } from '../../engine/runbook/redact.ts';
 import type { NewRecord } from '../../engine/runbook/run-types.ts';
+import { runStarted as started } from '../helpers/journal-records.ts';
 import { waitFor } from '../helpers/wait.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-journal-'));
@@ -16,18 +18,6 @@ after(() => fs.rmSync(root, { recursive: true, force: true }));
 let n = 0;
 const freshFile = () => path.join(root, `case-${++n}`, 'runs', 'run.jsonl');
 
-const started = (runId: string): NewRecord => ({
-  type: 'run-started',
-  runId,
-  runbook: 'runbooks/vault.md',
-  digest: 'abc',
-  section: 'vault-unseal',
-  sectionTitle: 'Vault unseal',
-  steps: [{ id: 'vault-unseal/1', kind: 'AGENT', title: 'Unseal' }],
-  mode: { paranoid: false },
-  sandbox: 'lab-sim',
-  operator: 'ops',
-});
 const stepStarted: NewRecord = { type: 'step-started', step: 'vault-unseal/1', kind: 'AGENT', title: 'Unseal' };
 const finished: NewRecord = { type: 'run-finished', status: 'passed', durationMs: 5 };
 
@@ -37,7 +27,7 @@ describe('Journal', () => {
     let t = Date.UTC(2026, 10, 23, 10, 11, 12);
     const now = () => new Date(t++);
     const first = openJournal(file, { now });
-    assert.deepEqual(first.append(started('r1')), { seq: 1, at: '2026-11-23T10:11:12.000Z', ...started('r1') });
+    assert.deepEqual(first.append(started('r1')), { seq: 1, at: '2026-11-23T10:11:12.000Z', prev: chainSeed('run'), ...started('r1') });
     assert.equal(first.append(stepStarted).seq, 2);
     first.close();
 
@@ -122,7 +112,7 @@ describe('Journal', () => {
     const journal = openJournal(file, { redact: (t) => redactor.redact(t) });
     const rec = journal.append({ type: 'step-action', step: 's/1', command: 'vault operator unseal unseal-key-7f3a9c', params: { key: ['unseal-key-7f3a9c'], n: 1 } });
     journal.close();
-    assert.deepEqual(rec, { seq: 1, at: rec.at, type: 'step-action', step: 's/1', command: 'vault operator unseal [redacted]', params: { key: ['[redacted]'], n: 1 } });
+    assert.deepEqual(rec, { seq: 1, at: rec.at, prev: rec.prev, type: 'step-action', step: 's/1', command: 'vault operator unseal [redacted]', params: { key: ['[redacted]'], n: 1 } });
     assert.ok(!fs.readFileSync(file, 'utf8').includes('unseal-key-7f3a9c'));
   });
 
