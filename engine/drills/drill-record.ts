@@ -17,7 +17,7 @@ export interface DrillRecord {
   /** The guard identified the sandbox as lab-sim (recorded by the run, not passed by the user); runs before this was recorded count as simulated. */
   simulated: boolean;
   versions: Record<string, string>;
-  runbook: { file: string; section: string; digest: string };
+  runbook: { file: string; section: string; digest: string; sectionDigest?: string };
   startedAt: string;
   faultAt?: string;
   detectedAt?: string;
@@ -59,7 +59,7 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
     autopilot: drill.autopilot,
     simulated: drill.simulated ?? true,
     versions: drill.versions,
-    runbook: { file: run.runbook, section: run.section, digest: run.digest },
+    runbook: { file: run.runbook, section: run.section, digest: run.digest, ...(run.sectionDigest ? { sectionDigest: run.sectionDigest } : {}) },
     startedAt: run.at,
     faultAt: find('fault-injected')?.at,
     detectedAt: find('symptom-detected')?.at,

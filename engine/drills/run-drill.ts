@@ -31,6 +31,8 @@ export interface DrillOptions {
   /** Run even though the parity gate fails (recorded with the evidence). */
   overrideParity?: boolean;
   pollMs?: number;
+  /** The clock the time limit runs on, in ms (default: the wall clock's). */
+  clock?: () => number;
 }
 
 export interface DrillView {
@@ -236,6 +238,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
   let finish: (reason?: string) => void = () => {};
   const ended = new Promise<string | undefined>((resolve) => (finish = resolve));
   const deadline = Date.parse(fault.at) + drill.timeLimitMs;
+  const clock = o.clock ?? Date.now;
 
   const monitor = (async () => {
     for (;;) {
@@ -252,7 +255,7 @@ export async function runDrill(o: DrillOptions, deps: DrillDeps): Promise<DrillR
       view.set(next);
       if (aborted) return finish('aborted by the operator');
       if (runEnded && next.acceptedAt && allOk) return finish();
-      if (Date.now() > deadline) return finish(`time limit of ${duration(drill.timeLimitMs)} passed`);
+      if (clock() > deadline) return finish(`time limit of ${duration(drill.timeLimitMs)} passed`);
       await Promise.race([new Promise((r) => setTimeout(r, pollMs)), ended]);
     }
   })();

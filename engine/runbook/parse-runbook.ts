@@ -26,8 +26,12 @@ export function parseRunbook(file: string, text: string): Runbook {
   /** Numbered items that are prose: a warning if a step follows them in their section, or if they carry a block. */
   const untagged: { line: number; marker: string; section: Section; stepsBefore: number; languages: string[] }[] = [];
 
-  const endSection = (): void => {
-    if (section) section.outro = trimBlankLines(prose);
+  /** `end`: index of the line after the section (the next `##` heading, or the end of the file). */
+  const endSection = (end: number): void => {
+    if (section) {
+      section.outro = trimBlankLines(prose);
+      section.digest = sha256(trimBlankLines(lines.slice(section.line - 1, end)));
+    }
     prose = [];
   };
 
@@ -43,7 +47,7 @@ export function parseRunbook(file: string, text: string): Runbook {
     }
     const heading = atxHeading(line);
     if (heading?.level === 2) {
-      endSection();
+      endSection(i);
       section = startSection(heading.text, i + 1, firstLineOfId, problems);
       sections.push(section);
       i++;
@@ -84,7 +88,7 @@ export function parseRunbook(file: string, text: string): Runbook {
     proseTarget.push(line);
     i++;
   }
-  endSection();
+  endSection(lines.length);
 
   if (items === 0) problems.add(1, 'expected at least one step ("1. [AGENT] …" or "1. [HUMAN] …" at column 0 under a "## Section" heading)');
   for (const u of untagged) {
@@ -114,7 +118,7 @@ function startSection(title: string, line: number, firstLineOfId: Map<string, nu
     if (first !== undefined) problems.add(line, `duplicate section id "${id}": the section at line ${first} already has it (expected each ## title to give a different id)`);
     else firstLineOfId.set(id, line);
   }
-  return { id, title, outro: '', steps: [], line };
+  return { id, title, outro: '', steps: [], line, digest: '' };
 }
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');

@@ -16,7 +16,7 @@ interface Base {
 
 export type JournalRecord =
   /** `childEnv`: what the run's child processes saw of the operator's environment (home `real` is the escape hatch). */
-  | (Base & { type: 'run-started'; runId: string; runbook: string; digest: string; section: string; sectionTitle: string; steps: { id: string; kind: 'AGENT' | 'HUMAN'; title: string }[]; mode: { paranoid: boolean; from?: string }; sandbox: string; operator: string; childEnv?: { home: 'private' | 'real'; pass: string[] } })
+  | (Base & { type: 'run-started'; runId: string; runbook: string; digest: string; section: string; /** The section's own digest (Section.digest); absent in journals written before it was recorded. */ sectionDigest?: string; sectionTitle: string; steps: { id: string; kind: 'AGENT' | 'HUMAN'; title: string }[]; mode: { paranoid: boolean; from?: string }; sandbox: string; operator: string; childEnv?: { home: 'private' | 'real'; pass: string[] } })
   | (Base & { type: 'run-resumed'; atStep: string })
   | (Base & { type: 'step-started'; step: string; kind: 'AGENT' | 'HUMAN'; title: string })
   /** A precondition did not hold: the step did not start. */

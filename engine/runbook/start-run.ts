@@ -62,6 +62,7 @@ export function openRun(o: StartOptions, deps: EngineDeps): OpenedRun {
     runbook: o.runbook.file,
     digest: o.runbook.digest,
     section: section.id,
+    sectionDigest: section.digest,
     sectionTitle: section.title,
     steps: section.steps.map((s) => ({ id: s.id, kind: s.kind, title: s.title })),
     mode: { paranoid: !!o.paranoid, ...(o.from ? { from: section.steps[start]!.id } : {}) },

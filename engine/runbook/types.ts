@@ -47,6 +47,8 @@ export interface Section {
   outro: string;
   steps: Step[];
   line: number;
+  /** sha256 of the section's text, its heading to the next one (trailing blank lines left out): the version a run followed, which the promotion gate compares with the section as it is now. */
+  digest: string;
 }
 
 export interface Runbook {

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { drillRecord, listDrillRecords, type DrillRecord } from '../../engine/drills/drill-record.ts';
-import { promotionGate } from '../../engine/drills/promotion-gate.ts';
 import { activeGameday, endGameday, listGamedays, startGameday } from '../../engine/drills/gameday.ts';
 import { renderReport, type ReportLang } from '../../engine/drills/report.ts';
 import fs from 'node:fs';
@@ -17,8 +16,8 @@ import type { Drill } from '../../engine/drills/drill-types.ts';
 import { injectionMethod, notInjectable } from '../../engine/drills/inject-fault.ts';
 import { configuredFaultPorts, drillDeps, startSandboxHealth } from './wiring.ts';
 import { formatTable } from './table.ts';
-import { configFileIfAny, resolveTarget } from './target.ts';
-import { evidenceDir } from './evidence-dir.ts';
+import { configFileIfAny } from './target.ts';
+import { evidenceDir, evidenceDirToRead } from './evidence-dir.ts';
 import { withSandbox } from './with-sandbox.ts';
 
 /** Where run journals live, `--evidence-dir` honoured. */
@@ -107,14 +106,6 @@ export async function runDrillRun(ctx: CommandContext): Promise<number> {
   });
 }
 
-/** The evidence directory a reading command uses: with --evidence-dir, no sandbox is resolved at all. */
-async function evidenceDirOf(ctx: CommandContext): Promise<string> {
-  if (typeof ctx.values['evidence-dir'] === 'string') return path.resolve(ctx.values['evidence-dir']);
-  const target = await resolveTarget(ctx.global, ctx.io.env);
-  await target.stop();
-  return evidenceDir(ctx, target.config);
-}
-
 /** A game-day that is already open (or not open) is the operator's mistake, not a crash. */
 function asUsage<T>(fn: () => T): T {
   try {
@@ -125,21 +116,21 @@ function asUsage<T>(fn: () => T): T {
 }
 
 export async function runGamedayStart(ctx: CommandContext): Promise<number> {
-  const dir = await evidenceDirOf(ctx);
+  const dir = await evidenceDirToRead(ctx);
   const g = asUsage(() => startGameday(dir, { name: ctx.values.name as string | undefined, runbookOnly: !!ctx.values['runbook-only'], now: new Date() }));
   ctx.io.stdout(ctx.values.json ? json(g) : `game-day ${g.id} started (${g.name}${g.runbookOnly ? ', runbook only' : ''}): drills run now belong to it`);
   return EXIT.ok;
 }
 
 export async function runGamedayEnd(ctx: CommandContext): Promise<number> {
-  const dir = await evidenceDirOf(ctx);
+  const dir = await evidenceDirToRead(ctx);
   const g = asUsage(() => endGameday(dir, new Date()));
   ctx.io.stdout(ctx.values.json ? json(g) : `game-day ${g.id} ended; lab-tui report --gameday ${g.id}`);
   return EXIT.ok;
 }
 
 export async function runGamedayList(ctx: CommandContext): Promise<number> {
-  const all = listGamedays(await evidenceDirOf(ctx));
+  const all = listGamedays(await evidenceDirToRead(ctx));
   ctx.io.stdout(ctx.values.json ? json(all) : formatTable(['GAME-DAY', 'NAME', 'STARTED', 'ENDED', 'MODE'], all.map((g) => [g.id, g.name, g.startedAt.slice(0, 16), g.endedAt?.slice(0, 16) ?? 'open', g.runbookOnly ? 'runbook only' : 'full'])));
   return EXIT.ok;
 }
@@ -148,7 +139,7 @@ export async function runGamedayList(ctx: CommandContext): Promise<number> {
 export async function runReport(ctx: CommandContext): Promise<number> {
   const lang = (ctx.values.lang ?? 'en') as ReportLang;
   if (lang !== 'en' && lang !== 'fr') throw new UsageError(`--lang expects en or fr, got "${String(ctx.values.lang)}"`);
-  const evidenceDir = await evidenceDirOf(ctx);
+  const evidenceDir = await evidenceDirToRead(ctx);
   const { records, unreadable } = listDrillRecords(path.join(evidenceDir, 'runs'));
   for (const u of unreadable) ctx.io.stderr(`lab-tui: skipped unreadable evidence ${u.file}: ${u.problem}`);
   const gameday = typeof ctx.values.gameday === 'string' ? ctx.values.gameday : undefined;
@@ -169,25 +160,4 @@ export async function runReport(ctx: CommandContext): Promise<number> {
     ctx.io.stdout(`report written to ${ctx.values.out} (${picked.length} drill run(s))`);
   } else ctx.io.stdout(md);
   return EXIT.ok;
-}
-
-/** `gate promote --change-class C [--change REF] [--markdown]`: 0 only with a passed drill of the class in this cycle. */
-export async function runGatePromote(ctx: CommandContext): Promise<number> {
-  const changeClass = ctx.values['change-class'];
-  if (typeof changeClass !== 'string') throw new UsageError('gate promote needs --change-class (infra, vault, storage, database, gitops, pki, dns)');
-  const { records, unreadable } = listDrillRecords(path.join(await evidenceDirOf(ctx), 'runs'));
-  for (const u of unreadable) ctx.io.stderr(`lab-tui: skipped unreadable evidence ${u.file}: ${u.problem}`);
-  const v = promotionGate(records, changeClass, { change: typeof ctx.values.change === 'string' ? ctx.values.change : undefined, now: new Date() });
-  if (ctx.values.json) ctx.io.stdout(json({ ...v, evidence: v.evidence && { runId: v.evidence.runId, drill: v.evidence.drill, outcome: v.evidence.outcome, startedAt: v.evidence.startedAt, journal: v.evidence.journal } }));
-  else if (ctx.values.markdown)
-    ctx.io.stdout(
-      [
-        `### Promotion gate: ${changeClass}${v.change ? ` (${v.change})` : ''}`,
-        '',
-        `- [${v.ok ? 'x' : ' '}] rehearsed in the sandbox: ${v.reason}`,
-        ...(v.evidence ? [`- evidence: \`${v.evidence.journal}\``] : []),
-      ].join('\n'),
-    );
-  else ctx.io.stdout(`${v.ok ? 'PASS' : 'FAIL'} ${changeClass}: ${v.reason}`);
-  return v.ok ? EXIT.ok : EXIT.failed;
 }

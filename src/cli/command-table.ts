@@ -164,17 +164,18 @@ export const COMMANDS: Command[] = [
   command({
     path: ['gate', 'promote'],
     group: 'gates',
-    usage: 'gate promote --change-class C [--change REF] [--markdown | --json] [--evidence-dir DIR]',
-    summary: 'exit 0 only if a drill of the class passed in the sandbox in this cycle (after the change, when given)',
-    options: { ...json, 'change-class': { type: 'string' }, change: { type: 'string' }, markdown: { type: 'boolean' }, ...evidenceDir },
+    usage: 'gate promote --change-class C [--change REF] [--allow-simulated] [--markdown | --json] [--evidence-dir DIR]',
+    summary: 'exit 0 only if a drill of the class passed in this cycle on a real sandbox, followed by a person on the current runbook section, its journal verified (after the change, when given)',
+    options: { ...json, 'change-class': { type: 'string' }, change: { type: 'string' }, markdown: { type: 'boolean' }, 'allow-simulated': { type: 'boolean' }, ...evidenceDir },
     descriptions: {
-      json: 'print the verdict and the drill run that backs it as JSON',
+      json: 'print the verdict, the runs it relied on and the runs it ignored (with why) as JSON',
+      'allow-simulated': 'count runs on lab-sim, autopilot ones included (demos and tests): the verdict says it did',
       'change-class': 'required: the class of the change (infra, vault, storage, database, gitops, pki, dns)',
       change: 'the change reference: the drill must have been run with --change REF',
       markdown: 'print the verdict as a Markdown checklist (for a pull request)',
       'evidence-dir': `where the drill records are: ${EVIDENCE_DIR}`,
     },
-    load: async () => (await import('./cmd-drill.ts')).runGatePromote,
+    load: async () => (await import('./cmd-gate-promote.ts')).runGatePromote,
   }),
   command({
     path: ['watch'],

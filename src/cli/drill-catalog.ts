@@ -74,3 +74,22 @@ export function runbookFor(config: LabConfig | undefined, drill: Drill): { drill
   }
   return { drill, runbook };
 }
+
+/**
+ * The digest of the section each drill follows now, read from the configured runbooks: what the
+ * promotion gate compares with the one a run followed. Read once per drill.
+ */
+export function currentSectionDigest(config: LabConfig | undefined): (drillId: string) => { digest: string } | { problem: string } {
+  const seen = new Map<string, { digest: string } | { problem: string }>();
+  const read = (drillId: string) => {
+    const drill = drillCatalog(config).find((d) => d.id === drillId);
+    if (!drill) return { problem: `drill ${drillId} is no longer in the catalogue` };
+    try {
+      const { runbook } = runbookFor(config, drill);
+      return { digest: runbook.sections.find((s) => s.id === drill.runbook.section)!.digest };
+    } catch (e) {
+      return { problem: (e as Error).message };
+    }
+  };
+  return (drillId) => seen.get(drillId) ?? seen.set(drillId, read(drillId)).get(drillId)!;
+}

@@ -25,7 +25,7 @@ describe('lab-tui drill run --autopilot, then gate promote', () => {
     return cli;
   }
 
-  it('runs vault-seal unattended and prints a complete record; the vault gate then passes, others fail with the reason', async () => {
+  it('runs vault-seal unattended and prints a complete record; the gate ignores it (simulated) unless --allow-simulated, and says so', async () => {
     const r = await withClock(['drill', 'run', 'vault-seal', '--autopilot', '--json', '--change', 'gitea#7']);
     assert.equal(r.code, 0, r.stderr);
     const rec = JSON.parse(r.stdout) as DrillRecord;
@@ -38,11 +38,21 @@ describe('lab-tui drill run --autopilot, then gate promote', () => {
     assert.deepEqual(rec.problems, []);
     assert.ok(rec.versions['kubelet/pi1']);
 
+    // A simulated run on autopilot proves nothing about the real sandbox: it lets no Vault change through.
     const gate = await runCli(['--config', sim.files.config, 'gate', 'promote', '--change-class', 'vault', '--change', 'gitea#7']);
-    assert.equal(gate.code, 0, gate.stdout + gate.stderr);
-    assert.match(gate.stdout, /^PASS vault: drill vault-seal passed on \d{4}-\d\d-\d\d/);
-    const md = await runCli(['--config', sim.files.config, 'gate', 'promote', '--change-class', 'vault', '--markdown']);
-    assert.match(md.stdout, /^### Promotion gate: vault\n\n- \[x\] rehearsed in the sandbox: drill vault-seal passed/);
+    assert.equal(gate.code, 1, gate.stdout + gate.stderr);
+    assert.match(gate.stdout, new RegExp(`^FAIL vault: no vault drill counts: 1 run\\(s\\) ignored; newest: ${rec.runId}: simulated: the guard identified lab-sim as lab-sim`));
+    assert.match(gate.stdout, new RegExp(`^ignored ${rec.runId}: simulated: the guard identified lab-sim as lab-sim, which proves nothing about the real sandbox$`, 'm'));
+    // For demos and tests it can be counted, and the verdict says it was.
+    const allowed = await runCli(['--config', sim.files.config, 'gate', 'promote', '--change-class', 'vault', '--change', 'gitea#7', '--allow-simulated', '--json']);
+    assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
+    const verdict = JSON.parse(allowed.stdout) as { ok: boolean; countedSimulated: boolean; reliedOn: { runId: string; sandbox: string; sectionDigest: string; outcome: string; timeToRecoverMs: number }[]; ignored: unknown[] };
+    assert.deepEqual([verdict.ok, verdict.countedSimulated, verdict.ignored], [true, true, []]);
+    assert.deepEqual(verdict.reliedOn.map((e) => [e.runId, e.sandbox, e.sectionDigest, e.outcome, e.timeToRecoverMs]), [[rec.runId, 'lab-sim', rec.runbook.sectionDigest, 'passed', rec.timeToRecover!.totalMs]]);
+    assert.match(rec.runbook.sectionDigest ?? '', /^[0-9a-f]{64}$/);
+    const md = await runCli(['--config', sim.files.config, 'gate', 'promote', '--change-class', 'vault', '--markdown', '--allow-simulated']);
+    assert.match(md.stdout, /^### Promotion gate: vault\n\n- \[x\] rehearsed in the sandbox: drill vault-seal passed.*\n- ⚠ counted simulated evidence \(--allow-simulated\)/);
+    assert.match(md.stdout, new RegExp(`\\| ${rec.runId} \\| \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d \\| lab-sim \\(simulated\\) \\| \`${rec.runbook.sectionDigest!.slice(0, 12)}\` \\| passed \\| (\\d+m)?\\d+s \\|`));
     const storage = await runCli(['--config', sim.files.config, 'gate', 'promote', '--change-class', 'storage']);
     assert.equal(storage.code, 1);
     assert.match(storage.stdout, /^FAIL storage: no drill of class storage has been run in the sandbox/);

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createSimControl } from '../../engine/adapters/sim-control.ts';
+import { verifyJournalFile } from '../../engine/runbook/journal-chain.ts';
 import { listRuns, readJournal } from '../../engine/runbook/journal.ts';
 import type { JournalRecord } from '../../engine/runbook/run-types.ts';
 import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
@@ -20,6 +21,13 @@ function assertComplete(records: JournalRecord[], problems: unknown[]) {
   const started = records.filter((r) => r.type === 'step-started').map((r) => (r as { step: string }).step);
   for (const step of started) assert.ok(records.some((r) => r.type === 'step-finished' && r.step === step), `${step} has an outcome`);
   assert.deepEqual(records.map((r) => r.seq), records.map((_, i) => i + 1));
+}
+
+/** A finished run's journal ends with its outcome, then the seal over it, and verifies. */
+function assertPassedAndSealed(file: string, records: JournalRecord[]) {
+  assert.deepEqual(records.at(-2), { ...records.at(-2), type: 'run-finished', status: 'passed' });
+  assert.equal(records.at(-1)?.type, 'journal-sealed');
+  assert.deepEqual(verifyJournalFile(file), { status: 'valid', sealed: true, tornLines: [] });
 }
 
 /** The operator's view: lab-tui in a real terminal, walking a runbook against lab-sim. */
@@ -98,7 +106,7 @@ describe('runbook walkthrough in a real terminal', () => {
     assertComplete(records, problems);
     const types = records.map((r) => r.type);
     assert.equal(types[0], 'run-started');
-    assert.deepEqual(records.at(-1), { ...records.at(-1), type: 'run-finished', status: 'passed' });
+    assertPassedAndSealed(run!.file, records);
     assert.ok(types.includes('improvised') && types.includes('improvised-finished'));
     assert.deepEqual(records.filter((r) => r.type === 'verified' && r.ok).map((r) => r.type === 'verified' && r.probe), ['vault.unsealed', 'secret.fresh', 'deployment.ready']);
     const text = fs.readFileSync(run!.file, 'utf8');
@@ -145,7 +153,7 @@ describe('runbook walkthrough in a real terminal', () => {
     assert.deepEqual(step1.filter((t) => t.startsWith('step-') || t === 'process-started'), ['step-started', 'step-action', 'process-started', 'step-finished:aborted', 'step-started', 'step-action', 'process-started', 'step-finished:done']);
     assert.ok(records.some((r) => r.type === 'step-finished' && r.status === 'aborted' && /interrupted/.test(r.reason ?? '')));
     assert.ok(records.some((r) => r.type === 'run-resumed' && r.atStep === 'slow-step/1'));
-    assert.deepEqual(records.at(-1), { ...records.at(-1), type: 'run-finished', status: 'passed' });
+    assertPassedAndSealed(run.file, records);
     // kill -9 leaves the step's process group behind; resume ended it.
     assert.ok(records.some((r) => r.type === 'step-finished' && /leftover process group \d+ was ended/.test(r.reason ?? '')));
     assert.equal(spawnSync('pgrep', ['-f', mark], { encoding: 'utf8' }).stdout.trim(), '', 'no process of the killed attempt is left');

@@ -1,0 +1,57 @@
+import path from 'node:path';
+import { listDrillRecords } from '../../engine/drills/drill-record.ts';
+import { promotionGate, type GateEvidence, type GateVerdict } from '../../engine/drills/promotion-gate.ts';
+import { duration } from '../../engine/drills/report.ts';
+import type { CommandContext } from './commands.ts';
+import { currentSectionDigest } from './drill-catalog.ts';
+import { evidenceDirToRead } from './evidence-dir.ts';
+import { EXIT, UsageError } from './exit-codes.ts';
+import { json } from './io.ts';
+import { configFileIfAny } from './target.ts';
+
+const ttr = (e: GateEvidence) => (e.timeToRecoverMs === undefined ? '-' : duration(e.timeToRecoverMs));
+const digest = (e: GateEvidence) => (e.sectionDigest ? e.sectionDigest.slice(0, 12) : '-');
+
+function markdown(v: GateVerdict): string {
+  return [
+    `### Promotion gate: ${v.changeClass}${v.change ? ` (${v.change})` : ''}`,
+    '',
+    `- [${v.ok ? 'x' : ' '}] rehearsed in the sandbox: ${v.reason}`,
+    ...(v.countedSimulated ? ['- ⚠ counted simulated evidence (--allow-simulated): it proves nothing about the real sandbox'] : []),
+    ...(v.evidence ? [`- evidence: \`${v.evidence.journal}\``] : []),
+    ...(v.reliedOn.length
+      ? ['', 'Relied on:', '', '| run | date | sandbox | section digest | outcome | time to recover |', '|---|---|---|---|---|---|', ...v.reliedOn.map((e) => `| ${e.runId} | ${e.startedAt.slice(0, 16).replace('T', ' ')} | ${e.sandbox}${e.simulated ? ' (simulated)' : ''} | \`${digest(e)}\` | ${e.outcome} | ${ttr(e)} |`)]
+      : []),
+    ...(v.ignored.length ? ['', 'Ignored:', '', ...v.ignored.map((i) => `- ${i.runId} (${i.drill}, ${i.startedAt.slice(0, 10)}): ${i.reason}`)] : []),
+  ].join('\n');
+}
+
+function text(v: GateVerdict): string {
+  return [
+    `${v.ok ? 'PASS' : 'FAIL'} ${v.changeClass}: ${v.reason}`,
+    ...(v.countedSimulated ? ['warning: counted simulated evidence (--allow-simulated): it proves nothing about the real sandbox'] : []),
+    ...v.reliedOn.map((e) => `relied on ${e.runId}: ${e.outcome}, ${e.sandbox}${e.simulated ? ' (simulated)' : ''}, section ${digest(e)}, time to recover ${ttr(e)}`),
+    ...v.ignored.map((i) => `ignored ${i.runId}: ${i.reason}`),
+  ].join('\n');
+}
+
+/**
+ * `gate promote --change-class C [--change REF] [--allow-simulated] [--markdown | --json]`: 0 only
+ * with a counted pass of the class in this cycle; the verdict lists what it relied on and ignored.
+ */
+export async function runGatePromote(ctx: CommandContext): Promise<number> {
+  const changeClass = ctx.values['change-class'];
+  if (typeof changeClass !== 'string') throw new UsageError('gate promote needs --change-class (infra, vault, storage, database, gitops, pki, dns)');
+  const { records, unreadable } = listDrillRecords(path.join(await evidenceDirToRead(ctx), 'runs'));
+  for (const u of unreadable) ctx.io.stderr(`lab-tui: skipped unreadable evidence ${u.file}: ${u.problem}`);
+  const sectionNow = currentSectionDigest(configFileIfAny(ctx.global, ctx.io.env));
+  const v = promotionGate(records, changeClass, {
+    change: typeof ctx.values.change === 'string' ? ctx.values.change : undefined,
+    now: new Date(),
+    allowSimulated: !!ctx.values['allow-simulated'],
+    currentSection: (r) => sectionNow(r.drill),
+  });
+  if (ctx.values.json) ctx.io.stdout(json({ ...v, evidence: v.evidence && { runId: v.evidence.runId, drill: v.evidence.drill, outcome: v.evidence.outcome, startedAt: v.evidence.startedAt, journal: v.evidence.journal } }));
+  else ctx.io.stdout(ctx.values.markdown ? markdown(v) : text(v));
+  return v.ok ? EXIT.ok : EXIT.failed;
+}
