@@ -58,6 +58,7 @@ export function parseConfig(text: string, file: string, env: Env): LabConfig {
       faults: s.faults ?? {},
       gitops: s.gitops,
       evidenceDir: resolvePath(s.evidenceDir ?? path.join(xdgDataHome(env), 'lab-tui', 'evidence'), dir, env),
+      evidence: { ...s.evidence, branch: s.evidence?.branch ?? 'evidence', autoPush: s.evidence?.autoPush ?? false, statusFile: s.evidence?.statusFile && resolvePath(s.evidence.statusFile, dir, env) },
       runbooks: s.runbooks && { ...s.runbooks, path: s.runbooks.path && resolvePath(s.runbooks.path, dir, env) },
       drills: s.drills && { path: resolvePath(s.drills.path, dir, env) },
       simulator: s.simulator,

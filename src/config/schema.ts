@@ -40,6 +40,7 @@ export const configSchema = obj({
       faults: opt(obj(Object.fromEntries(TEMPLATED_FAULTS.map((k) => [k, opt(str())])) as Record<TemplatedFault, ReturnType<typeof opt<string>>>)),
       gitops: opt(obj({ remote: opt(str()) })),
       evidenceDir: opt(str()),
+      evidence: opt(obj({ remote: opt(str()), branch: opt(str()), autoPush: opt(bool()), statusFile: opt(str()) })),
       runbooks: opt(obj({ path: opt(str()), remote: opt(str()), branchPrefix: opt(str()), sections: opt(dict(str())) })),
       drills: opt(obj({ path: req(str()) })),
       simulator: opt(obj({ control: req(url) })),

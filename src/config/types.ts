@@ -47,6 +47,12 @@ export interface SandboxConfig {
   /** Where the argocd-bad-sync drill pushes: by default the Application's repository on the sandbox Gitea. */
   gitops?: { remote?: string };
   evidenceDir: string;
+  /**
+   * Where finished, verified runs are shared with CI (`evidence push`, `gate promote --evidence-repo`):
+   * `remote` (default: the runbooks repository), `branch` (default `evidence`), `autoPush` at the
+   * end of `drill run`; `statusFile` is the PRD's STATUS.md the gate's Markdown links to.
+   */
+  evidence: { remote?: string; branch: string; autoPush: boolean; statusFile?: string };
   /** `sections`: a drill id → the section of the lab's own runbook it follows (when its titles differ from the shipped ones). */
   runbooks?: { path?: string; remote?: string; branchPrefix?: string; sections?: Record<string, string> };
   /** The lab's own drills: a directory of drill YAML files, beside the shipped ones (an id they share replaces the shipped drill). */
