@@ -87,3 +87,11 @@ function parse(line: Buffer): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/** A journal's integrity in a few words, as the Evidence screen, the reports and `evidence verify` show it. */
+export function describeIntegrity(i: JournalIntegrity): string {
+  if (i.status === 'invalid') return `INVALID at line ${i.line}: ${i.reason}`;
+  if (i.status === 'unverifiable') return `unverifiable (${i.reason})`;
+  const torn = i.tornLines.length ? `; torn line ${i.tornLines.join(', ')} (a crash), valid around it` : '';
+  return `${i.sealed ? 'valid, sealed' : 'valid, not sealed (running, or crashed)'}${torn}`;
+}

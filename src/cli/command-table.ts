@@ -187,6 +187,15 @@ export const COMMANDS: Command[] = [
     load: async () => (await import('./cmd-watch.ts')).runWatch,
   }),
   command({
+    path: ['evidence', 'verify'],
+    group: 'evidence',
+    usage: 'evidence verify [RUN_ID…] [--json] [--evidence-dir DIR]',
+    summary: "checks each run journal's hash chain and seal: valid, invalid (naming the line), or unverifiable (written before hashing); exit 1 when one is invalid",
+    options: { ...json, ...evidenceDir },
+    descriptions: { json: 'print each journal and its integrity as JSON', 'evidence-dir': `where the run journals are: ${EVIDENCE_DIR}` },
+    load: async () => (await import('./cmd-evidence-verify.ts')).runEvidenceVerify,
+  }),
+  command({
     path: ['report'],
     group: 'evidence',
     usage: 'report [--gameday ID | --since DATE] [--lang en|fr] [--out FILE] [--evidence-dir DIR]',
