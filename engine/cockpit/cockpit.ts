@@ -59,6 +59,8 @@ export class Cockpit {
         return this.proposals.handle(intent);
       case 'report':
         return this.evidence.report(intent.run);
+      case 'verify':
+        return this.evidence.verify(intent.run);
       case 'timeline':
         return this.evidence.timeline(intent.run);
       case 'dismiss':

@@ -6,6 +6,7 @@ import { renderReport } from '../drills/report.ts';
 import { buildTimeline } from '../drills/timeline.ts';
 import { latestGateResults } from '../gates/gate-store.ts';
 import { followJournal, type FollowedJournal } from '../runbook/follow-journal.ts';
+import { verifyJournalFile } from '../runbook/journal-chain.ts';
 import { listRuns, readJournal } from '../runbook/journal.ts';
 import { sectionCatalogue } from './section-catalogue.ts';
 import type { DeskOptions, DeskState } from './types.ts';
@@ -47,6 +48,13 @@ export class EvidenceController {
     } catch (e) {
       this.state.set((s) => ({ ...s, error: (e as Error).message }));
     }
+  }
+
+  /** Checks the journal as it is on disk now; the run's record takes the result, so its mark follows. */
+  verify(run: string): void {
+    const file = path.resolve(this.opts.runsDir, run);
+    const integrity = verifyJournalFile(file);
+    this.state.set((s) => ({ ...s, verified: { run, runId: path.basename(file, '.jsonl'), integrity }, evidence: s.evidence.map((r) => (path.resolve(r.journal) === file ? { ...r, integrity } : r)), error: undefined }));
   }
 
   /** Follows the run's journal, so a running drill's timeline grows on screen; without `run`, stops. */

@@ -8,6 +8,7 @@ import type { GateName, GateResult } from '../gates/gate-result.ts';
 import type { PrTarget } from '../pr/propose-pr.ts';
 import type { RunbookEdit } from '../pr/types.ts';
 import type { Intent } from '../runbook/runner.ts';
+import type { JournalIntegrity } from '../runbook/run-types.ts';
 import type { RunView } from '../runbook/run-view.ts';
 import type { Runbook, Section } from '../runbook/types.ts';
 
@@ -49,6 +50,8 @@ export interface DeskState {
   timeline?: { run: string; timeline?: Timeline };
   /** The last report written from the Evidence screen: the run's journal and the Markdown file. */
   report?: { run: string; file: string };
+  /** The last journal verified from the Evidence screen (`v`): the run's journal and what the check found. */
+  verified?: { run: string; runId: string; integrity: JournalIntegrity };
   /** The last result of each fidelity gate, and whether one is running now. */
   gates: GateResult[];
   gateRunning?: GateName;
@@ -81,6 +84,8 @@ export type DeskIntent =
   | { type: 'timeline'; run?: string }
   /** Writes the report of the drill run whose journal is `run`. */
   | { type: 'report'; run: string }
+  /** Checks the hash chain and seal of the journal `run` again, as it is on disk now. */
+  | { type: 'verify'; run: string }
   | { type: 'gate'; gate: GateName }
   | { type: 'resume'; file: string }
   | { type: 'dismiss' }

@@ -1,4 +1,5 @@
 import type { DrillRecord } from './drill-record.ts';
+import { describeIntegrity } from '../runbook/journal-chain.ts';
 import { timelineGantt } from './timeline-gantt.ts';
 import type { Timeline } from './timeline.ts';
 
@@ -22,6 +23,9 @@ const TEXT = {
     improvised: 'Improvised',
     operator: 'Operator',
     autopilot: 'autopilot',
+    simulated: 'simulated: lab-sim',
+    journal: 'Journal',
+    untrusted: 'this run is not evidence',
     pending: '## Runbook changes pending',
     pendingNone: 'None: every drill passed by following the runbook.',
     pendingItem: (r: DrillRecord, what: string) => `- \`${r.runbook.section}\` (${r.drill}, ${r.startedAt.slice(0, 10)}): ${what}`,
@@ -52,6 +56,9 @@ const TEXT = {
     improvised: 'Improvisé',
     operator: 'Opérateur',
     autopilot: 'pilote automatique',
+    simulated: 'simulé : lab-sim',
+    journal: 'Journal',
+    untrusted: 'cette exécution ne fait pas preuve',
     pending: '## Modifications de runbook en attente',
     pendingNone: 'Aucune : chaque exercice a réussi en suivant le runbook.',
     pendingItem: (r: DrillRecord, what: string) => `- \`${r.runbook.section}\` (${r.drill}, ${r.startedAt.slice(0, 10)}) : ${what}`,
@@ -129,7 +136,9 @@ export function renderReport(records: DrillRecord[], o: { lang: ReportLang; scop
   for (const r of runs) {
     const ttr = r.timeToRecover;
     out.push(t.run(r), '');
-    out.push(`- ${t.outcome}${t.colon} **${t.outcomes[r.outcome]}**${r.autopilot ? ` (${t.autopilot})` : ''}`);
+    out.push(`- ${t.outcome}${t.colon} **${t.outcomes[r.outcome]}**${[r.autopilot ? t.autopilot : '', r.simulated ? t.simulated : ''].filter(Boolean).map((x) => ` (${x})`).join('')}`);
+    // A journal that does not verify is flagged where the run is reported, never passed over.
+    if (r.integrity.status !== 'valid') out.push(`- ${t.journal}${t.colon} **${describeIntegrity(r.integrity)}**${t.colon} ${t.untrusted}`);
     if (r.reason) out.push(`- ${t.reason}${t.colon} ${r.reason}`);
     out.push(`- ${t.ttr}${t.colon} ${ttr ? `**${duration(ttr.totalMs)}** (${t.split(duration(ttr.detectionMs), duration(ttr.humanMs), duration(ttr.agentMs), duration(ttr.verifyMs))})` : t.notMet}`);
     out.push(`- ${t.operator}${t.colon} ${r.operator}`);

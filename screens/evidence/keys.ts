@@ -48,6 +48,7 @@ const onRun: Binding[] = [
     run: (ctx) => ({ ui: { ...ctx.ui, proposal: { list: EMPTY_LIST }, message: undefined }, intents: [{ type: 'propose', run: evidenceRun(ctx)!.journal }] }),
   },
   { keys: ['r'], label: 'r', description: "write the run's report (Markdown, with its timeline)", hint: 'report', when: (ctx) => !!evidenceRun(ctx) || 'no run', run: send((ctx) => ({ type: 'report', run: evidenceRun(ctx)!.journal })) },
+  { keys: ['v'], label: 'v', description: "verify the run's journal: its hash chain and seal, as the file is now", hint: 'verify', when: (ctx) => !!evidenceRun(ctx) || 'no run', run: send((ctx) => ({ type: 'verify', run: evidenceRun(ctx)!.journal })) },
 ];
 
 const LIST: readonly Binding[] = [

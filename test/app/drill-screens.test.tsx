@@ -77,7 +77,7 @@ describe('Drills and Evidence screens', () => {
     await r.until(/Evidence: 4 drill run\(s\)/);
     const f = r.frame();
     assert.match(f, /this cycle \(since 2026-11-01\): infra ·\s+vault ✓\s+storage ✗/);
-    assert.match(f, /vault-seal\s+2026-11-22 10:00\s+passed\s+1:00\s+█·▂/);
+    assert.match(f, /vault-seal\s+2026-11-22 10:00\s+passed\s+1:00\s+sealed\s+lab-sim\s+█·▂/);
     assert.match(f, /longhorn-corrupti…\s+2026-11-21 10:00\s+passed-with-improvisation\s+5:00/);
     assert.match(f, /never run: .*node-kill,/);
     assert.match(f, /unreadable: \/e\/runs\/torn\.jsonl: line 7: torn last line/);
@@ -120,6 +120,28 @@ describe('Drills and Evidence screens', () => {
     await r.press('\x1b');
     await r.until(/Evidence: 2 drill run\(s\)/);
     assert.deepEqual(r.sent.at(-1), { type: 'timeline' });
+  });
+
+  it("Evidence: each run's journal mark and sandbox (simulated ones marked); v verifies the selected run's journal and shows what it found", async () => {
+    const evidence = [
+      record({ runId: 'd', startedAt: '2026-11-22T10:00:00.000Z', journal: '/e/runs/d.jsonl', sandbox: 'lab-sim', simulated: true }),
+      record({ runId: 'c', startedAt: '2026-11-21T10:00:00.000Z', journal: '/e/runs/c.jsonl', sandbox: 'sandbox', integrity: { status: 'invalid', line: 4, reason: 'the chain breaks here' } }),
+      record({ runId: 'b', startedAt: '2026-11-20T10:00:00.000Z', journal: '/e/runs/b.jsonl', sandbox: 'sandbox', outcome: 'running', integrity: { status: 'valid', sealed: false, tornLines: [] } }),
+      record({ runId: 'a', startedAt: '2026-11-19T10:00:00.000Z', journal: '/e/runs/a.jsonl', sandbox: 'sandbox', integrity: { status: 'unverifiable', reason: 'written before hashing' } }),
+    ];
+    const r = show(pickerDesk({ drills, evidence }), '5');
+    await r.open();
+    const f = await r.until(/Evidence: 4 drill run\(s\)/).then(() => r.frame());
+    assert.match(f, /2026-11-22 10:00\s+passed\s+sealed\s+lab-sim \(sim\)/);
+    assert.match(f, /2026-11-21 10:00\s+passed\s+INVALID\s+sandbox/);
+    assert.match(f, /2026-11-20 10:00\s+running\s+open\s+sandbox/);
+    assert.match(f, /2026-11-19 10:00\s+passed\s+legacy\s+sandbox/);
+    assert.match(f, /v verify/);
+    r.send('v');
+    await waitFor(() => r.sent.length === 1, { what: 'the verify intent' });
+    assert.deepEqual(r.sent, [{ type: 'verify', run: '/e/runs/d.jsonl' }]);
+    r.state.set((d) => ({ ...d, verified: { run: '/e/runs/d.jsonl', runId: 'd', integrity: { status: 'invalid', line: 3, reason: 'the chain breaks here: line 2 was edited' } } }));
+    await r.until(/journal d: INVALID at line 3: the chain breaks here: line 2 was edited/);
   });
 
   it('Evidence: p on a run that followed its runbook says there is nothing to propose', async () => {

@@ -102,6 +102,19 @@ describe("the Evidence screen's intents", () => {
     assert.equal(cockpit.state.get().error, undefined);
   });
 
+  it('verify checks the journal as it is on disk now: the run keeps its mark until then, and takes the new one', async () => {
+    const e = evidence();
+    const file = writeRun(e, '20261123T101500Z-restart-web', { drill: true });
+    const { cockpit, until } = cockpitOn(e);
+    await until('the run listed', (s) => s.evidence.length === 1 || undefined);
+    assert.deepEqual(cockpit.state.get().evidence[0]!.integrity, { status: 'valid', sealed: false, tornLines: [] });
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('scaled traefik down', 'scaled traefik up'));
+    cockpit.send({ type: 'verify', run: file });
+    const verified = await until('the verification', (s) => s.verified);
+    assert.deepEqual(verified, { run: file, runId: '20261123T101500Z-restart-web', integrity: { status: 'invalid', line: 5, reason: 'the chain breaks here: line 4 was edited, or a line before this one was removed, inserted or moved' } });
+    assert.equal(cockpit.state.get().evidence[0]!.integrity.status, 'invalid');
+  });
+
   it('report says why when the journal is no drill run, and writes nothing', async () => {
     const e = evidence();
     const plain = writeRun(e, '20261123T101500Z-restart-web');

@@ -133,6 +133,14 @@ describe('game-day report (golden)', () => {
     });
   }
 
+  it("flags a run whose journal does not verify, and a simulated one, where the run is reported", () => {
+    const md = renderReport([rec({ runId: 'x', integrity: { status: 'invalid', line: 7, reason: 'the chain breaks here' } }), rec({ runId: 'y', startedAt: '2026-11-21T10:00:00.000Z', simulated: true, autopilot: true })], { lang: 'en', scope: 'gd', generatedAt: 'x' });
+    assert.match(md, /- Outcome: \*\*passed\*\*\n- Journal: \*\*INVALID at line 7: the chain breaks here\*\*: this run is not evidence\n/);
+    assert.match(md, /- Outcome: \*\*passed\*\* \(autopilot\) \(simulated: lab-sim\)\n/);
+    const fr = renderReport([rec({ integrity: { status: 'unverifiable', reason: 'written before hashing' } })], { lang: 'fr', scope: 'gd', generatedAt: 'x' });
+    assert.match(fr, /- Journal : \*\*unverifiable \(written before hashing\)\*\* : cette exécution ne fait pas preuve/);
+  });
+
   it('says so when nothing ran', () => {
     assert.match(renderReport([], { lang: 'en', scope: 'since 2026-12-01', generatedAt: 'x' }), /No drill run in this scope\./);
     assert.match(renderReport([], { lang: 'fr', scope: 'depuis le 2026-12-01', generatedAt: 'x' }), /Aucun exercice dans ce périmètre\./);
