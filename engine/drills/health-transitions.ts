@@ -1,4 +1,5 @@
 import type { Snapshot } from '../health/types.ts';
+import type { Journal } from '../runbook/journal.ts';
 
 /** One operator-watched fact that changed between two snapshots, as the journal records it. */
 export interface HealthTransition {
@@ -41,4 +42,14 @@ export function healthTransitions(before: Snapshot, after: Snapshot): HealthTran
   }
   for (const [subject, from] of was) if (!now.has(subject)) out.push({ subject, from, to: ABSENT });
   return out;
+}
+
+/** Journals each transition since the last call, the first call's baseline being the health at creation. */
+export function healthRecorder(snapshot: () => Snapshot, journal: Pick<Journal, 'append'>): () => void {
+  let health = snapshot();
+  return () => {
+    const now = snapshot();
+    for (const t of healthTransitions(health, now)) journal.append({ type: 'health-transition', ...t });
+    health = now;
+  };
 }

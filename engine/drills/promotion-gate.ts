@@ -51,6 +51,7 @@ function whyIgnored(r: DrillRecord, o: GateOptions, since: Date): string | undef
   if (o.change && r.change !== o.change) return r.change ? `rehearsed change ${r.change}, not ${o.change}` : `not run after change ${o.change} was applied`;
   if (Date.parse(r.startedAt) < since.getTime()) return `older than the cycle (since ${since.toISOString().slice(0, 10)})`;
   if (r.outcome === 'running') return 'no outcome: still running, or crashed (lab-tui resume ends it)';
+  if (r.outcome === 'interrupted') return `interrupted: ${r.reason ?? 'no reason recorded'}`;
   if (r.integrity.status === 'invalid') return `invalid journal: ${r.journal}:${r.integrity.line}: ${r.integrity.reason}`;
   if (r.integrity.status === 'unverifiable') return `unverifiable journal (${r.integrity.reason})`;
   if (!r.integrity.sealed) return 'journal not sealed: the run did not finish writing it';

@@ -31,7 +31,7 @@ const TEXT = {
     pendingItem: (r: DrillRecord, what: string) => `- \`${r.runbook.section}\` (${r.drill}, ${r.startedAt.slice(0, 10)}): ${what}`,
     stepFailed: (s: string) => `step ${s} failed`,
     improvisedStep: (t: string) => `improvised: "${t}"`,
-    outcomes: { passed: 'passed', 'passed-with-improvisation': 'passed with improvisation', failed: 'failed', running: 'running (no outcome recorded)' },
+    outcomes: { passed: 'passed', 'passed-with-improvisation': 'passed with improvisation', failed: 'failed', interrupted: 'interrupted', running: 'running (no outcome recorded)' },
     none: 'No drill run in this scope.',
     colon: ':',
     classes: (list: string) => `Change-classes rehearsed (passed): ${list || 'none'}.`,
@@ -64,7 +64,7 @@ const TEXT = {
     pendingItem: (r: DrillRecord, what: string) => `- \`${r.runbook.section}\` (${r.drill}, ${r.startedAt.slice(0, 10)}) : ${what}`,
     stepFailed: (s: string) => `étape ${s} en échec`,
     improvisedStep: (t: string) => `improvisé : « ${t} »`,
-    outcomes: { passed: 'réussi', 'passed-with-improvisation': 'réussi avec improvisation', failed: 'échoué', running: 'en cours (aucun résultat enregistré)' },
+    outcomes: { passed: 'réussi', 'passed-with-improvisation': 'réussi avec improvisation', failed: 'échoué', interrupted: 'interrompu', running: 'en cours (aucun résultat enregistré)' },
     none: 'Aucun exercice dans ce périmètre.',
     // French typography: a space before the colon.
     colon: ' :',

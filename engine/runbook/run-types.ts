@@ -55,7 +55,8 @@ export type JournalRecord =
   | (Base & { type: 'journal-sealed'; digest: string })
   | (Base & { type: 'drill-finished'; outcome: DrillOutcome; reason: string; timeToRecover?: TimeToRecover; failedSteps: string[]; skippedSteps: string[]; improvised: string[] });
 
-export type DrillOutcome = 'passed' | 'passed-with-improvisation' | 'failed';
+/** `interrupted`: lab-tui stopped mid-drill and the drill could not be followed to its end (the reason says why). */
+export type DrillOutcome = 'passed' | 'passed-with-improvisation' | 'failed' | 'interrupted';
 
 export interface ProbeOutcome {
   probe: string;

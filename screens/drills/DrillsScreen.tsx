@@ -7,7 +7,7 @@ import { selectedIndex } from '../list/list-model.ts';
 import { elapsed, fit, wrap } from '../shell/text-layout.ts';
 import type { UiState } from '../ui-state.ts';
 
-const OUTCOME_COLOR = { passed: 'green', 'passed-with-improvisation': 'yellow', failed: 'red', running: 'cyan' } as const;
+const OUTCOME_COLOR = { passed: 'green', 'passed-with-improvisation': 'yellow', failed: 'red', interrupted: 'magenta', running: 'cyan' } as const;
 
 const probe = (p: ProbeSpec) => `${p.probe}${Object.entries(p.params).map(([k, v]) => ` ${k}=${v}`).join('')}`;
 const fault = (d: Drill) => `${d.fault.kind}${d.fault.target ? ` ${d.fault.target}` : ''}`;

@@ -12,7 +12,7 @@ import type { UiState } from '../ui-state.ts';
 import { evidenceRows, evidenceRuns } from './keys.ts';
 import { TimelineView } from './TimelineView.tsx';
 
-const OUTCOME_COLOR = { passed: 'green', 'passed-with-improvisation': 'yellow', failed: 'red', running: 'cyan' } as const;
+const OUTCOME_COLOR = { passed: 'green', 'passed-with-improvisation': 'yellow', failed: 'red', interrupted: 'magenta', running: 'cyan' } as const;
 
 /** A run's journal in one word: sealed, open (running or crashed), INVALID, or legacy (written before hashing). */
 function journalMark(i: JournalIntegrity): string {

@@ -9,7 +9,7 @@ export interface TimelineLine {
   dim?: boolean;
 }
 
-const OUTCOME_COLOR: Record<string, string> = { passed: 'green', 'passed-with-improvisation': 'yellow', failed: 'red', aborted: 'red' };
+const OUTCOME_COLOR: Record<string, string> = { passed: 'green', 'passed-with-improvisation': 'yellow', failed: 'red', interrupted: 'magenta', aborted: 'red' };
 const STEP_COLOR: Record<string, string> = { done: 'green', failed: 'red', aborted: 'red', skipped: 'yellow', running: 'cyan', verifying: 'cyan' };
 
 /** The time-to-recover split as one bar, each part's share of the width: where the time went. */

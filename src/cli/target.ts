@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { startEmbeddedSim } from '../../engine/sim/thread/start-sim-thread.ts';
 import { findConfigFile, loadConfigFile } from '../config/load.ts';
-import type { Env } from '../config/paths.ts';
+import { xdgDataHome, type Env } from '../config/paths.ts';
 import type { LabConfig } from '../config/types.ts';
 import { UsageError } from './exit-codes.ts';
 
@@ -40,9 +41,17 @@ export async function resolveTarget(g: GlobalOptions, env: Env): Promise<Target>
   }
   const sim = await startEmbeddedSim({ clock: 'real' });
   try {
-    return { config: loadConfigFile(sim.configFile, env), origin: `embedded lab-sim (${sim.stateDir})`, stop: () => sim.stop() };
+    const config = loadConfigFile(sim.configFile, env);
+    // Its evidence outlives it (the next start shows earlier runs), in a folder no real sandbox shares.
+    const evidenceDir = embeddedSimEvidenceDir(env);
+    return { config: { ...config, sandbox: { ...config.sandbox, evidenceDir } }, origin: `embedded lab-sim (${sim.stateDir})`, stop: () => sim.stop() };
   } catch (e) {
     await sim.stop();
     throw e;
   }
+}
+
+/** Where the embedded lab-sim keeps its drill runs between starts: `$XDG_DATA_HOME/lab-tui/lab-sim/evidence`. */
+export function embeddedSimEvidenceDir(env: Env): string {
+  return path.join(xdgDataHome(env), 'lab-tui', 'lab-sim', 'evidence');
 }

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { LabSimOptions } from '../index.ts';
 import type { FromSimThread, ToSimThread } from './sim-thread-messages.ts';
@@ -17,6 +18,22 @@ export interface EmbeddedSim {
  * Node 20 gives workers no loader hooks, and tsx registered inside a worker was seen to hang.
  */
 export async function startEmbeddedSim(opts: LabSimOptions): Promise<EmbeddedSim> {
+  const sim = await startSimAnywhere(opts);
+  // A state directory lab-sim made for itself is temporary: nothing of it outlives the embedding command.
+  if (opts.stateDir) return sim;
+  return {
+    ...sim,
+    stop: async () => {
+      try {
+        await sim.stop();
+      } finally {
+        rmSync(sim.stateDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+async function startSimAnywhere(opts: LabSimOptions): Promise<EmbeddedSim> {
   if (import.meta.url.endsWith('.ts')) {
     const { startLabSim } = await import('../index.ts');
     const sim = await startLabSim(opts);
