@@ -84,6 +84,8 @@ export interface ResumeOptions {
   load(file: string): Runbook;
   pollMs?: number;
   now?: () => Date;
+  /** The journal, already open, when the caller writes to it too and closes it (a resumed drill). */
+  journal?: Journal;
 }
 
 /**
@@ -99,7 +101,7 @@ export async function resumeRun(o: ResumeOptions, deps: EngineDeps): Promise<{ r
   const section = findSection(runbook, first.section);
   const sameSteps = section.steps.length === first.steps.length && section.steps.every((s, i) => s.id === first.steps[i]!.id && s.kind === first.steps[i]!.kind);
   if (!sameSteps) throw new RunError(`${first.runbook}: section "${first.section}" changed since run ${first.runId} started; start a new run`);
-  const journal = openJournal(o.file, { now: o.now, redact: (t: string) => deps.redactor.redact(t) });
+  const journal = o.journal ?? openJournal(o.file, { now: o.now, redact: (t: string) => deps.redactor.redact(t) });
   let view = replay(records)!;
   const at = resumePoint(view);
   const interrupted = view.steps[at];
@@ -113,6 +115,6 @@ export async function resumeRun(o: ResumeOptions, deps: EngineDeps): Promise<{ r
   }
   extra.push(journal.append({ type: 'run-resumed', atStep: interrupted?.id ?? section.steps.at(-1)!.id }));
   view = replay([...records, ...extra])!;
-  const run = runSection(view, at, { section, journal, paranoid: first.mode.paranoid, pollMs: o.pollMs }, deps);
+  const run = runSection(view, at, { section, journal, paranoid: first.mode.paranoid, pollMs: o.pollMs, keepJournalOpen: !!o.journal }, deps);
   return { run, view, problems: problems.map((p) => `${o.file}:${p.line}: ${p.message}`) };
 }
