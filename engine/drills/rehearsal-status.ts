@@ -36,7 +36,7 @@ function missing(v: GateVerdict, drills: string[]): string | undefined {
   if (v.ok) return undefined;
   const runs = v.reliedOn.length + v.ignored.length;
   if (!runs && !drills.length) return `no drill of class ${v.changeClass} in the catalogue: add one (sandbox.drills.path)`;
-  if (!runs) return `never run: lab-tui drill run ${drills.join(' | ')}`;
+  if (!runs) return `never run (${drills.length > 1 ? 'drills' : 'drill'}: ${drills.join(', ')})`;
   if (!v.reliedOn.length) {
     const newest = v.ignored[0]!;
     return `no run counts (${v.ignored.length} ignored); newest ${newest.runId} (${day(newest.startedAt)}): ${newest.reason}`;

@@ -209,7 +209,7 @@ export const COMMANDS: Command[] = [
     options: { json: { type: 'boolean' }, markdown: { type: 'boolean' }, update: { type: 'boolean' }, 'allow-simulated': { type: 'boolean' }, 'evidence-dir': { type: 'string' } },
     descriptions: {
       json: 'print one object per change-class as JSON (the gate\'s reason and ignored runs included)',
-      markdown: 'print the Markdown block STATUS.md keeps, between <!-- lab-tui:rehearsal-status --> and <!-- /lab-tui:rehearsal-status -->',
+      markdown: 'print the Markdown block the PRD\'s STATUS.md keeps, between its lab-tui:rehearsal-status markers',
       update: 'rewrite only that block in FILE (default: sandbox.evidence.statusFile), every other byte kept; no markers: appended at the end',
       'allow-simulated': 'count runs on lab-sim, autopilot ones included (demos and tests): the status says it did',
       'evidence-dir': `where the drill records are: ${EVIDENCE_DIR}`,

@@ -52,7 +52,7 @@ describe('evidence status: per change-class, what the promotion gate would answe
 
   it('a class never run names its drills; a class without any drill says the catalogue has none', () => {
     const s = status(RECORDS);
-    assert.equal(row(s, 'infra').missing, 'never run: lab-tui drill run node-kill');
+    assert.equal(row(s, 'infra').missing, 'never run (drill: node-kill)');
     assert.equal(row(s, 'dns').missing, 'no drill of class dns in the catalogue: add one (sandbox.drills.path)');
   });
 
@@ -80,12 +80,12 @@ describe('evidence status --markdown: the block STATUS.md keeps', () => {
         '',
         '| class | last passing real drill | date | time to recover | section digest | missing |',
         '|---|---|---|---|---|---|',
-        '| infra | - | - | - | - | never run: lab-tui drill run node-kill |',
+        '| infra | - | - | - | - | never run (drill: node-kill) |',
         '| vault | vault-seal (run v1) | 2026-11-20 | 1m35s | `aaaaaaaaaaaa` | - |',
         '| storage | - | - | - | - | no run counts (2 ignored); newest s2 (2026-11-22): simulated: the guard identified lab-sim as lab-sim, which proves nothing about the real sandbox |',
         '| database | - | - | - | - | drill db-drop-restore passed only with improvisation (run d1): update the runbook, then run the drill again |',
-        '| gitops | - | - | - | - | never run: lab-tui drill run argocd-bad-sync |',
-        '| pki | - | - | - | - | never run: lab-tui drill run pki-reissue |',
+        '| gitops | - | - | - | - | never run (drill: argocd-bad-sync) |',
+        '| pki | - | - | - | - | never run (drill: pki-reissue) |',
         '| dns | - | - | - | - | no drill of class dns in the catalogue: add one (sandbox.drills.path) |',
         STATUS_END,
       ].join('\n'),
