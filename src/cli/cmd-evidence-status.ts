@@ -31,7 +31,8 @@ function statusFileToUpdate(ctx: CommandContext, config: LabConfig | undefined):
   if (ctx.args.length > 1) throw new UsageError(`evidence status --update takes one FILE, got: ${ctx.args.join(' ')}`);
   const file = path.resolve(named);
   if (!fs.existsSync(file)) throw new UsageError(`evidence status --update: ${file} does not exist${ctx.args[0] ? '' : ` (sandbox.evidence.statusFile in ${config!.file})`}; create it, markers optional`);
-  return file;
+  // The rename replaces what it is given: through a symlink, the file it points at is the one to rewrite.
+  return fs.realpathSync(file);
 }
 
 /** Rewrites the marked block of `file`, or says why it would not; exit 0, or 2 for broken markers. */
