@@ -12,13 +12,15 @@ import { configFileIfAny } from './target.ts';
 const ttr = (e: GateEvidence) => (e.timeToRecoverMs === undefined ? '-' : duration(e.timeToRecoverMs));
 const digest = (e: GateEvidence) => (e.sectionDigest ? e.sectionDigest.slice(0, 12) : '-');
 
-function markdown(v: GateVerdict): string {
+/** The gate's PR checklist block; `statusFile` (sandbox.evidence.statusFile) is linked relative to the current directory. */
+function markdown(v: GateVerdict, statusFile?: string): string {
   return [
     `### Promotion gate: ${v.changeClass}${v.change ? ` (${v.change})` : ''}`,
     '',
     `- [${v.ok ? 'x' : ' '}] rehearsed in the sandbox: ${v.reason}`,
     ...(v.countedSimulated ? ['- ⚠ counted simulated evidence (--allow-simulated): it proves nothing about the real sandbox'] : []),
     ...(v.evidence ? [`- evidence: \`${v.evidence.journal}\``] : []),
+    ...(statusFile ? [`- rehearsal status: [${path.basename(statusFile)}](<${path.relative(process.cwd(), statusFile).split(path.sep).join('/')}>)`] : []),
     ...(v.reliedOn.length
       ? ['', 'Relied on:', '', '| run | date | sandbox | section digest | outcome | time to recover |', '|---|---|---|---|---|---|', ...v.reliedOn.map((e) => `| ${e.runId} | ${e.startedAt.slice(0, 16).replace('T', ' ')} | ${e.sandbox}${e.simulated ? ' (simulated)' : ''} | \`${digest(e)}\` | ${e.outcome} | ${ttr(e)} |`)]
       : []),
@@ -44,7 +46,8 @@ export async function runGatePromote(ctx: CommandContext): Promise<number> {
   if (typeof changeClass !== 'string') throw new UsageError('gate promote needs --change-class (infra, vault, storage, database, gitops, pki, dns)');
   const { records, unreadable } = listDrillRecords(path.join(await evidenceDirToRead(ctx), 'runs'));
   for (const u of unreadable) ctx.io.stderr(`lab-tui: skipped unreadable evidence ${u.file}: ${u.problem}`);
-  const sectionNow = currentSectionDigest(configFileIfAny(ctx.global, ctx.io.env));
+  const config = configFileIfAny(ctx.global, ctx.io.env);
+  const sectionNow = currentSectionDigest(config);
   const v = promotionGate(records, changeClass, {
     change: typeof ctx.values.change === 'string' ? ctx.values.change : undefined,
     now: new Date(),
@@ -52,6 +55,6 @@ export async function runGatePromote(ctx: CommandContext): Promise<number> {
     currentSection: (r) => sectionNow(r.drill),
   });
   if (ctx.values.json) ctx.io.stdout(json({ ...v, evidence: v.evidence && { runId: v.evidence.runId, drill: v.evidence.drill, outcome: v.evidence.outcome, startedAt: v.evidence.startedAt, journal: v.evidence.journal } }));
-  else ctx.io.stdout(ctx.values.markdown ? markdown(v) : text(v));
+  else ctx.io.stdout(ctx.values.markdown ? markdown(v, config?.sandbox.evidence.statusFile) : text(v));
   return v.ok ? EXIT.ok : EXIT.failed;
 }

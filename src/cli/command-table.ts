@@ -211,6 +211,21 @@ export const COMMANDS: Command[] = [
     load: async () => (await import('./cmd-drill.ts')).runReport,
   }),
   command({
+    path: ['evidence', 'status'],
+    group: 'evidence',
+    usage: 'evidence status [--markdown | --json] [--update [FILE]] [--allow-simulated] [--evidence-dir DIR]',
+    summary: "the current cycle's rehearsal status per change-class, as `gate promote` judges it: last passing real drill, date, time to recover, section digest, what is missing (--update: the marked block of the PRD's STATUS.md)",
+    options: { json: { type: 'boolean' }, markdown: { type: 'boolean' }, update: { type: 'boolean' }, 'allow-simulated': { type: 'boolean' }, 'evidence-dir': { type: 'string' } },
+    descriptions: {
+      json: 'print one object per change-class as JSON (the gate\'s reason and ignored runs included)',
+      markdown: 'print the Markdown block the PRD\'s STATUS.md keeps, between its lab-tui:rehearsal-status markers',
+      update: 'rewrite only that block in FILE (default: sandbox.evidence.statusFile), every other byte kept; no markers: appended at the end',
+      'allow-simulated': 'count runs on lab-sim, autopilot ones included (demos and tests): the status says it did',
+      'evidence-dir': `where the drill records are: ${EVIDENCE_DIR}`,
+    },
+    load: async () => (await import('./cmd-evidence-status.ts')).runEvidenceStatus,
+  }),
+  command({
     path: ['pr', 'propose'],
     group: 'evidence',
     usage: 'pr propose --run RUN_ID [--dry-run] [--base BRANCH] [--json] [--evidence-dir DIR]',
