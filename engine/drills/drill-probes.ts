@@ -18,18 +18,23 @@ export async function check(probes: ProbeSpec[], ctx: ProbeContext, seen: { unco
 }
 
 /**
- * The steady state before the fault. A probe whose source is not live has seen nothing (one
- * health read that timed out marks a source down): it is read again until the source answers,
- * for as long as the sources are given to settle, and only then counted against the sandbox.
+ * The probes' outcomes once their sources answer. A probe whose source is not live has seen
+ * nothing (one health read that timed out marks a source down): it is read again until the source
+ * answers, for as long as the sources are given to settle; `unconfirmed` says it never did.
  */
-export async function steadyState(probes: ProbeSpec[], ctx: ProbeContext): Promise<ProbeOutcome[]> {
+export async function observe(probes: ProbeSpec[], ctx: ProbeContext): Promise<{ outcomes: ProbeOutcome[]; unconfirmed: boolean }> {
   const deadline = Date.now() + SETTLE_MS;
   for (;;) {
     const seen: { unconfirmed?: boolean } = {};
     const outcomes = await check(probes, ctx, seen);
-    if (!seen.unconfirmed || Date.now() >= deadline) return outcomes;
+    if (!seen.unconfirmed || Date.now() >= deadline) return { outcomes, unconfirmed: !!seen.unconfirmed };
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The steady state before the fault: what a source that never answered shows counts against the sandbox. */
+export async function steadyState(probes: ProbeSpec[], ctx: ProbeContext): Promise<ProbeOutcome[]> {
+  return (await observe(probes, ctx)).outcomes;
 }
 
 export function probeContext(deps: DrillDeps): ProbeContext {

@@ -49,6 +49,7 @@ export function superviseDrill(s: Supervised, deps: DrillDeps): DrillRun {
     void s.stopPhases();
   });
   let aborted = false;
+  let left = false;
   let finish: (reason?: string | typeof LEFT) => void = () => {};
   const ended = new Promise<string | typeof LEFT | undefined>((resolve) => (finish = resolve));
   const deadline = Date.parse(view.get().faultAt) + drill.timeLimitMs;
@@ -66,6 +67,7 @@ export function superviseDrill(s: Supervised, deps: DrillDeps): DrillRun {
       }
       if (!v.acceptedAt && allOk && (next.detectedAt || runEnded)) next = { ...next, acceptedAt: journal.append({ type: 'acceptance-met', probes: results }).at };
       view.set(next);
+      if (left) return finish(LEFT);
       if (aborted) return finish('aborted by the operator');
       if (runEnded && next.acceptedAt && allOk) return finish();
       if (s.clock() > deadline) return finish(`time limit of ${duration(drill.timeLimitMs)} passed`);
@@ -119,7 +121,7 @@ export function superviseDrill(s: Supervised, deps: DrillDeps): DrillRun {
       return done;
     },
     async leave() {
-      finish(LEFT);
+      left = true;
       return done;
     },
   };

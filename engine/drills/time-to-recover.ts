@@ -30,5 +30,6 @@ export function timeToRecover(records: JournalRecord[]): TimeToRecover | undefin
     if (s.kind === 'HUMAN') humanMs += own;
     else agentMs += own;
   }
-  return { totalMs: accepted - fault, ...(symptom !== undefined ? { detectionMs: symptom - fault } : {}), humanMs, agentMs, verifyMs };
+  const downMs = records.reduce((sum, r) => (r.type === 'drill-resumed' ? sum + clip(Date.parse(r.at) - r.gapMs, Date.parse(r.at)) : sum), 0);
+  return { totalMs: accepted - fault, ...(downMs ? { downMs } : {}), ...(symptom !== undefined ? { detectionMs: symptom - fault } : {}), humanMs, agentMs, verifyMs };
 }

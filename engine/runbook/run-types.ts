@@ -18,6 +18,8 @@ export type JournalRecord =
   /** `childEnv`: what the run's child processes saw of the operator's environment (home `real` is the escape hatch). */
   | (Base & { type: 'run-started'; runId: string; runbook: string; digest: string; section: string; /** The section's own digest (Section.digest); absent in journals written before it was recorded. */ sectionDigest?: string; sectionTitle: string; steps: { id: string; kind: 'AGENT' | 'HUMAN'; title: string }[]; mode: { paranoid: boolean; from?: string }; sandbox: string; operator: string; childEnv?: { home: 'private' | 'real'; pass: string[] } })
   | (Base & { type: 'run-resumed'; atStep: string })
+  /** lab-tui took a drill up again after it stopped: `gapMs` since the last record before this one, while nobody watched. */
+  | (Base & { type: 'drill-resumed'; gapMs: number })
   | (Base & { type: 'step-started'; step: string; kind: 'AGENT' | 'HUMAN'; title: string })
   /** A precondition did not hold: the step did not start. */
   | (Base & { type: 'requires-failed'; step: string; probe: string; detail: string })
@@ -67,6 +69,8 @@ export interface ProbeOutcome {
 /** Fault to acceptance, and where the time went. */
 export interface TimeToRecover {
   totalMs: number;
+  /** Of the total, the time lab-tui was down before a resume (counted: the sandbox was still broken). */
+  downMs?: number;
   /** Fault to the first symptom lab-tui saw. */
   detectionMs?: number;
   /** Operator time on [HUMAN] steps. */

@@ -106,6 +106,8 @@ export function applyRecord(view: RunView | undefined, r: JournalRecord): RunVie
     case 'cleanup':
     case 'drill-finished':
     case 'pr-proposed':
+    case 'drill-resumed':
+    case 'journal-sealed':
       return view;
     case 'run-finished':
       return { ...view, phase: { kind: 'finished', status: r.status } };
