@@ -164,7 +164,7 @@ export const COMMANDS: Command[] = [
   command({
     path: ['gate', 'promote'],
     group: 'gates',
-    usage: 'gate promote --change-class C [--change REF] [--allow-simulated] [--markdown | --json] [--evidence-dir DIR | --evidence-repo URL|PATH [--evidence-branch B]]',
+    usage: 'gate promote --change-class C [--change REF] [--allow-simulated] [--markdown | --json] [--evidence-dir DIR | --evidence-repo REPO [--evidence-branch B]]',
     summary: 'exit 0 only if a drill of the class passed in this cycle on a real sandbox, followed by a person on the current runbook section, its journal verified (after the change, when given)',
     options: { ...json, 'change-class': { type: 'string' }, change: { type: 'string' }, markdown: { type: 'boolean' }, 'allow-simulated': { type: 'boolean' }, ...evidenceDir, 'evidence-repo': { type: 'string' }, 'evidence-branch': { type: 'string' } },
     descriptions: {
@@ -174,7 +174,7 @@ export const COMMANDS: Command[] = [
       change: 'the change reference: the drill must have been run with --change REF',
       markdown: 'print the verdict as a Markdown checklist (for a pull request)',
       'evidence-dir': `where the drill records are: ${EVIDENCE_DIR}`,
-      'evidence-repo': 'judge from the evidence branch of this git repository (URL or path; what `evidence push` publishes), cloned or fetched into $XDG_CACHE_HOME/lab-tui/evidence-repos; needs no sandbox (CI)',
+      'evidence-repo': 'judge from the evidence branch of this git repository, a URL or a path (what `evidence push` publishes), cloned or fetched into $XDG_CACHE_HOME/lab-tui/evidence-repos; needs no sandbox (CI)',
       'evidence-branch': 'with --evidence-repo: the branch (default: sandbox.evidence.branch of the configuration, else evidence)',
     },
     load: async () => (await import('./cmd-gate-promote.ts')).runGatePromote,

@@ -128,7 +128,9 @@ describe('lab-tui evidence push: finished, verified drill runs shared through gi
     }
     firstTip = commits[1]!.commit;
 
-    const again = await runCli(['--config', configBare, 'evidence', 'push'], env());
+    // The same repository named by a path relative to the configuration file.
+    const relative = configWith('relative', (c) => (c.sandbox.evidence = { remote: './evidence.git' }));
+    const again = await runCli(['--config', relative, 'evidence', 'push'], env());
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, `nothing to push to ${bare} (branch evidence): 2 run(s) already there\n`);
     assert.equal(await git(['--git-dir', bare, 'rev-parse', 'evidence']), firstTip);
@@ -154,6 +156,10 @@ describe('lab-tui evidence push: finished, verified drill runs shared through gi
     assert.equal(strict.code, 1, strict.stdout + strict.stderr);
     assert.match(strict.stdout, /^FAIL vault: no vault drill counts: 2 run\(s\) ignored/);
     for (const run of runs) assert.match(strict.stdout, new RegExp(`^ignored ${run.runId}: simulated: the guard identified lab-sim as lab-sim`, 'm'));
+
+    const both = await runCli(['gate', 'promote', '--change-class', 'vault', '--evidence-repo', bare, '--evidence-dir', base.sandbox.evidenceDir], env());
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /gate promote reads --evidence-dir or --evidence-repo, not both/);
 
     const none = await runCli(['gate', 'promote', '--change-class', 'vault', '--evidence-repo', bare, '--evidence-branch', 'nope'], env());
     assert.equal(none.code, 1);
