@@ -24,7 +24,8 @@ export function gitCaller(o: { runner: ProcessRunner; repo: string; redactor: Re
       env: { GIT_TERMINAL_PROMPT: '0', ...opts.env },
     });
     if (!r.failed && r.exitCode === 0) return typeof r.stdout === 'string' ? r.stdout.trim() : '';
-    const stderr = typeof r.stderr === 'string' ? r.stderr.trim() : '';
+    // git's several lines of advice become one, so the error reads as one line of the report.
+    const stderr = typeof r.stderr === 'string' ? r.stderr.split('\n').map((l) => l.trim()).filter(Boolean).join(' ') : '';
     const why = r.timedOut
       ? `timed out after ${timeoutMs} ms`
       : r.isCanceled

@@ -269,4 +269,12 @@ describe('lab-tui evidence push: finished, verified drill runs shared through gi
     }
     assert.deepEqual(await prod.counts(), { http: 0, tcp: 0, requests: [] }, 'nothing reached prod');
   });
+
+  it('a failed autoPush is said on stderr and leaves the drill\'s exit code and record as they are', async () => {
+    const missing = path.join(work, 'no-such-repository.git');
+    const r = await withClock(['--config', configWith('auto-push-broken', (c) => (c.sandbox.evidence = { remote: missing, autoPush: true })), 'drill', 'run', 'vault-seal', '--autopilot', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as DrillRecord).outcome, 'passed');
+    assert.match(r.stderr, new RegExp(`^lab-tui: evidence push \\(sandbox\\.evidence\\.autoPush\\) failed: evidence push to ${missing} \\(branch evidence\\) failed: git ls-remote failed \\(exit 128\\): fatal: '${missing}' does not appear to be a git repository .*; the run is recorded locally: lab-tui evidence push publishes it later$`, 'm'));
+  });
 });
