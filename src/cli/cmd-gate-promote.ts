@@ -5,6 +5,7 @@ import { duration } from '../../engine/drills/report.ts';
 import type { CommandContext } from './commands.ts';
 import { currentSectionDigest } from './drill-catalog.ts';
 import { evidenceDirToRead } from './evidence-dir.ts';
+import { EvidenceRepoUnreadable, evidenceRepoRuns } from './evidence-repo.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
 import { configFileIfAny } from './target.ts';
@@ -40,11 +41,23 @@ function text(v: GateVerdict): string {
 /**
  * `gate promote --change-class C [--change REF] [--allow-simulated] [--markdown | --json]`: 0 only
  * with a counted pass of the class in this cycle; the verdict lists what it relied on and ignored.
+ * The runs come from the evidence directory, or from the evidence branch of `--evidence-repo` (CI).
  */
 export async function runGatePromote(ctx: CommandContext): Promise<number> {
   const changeClass = ctx.values['change-class'];
   if (typeof changeClass !== 'string') throw new UsageError('gate promote needs --change-class (infra, vault, storage, database, gitops, pki, dns)');
-  const { records, unreadable } = listDrillRecords(path.join(await evidenceDirToRead(ctx), 'runs'));
+  const repo = ctx.values['evidence-repo'];
+  if (typeof repo === 'string' && typeof ctx.values['evidence-dir'] === 'string') throw new UsageError('gate promote reads --evidence-dir or --evidence-repo, not both');
+  if (typeof ctx.values['evidence-branch'] === 'string' && typeof repo !== 'string') throw new UsageError('--evidence-branch goes with --evidence-repo');
+  let runsDir: string;
+  try {
+    runsDir = typeof repo === 'string' ? (await evidenceRepoRuns(ctx, repo)).runsDir : path.join(await evidenceDirToRead(ctx), 'runs');
+  } catch (e) {
+    if (!(e instanceof EvidenceRepoUnreadable)) throw e;
+    ctx.io.stderr(`lab-tui: ${e.message}`);
+    return EXIT.failed;
+  }
+  const { records, unreadable } = listDrillRecords(runsDir);
   for (const u of unreadable) ctx.io.stderr(`lab-tui: skipped unreadable evidence ${u.file}: ${u.problem}`);
   const config = configFileIfAny(ctx.global, ctx.io.env);
   const sectionNow = currentSectionDigest(config);

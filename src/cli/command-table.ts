@@ -164,9 +164,9 @@ export const COMMANDS: Command[] = [
   command({
     path: ['gate', 'promote'],
     group: 'gates',
-    usage: 'gate promote --change-class C [--change REF] [--allow-simulated] [--markdown | --json] [--evidence-dir DIR]',
+    usage: 'gate promote --change-class C [--change REF] [--allow-simulated] [--markdown | --json] [--evidence-dir DIR | --evidence-repo REPO [--evidence-branch B]]',
     summary: 'exit 0 only if a drill of the class passed in this cycle on a real sandbox, followed by a person on the current runbook section, its journal verified (after the change, when given)',
-    options: { ...json, 'change-class': { type: 'string' }, change: { type: 'string' }, markdown: { type: 'boolean' }, 'allow-simulated': { type: 'boolean' }, ...evidenceDir },
+    options: { ...json, 'change-class': { type: 'string' }, change: { type: 'string' }, markdown: { type: 'boolean' }, 'allow-simulated': { type: 'boolean' }, ...evidenceDir, 'evidence-repo': { type: 'string' }, 'evidence-branch': { type: 'string' } },
     descriptions: {
       json: 'print the verdict, the runs it relied on and the runs it ignored (with why) as JSON',
       'allow-simulated': 'count runs on lab-sim, autopilot ones included (demos and tests): the verdict says it did',
@@ -174,6 +174,8 @@ export const COMMANDS: Command[] = [
       change: 'the change reference: the drill must have been run with --change REF',
       markdown: 'print the verdict as a Markdown checklist (for a pull request)',
       'evidence-dir': `where the drill records are: ${EVIDENCE_DIR}`,
+      'evidence-repo': 'judge from the evidence branch of this git repository, a URL or a path (what `evidence push` publishes), cloned or fetched into $XDG_CACHE_HOME/lab-tui/evidence-repos; needs no sandbox (CI)',
+      'evidence-branch': 'with --evidence-repo: the branch (default: sandbox.evidence.branch of the configuration, else evidence)',
     },
     load: async () => (await import('./cmd-gate-promote.ts')).runGatePromote,
   }),
@@ -224,6 +226,15 @@ export const COMMANDS: Command[] = [
       'evidence-dir': `where the drill records are: ${EVIDENCE_DIR}`,
     },
     load: async () => (await import('./cmd-evidence-status.ts')).runEvidenceStatus,
+  }),
+  command({
+    path: ['evidence', 'push'],
+    group: 'evidence',
+    usage: 'evidence push [--json] [--evidence-dir DIR]',
+    summary: 'publish finished drill runs whose journal verifies and is sealed to the evidence repository (sandbox.evidence.remote, default the runbooks remote; branch sandbox.evidence.branch): one commit per run, append-only, never forced',
+    options: { ...json, ...evidenceDir },
+    descriptions: { json: 'print what was pushed, already there, refused and skipped (with why) as JSON', 'evidence-dir': `where the drill records are: ${EVIDENCE_DIR}` },
+    load: async () => (await import('./cmd-evidence-push.ts')).runEvidencePush,
   }),
   command({
     path: ['pr', 'propose'],

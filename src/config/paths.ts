@@ -21,3 +21,7 @@ export function xdgConfigHome(env: Env): string {
 export function xdgDataHome(env: Env): string {
   return env.XDG_DATA_HOME || path.join(homeDir(env), '.local', 'share');
 }
+
+export function xdgCacheHome(env: Env): string {
+  return env.XDG_CACHE_HOME || path.join(homeDir(env), '.cache');
+}

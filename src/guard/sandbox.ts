@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { createHttpService, type HttpService } from '../../engine/adapters/http-service.ts';
 import { createKubeAdapter, type KubeAdapter } from '../../engine/adapters/kube.ts';
 import { createPostgresAdapter, type PostgresAdapter } from '../../engine/adapters/postgres.ts';
@@ -66,6 +67,13 @@ export interface Sandbox {
    * is a guarded process: a prod remote is refused when git is started.
    */
   gitopsRemote(repoURL: string): { remote: string; remoteEnv?: Record<string, string> } | { missing: string };
+  /**
+   * Where `evidence push` publishes drill runs: `sandbox.evidence.remote`, else the runbooks remote
+   * (both judged by the static and address rules when the sandbox opened); a relative local path
+   * is taken from the configuration file's directory. With the sandbox Gitea's token for git's
+   * network steps when the remote is on that Gitea, as for runbookForge.
+   */
+  evidenceRemote(): { remote: string; branch: string; remoteEnv?: Record<string, string> } | { missing: string };
   /** Re-runs the static rules now; mutations call this so a swapped kubeconfig or env is caught. */
   recheck(): void;
   /** Judges a command before it runs (runbook steps, probes, improvisations); rejects with the refusal. */
@@ -88,6 +96,11 @@ function readKeyFileSecrets(file: string): string[] {
 function repoOf(remote: string): { owner: string; repo: string } | undefined {
   const m = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(remote);
   return m ? { owner: m[1]!, repo: m[2]! } : undefined;
+}
+
+/** A remote git reads as a path: no `scheme://`, and no `host:` before the first slash (scp form). */
+function isLocalPath(remote: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) && !/^[^/]*:/.test(remote);
 }
 
 function sameOrigin(remote: string, giteaUrl: string): boolean {
@@ -251,6 +264,14 @@ export async function openSandbox(config: LabConfig, env: Env): Promise<Sandbox>
       if (!remote) return { missing: id.gitea ? `${repoURL} names no owner/repository` : 'no sandbox Gitea (sandbox.gitea.url) nor sandbox.gitops.remote to push to' };
       const token = giteaToken() || env.GITEA_TOKEN;
       return { remote, ...(token && id.gitea && sameOrigin(remote, id.gitea.url) ? { remoteEnv: gitHttpAuth(remote, token) } : {}) };
+    },
+    evidenceRemote() {
+      const { evidence, runbooks } = config.sandbox;
+      const configured = evidence.remote ?? runbooks?.remote;
+      if (!configured) return { missing: `no evidence remote: set sandbox.evidence.remote (or sandbox.runbooks.remote, its default) in ${config.file}` };
+      const remote = isLocalPath(configured) ? path.resolve(path.dirname(config.file), configured) : configured;
+      const token = giteaToken() || env.GITEA_TOKEN;
+      return { remote, branch: evidence.branch, ...(token && id.gitea && sameOrigin(remote, id.gitea.url) ? { remoteEnv: gitHttpAuth(remote, token) } : {}) };
     },
     processes() {
       if (runner) return runner;

@@ -174,6 +174,9 @@ export function staticRefusals(config: LabConfig, env: Env): { refusals: Refusal
   // Runbook pull requests are pushed there: a prod remote is refused like any prod target.
   if (s.runbooks?.remote && prodRemote(gitRemoteHost(s.runbooks.remote)))
     deny(`runbooks remote ${s.runbooks.remote}`, 'prod.gitRemotes', 'the runbooks remote is a prod git remote', 'set sandbox.runbooks.remote to the sandbox Gitea', 'sandbox.runbooks.remote');
+  // Drill evidence is pushed there (`evidence push`): prod must never receive a sandbox's commits.
+  if (s.evidence?.remote && prodRemote(gitRemoteHost(s.evidence.remote)))
+    deny(`evidence remote ${s.evidence.remote}`, 'prod.gitRemotes', 'the evidence remote is a prod git remote', 'set sandbox.evidence.remote to a sandbox repository (or leave it out: the runbooks remote is the default)', 'sandbox.evidence.remote');
   if (s.dns && p.dnsZones.some((z) => normalizeZone(z) === normalizeZone(s.dns!.zone)))
     deny(`DNS zone ${s.dns.zone}`, 'prod.dnsZones', 'the throwaway zone is a prod zone', 'set sandbox.dns.zone to the throwaway sandbox zone', 'sandbox.dns.zone');
 

@@ -25,6 +25,7 @@ export const TARGET_FIELDS: readonly TargetField[] = [
   { path: 'sandbox.stepca.endpoints', kind: 'host-port', value: (s) => s.stepca?.endpoints.map((e) => e.address) },
   { path: 'sandbox.stepca.ingressAddress', kind: 'host-port', value: (s) => s.stepca?.ingressAddress },
   { path: 'sandbox.runbooks.remote', kind: 'git-remote', value: (s) => s.runbooks?.remote },
+  { path: 'sandbox.evidence.remote', kind: 'git-remote', value: (s) => s.evidence?.remote },
   { path: 'sandbox.simulator.control', kind: 'url', value: (s) => s.simulator?.control },
   { path: 'sandbox.power.stop', kind: 'command', value: (s) => s.power?.stop },
   { path: 'sandbox.power.start', kind: 'command', value: (s) => s.power?.start },

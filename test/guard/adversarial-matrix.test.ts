@@ -200,6 +200,7 @@ const EARLIER_CASES: Case[] = [
   { name: 'sandbox Gitea is deny-listed', rule: 'prod.gitea', edit: (_w, c) => void c.prod.gitea.push(c.sandbox.gitea.url.toUpperCase()) },
   { name: 'sandbox Gitea host is a prod git remote', rule: 'prod.gitRemotes', edit: (_w, c) => void c.prod.gitRemotes.push('git@127.0.0.1:arcodange/runbooks.git') },
   { name: 'the runbooks remote (where runbook PRs are pushed) is a prod git remote', rule: 'prod.gitRemotes', edit: (_w, c) => void (c.sandbox.runbooks = { remote: 'ssh://git@Gitea.Arcodange.lab:2222/arcodange/runbooks.git' }) },
+  { name: 'the evidence remote (where drill runs are pushed) is a prod git remote', rule: 'prod.gitRemotes', edit: (_w, c) => void (c.sandbox.evidence = { remote: 'git@gitea.arcodange.lab:arcodange/evidence.git' }) },
 ];
 
 /**
@@ -296,6 +297,7 @@ const ADDRESS_CASES: Case[] = [
   { name: 'Gitea URL is the mapped form of a host on the prod Vault list', rule: 'prod.address', edit: (w, c) => void (c.sandbox.gitea.url = `http://[::ffff:7f00:2]:${w.prod.httpPort}`, c.prod.vault.push(w.prod.url)) },
   { name: 'runbooks remote is on a prod server host', rule: 'prod.address', edit: (w, c) => void (c.sandbox.runbooks = { remote: `http://127.0.0.2:${w.prod.httpPort}/lab/runbooks.git` }, c.prod.servers.push(w.prod.url)) },
   { name: 'runbooks remote (scp form) is on the prod PostgreSQL host', rule: 'prod.address', edit: (w, c) => void (c.sandbox.runbooks = { remote: 'git@127.2:lab/runbooks.git' }, c.prod.postgres.push(`127.0.0.2:${w.prod.tcpPort}`)) },
+  { name: 'evidence remote is the mapped IPv6 form of a prod server host', rule: 'prod.address', edit: (w, c) => void (c.sandbox.evidence = { remote: `http://[::ffff:127.0.0.2]:${w.prod.httpPort}/lab/evidence.git` }, c.prod.servers.push(w.prod.url)) },
   { name: 'power.start template curls the prod API', rule: 'command.host', edit: (w, c) => void (c.sandbox.power.start = `curl -s http://127.0.0.2:${w.prod.httpPort}/api/v1/nodes/{node}`, c.prod.servers.push(w.prod.url)) },
   { name: 'power.stop template uses a prod kubectl context', rule: 'command.context', edit: (_w, c) => void (c.sandbox.power.stop = 'kubectl --context arcodange-prod drain {node}') },
   { name: 'power.start template points kubectl at a prod kubeconfig', rule: 'command.kubeconfig', edit: (w, c, _k, dir) => void (fs.writeFileSync(path.join(dir, 'prod.kubeconfig'), stringify({ contexts: [{ name: 'ops', context: { cluster: 'p', user: 'u' } }], clusters: [{ name: 'p', cluster: { server: w.prod.url } }], users: [{ name: 'u', user: {} }] })), (c.sandbox.power.start = `KUBECONFIG=${path.join(dir, 'prod.kubeconfig')} kubectl uncordon {node}`), c.prod.servers.push(w.prod.url)) },
