@@ -25,6 +25,8 @@ export interface AppModel {
   startScreen?: 'runbooks' | 'drills';
   /** A runbook-only game-day is open: the walkthrough and its health strip are all the operator gets. */
   runbookOnly?: boolean;
+  /** What is left unfinished can be resumed later: false on the embedded lab-sim, gone once the cockpit quits. */
+  resumable?: boolean;
   /** The checks run on start; their screen opens first when one fails. `rerun`: its `r`. */
   doctor?: DoctorView & { rerun(): void };
 }

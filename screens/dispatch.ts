@@ -9,6 +9,7 @@ import { PROPOSAL_BINDINGS } from './proposal/keys.ts';
 import { runbooksBindings } from './runbooks/keys.ts';
 import { CMDLINE_BINDINGS, GLOBAL_BINDINGS, HELP_BINDINGS } from './shell/global-keys.ts';
 import { promptBindings } from './shell/prompt.ts';
+import { QUIT_BINDINGS } from './shell/quit.ts';
 import type { ScreenId } from './ui-state.ts';
 
 /** Each screen's own keys; a screen whose data has not arrived has none. */
@@ -24,7 +25,7 @@ const SCREEN_BINDINGS: Record<ScreenId, (ctx: Ctx) => readonly Binding[]> = {
 const REVIEWED_ON = new Set<ScreenId>(['runbooks', 'drills', 'evidence']);
 
 export interface Layer {
-  name: 'prompt' | 'command line' | 'doctor' | 'help' | 'review' | 'screen' | 'global';
+  name: 'prompt' | 'quit' | 'command line' | 'doctor' | 'help' | 'review' | 'screen' | 'global';
   bindings: readonly Binding[];
   /** Keys stop here, bound or not (typing into a prompt must not quit the cockpit). */
   modal?: boolean;
@@ -34,6 +35,7 @@ export interface Layer {
 export function layers(ctx: Ctx): Layer[] {
   const { ui } = ctx;
   if (ui.prompt) return [{ name: 'prompt', bindings: promptBindings(ui.prompt), modal: true }];
+  if (ui.quitAsked) return [{ name: 'quit', bindings: QUIT_BINDINGS, modal: true }];
   if (ui.cmdline !== undefined) return [{ name: 'command line', bindings: CMDLINE_BINDINGS, modal: true }];
   // In front of the cockpit until the operator moves on (a refusal's banner stands in front of it).
   if (!ctx.refused && doctorOpen(ctx.doctor, ui.doctorDismissed)) return [{ name: 'doctor', bindings: DOCTOR_BINDINGS, modal: true }];

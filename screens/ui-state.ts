@@ -29,6 +29,8 @@ export interface UiState {
   /** The last message for the status line (an unknown `:` name, why a key is disabled). */
   message?: string;
   quitting: boolean;
+  /** q during a drill: asked how to leave it (abort, or leave it resumable) before quitting. */
+  quitAsked?: boolean;
   /** The operator continued past the doctor screen. */
   doctorDismissed: boolean;
   dashboard: DashboardState;

@@ -1,3 +1,4 @@
+import { drillAwaitingOutcome } from '../drills/resume-drill.ts';
 import { createStore, type Store } from '../common/store.ts';
 import type { EngineDeps } from '../runbook/engine-deps.ts';
 import type { RunbookRun } from '../runbook/runner.ts';
@@ -45,8 +46,10 @@ export class Cockpit {
   private async handle(intent: DeskIntent): Promise<void> {
     switch (intent.type) {
       case 'start':
-      case 'resume':
         return this.runs.start(intent);
+      case 'resume':
+        // A drill's journal without an outcome resumes the drill, its walkthrough with it.
+        return drillAwaitingOutcome(intent.file) ? this.drills.resume(intent.file) : this.runs.start(intent);
       case 'drill':
         return this.drills.start(intent.id, intent.change);
       case 'gate':
@@ -63,6 +66,8 @@ export class Cockpit {
         return this.evidence.verify(intent.run);
       case 'timeline':
         return this.evidence.timeline(intent.run);
+      case 'leave-drill':
+        return this.drills.leave();
       case 'dismiss':
         return this.dismiss();
       default:

@@ -3,7 +3,10 @@ import type { Store } from '../common/store.ts';
 import type { Drill } from '../drills/drill-types.ts';
 import { activeGameday } from '../drills/gameday.ts';
 import { cleanupMethod, injectionMethod } from '../drills/inject-fault.ts';
+import { resumeDrill } from '../drills/resume-drill.ts';
 import { runDrill, type DrillRun } from '../drills/run-drill.ts';
+import { readJournal } from '../runbook/journal.ts';
+import { loadRunbook } from '../runbook/parse-runbook.ts';
 import type { RunsController } from './runs-controller.ts';
 import type { DeskOptions, DeskState } from './types.ts';
 
@@ -42,25 +45,43 @@ export class DrillsController {
     try {
       const { drill, runbook } = drills.find(id);
       const gameday = activeGameday(path.dirname(this.opts.runsDir))?.id;
-      const d = await runDrill({ drill, runbook, runsDir: this.opts.runsDir, sandbox: this.opts.sandbox, autopilot: false, change, gameday, pollMs: this.opts.pollMs }, drills.deps);
-      this.drill = d;
-      this.runs.attach(d.run);
-      const show = () => this.state.set((s) => ({ ...s, drill: d.view.get() }));
-      const off = d.view.subscribe(show);
-      show();
-      void d.done.finally(() => {
-        off();
-        show();
-        this.onFinished();
-      });
+      this.follow(await runDrill({ drill, runbook, runsDir: this.opts.runsDir, sandbox: this.opts.sandbox, autopilot: false, change, gameday, pollMs: this.opts.pollMs }, drills.deps));
     } catch (e) {
       this.state.set((s) => ({ ...s, error: (e as Error).message }));
     }
   }
 
+  /** `lab-tui resume` of a drill's journal: the drill the journal names, as the catalogue has it now. */
+  async resume(file: string): Promise<void> {
+    const drills = this.opts.drills;
+    if (!drills) return this.state.set((s) => ({ ...s, error: 'drills are not available here' }));
+    if (this.runs.busy()) return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it first' }));
+    try {
+      const started = readJournal(file).records.find((r) => r.type === 'drill-started');
+      if (started?.type !== 'drill-started') throw new Error(`${file}: not a drill's journal`);
+      this.follow(await resumeDrill({ file, drill: drills.find(started.drill).drill, load: loadRunbook, pollMs: this.opts.pollMs }, drills.deps));
+    } catch (e) {
+      this.state.set((s) => ({ ...s, error: (e as Error).message }));
+    }
+  }
+
+  private follow(d: DrillRun): void {
+    this.drill = d;
+    this.runs.attach(d.run);
+    const show = () => this.state.set((s) => ({ ...s, drill: d.view.get() }));
+    const off = d.view.subscribe(show);
+    show();
+    void d.done.finally(() => {
+      off();
+      show();
+      this.onFinished();
+    });
+  }
+
   /** A drill still recovering or cleaning up: its run stays on screen. */
   running(): boolean {
-    return this.drill !== undefined && this.drill.view.get().phase !== 'finished';
+    const phase = this.drill?.view.get().phase;
+    return phase !== undefined && phase !== 'finished' && phase !== 'left';
   }
 
   dismiss(): void {
@@ -70,6 +91,12 @@ export class DrillsController {
   /** Aborted, a drill is recorded as failed and its cleanup runs: a fault must not outlive the drill. */
   async abort(): Promise<void> {
     const d = this.drill;
-    if (d && d.view.get().phase !== 'finished') await d.abort();
+    if (d && this.running()) await d.abort();
+  }
+
+  /** Left, a drill keeps its fault and gets no outcome: `lab-tui resume` takes it up. */
+  async leave(): Promise<void> {
+    const d = this.drill;
+    if (d && this.running()) await d.leave();
   }
 }

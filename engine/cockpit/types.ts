@@ -88,6 +88,8 @@ export type DeskIntent =
   | { type: 'verify'; run: string }
   | { type: 'gate'; gate: GateName }
   | { type: 'resume'; file: string }
+  /** Leaves the drill in flight without an outcome, for `lab-tui resume` (the cockpit is quitting). */
+  | { type: 'leave-drill' }
   | { type: 'dismiss' }
   | Intent;
 

@@ -14,6 +14,8 @@ export interface Ctx {
   runbookOnly: boolean;
   /** The doctor the cockpit ran on start. */
   doctor?: DoctorView;
+  /** What is left unfinished can be resumed later (not on the embedded lab-sim). */
+  resumable?: boolean;
 }
 
 /** What a key did: the new screen state, and what it asks of the engine, in order. */

@@ -2,6 +2,7 @@ import type { DeskIntent } from '../../engine/cockpit/types.ts';
 import type { Binding, Ctx, Outcome } from '../keys/binding.ts';
 import type { ListAccess } from '../list/list-model.ts';
 import type { UiState } from '../ui-state.ts';
+import { quit } from './quit.ts';
 
 /** A line the operator types in the hint bar: a note, a reason, an improvised action, a filter. */
 export type Prompt = { label: string; text: string } & (
@@ -66,7 +67,7 @@ export function promptBindings(p: Prompt): Binding[] {
       keys: ['ctrl+c'],
       label: 'ctrl+c',
       description: 'abort the running step, else quit',
-      run: (ctx) => (ctx.desk?.run && RUNNING.has(ctx.desk.run.phase.kind) ? { ui: closed(ctx.ui), intents: [{ type: 'abort' }] } : { ui: { ...closed(ctx.ui), quitting: true } }),
+      run: (ctx) => (ctx.desk?.run && RUNNING.has(ctx.desk.run.phase.kind) ? { ui: closed(ctx.ui), intents: [{ type: 'abort' }] } : quit(ctx, closed(ctx.ui))),
     },
     { keys: ['*'], label: 'text', description: 'typed into the prompt', run: (ctx, key) => ({ ui: withText(ctx, p, p.text + key) }) },
   ];

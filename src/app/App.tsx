@@ -56,7 +56,7 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
 
   // Rows are derived once per snapshot or dashboard change, not on every clock tick.
   const visible = visibleRows(snapshot, ui.dashboard);
-  const ctx: Ctx = { ui, desk, snapshot, refused: !!m.refusal, runbookOnly: !!m.runbookOnly, doctor: m.doctor };
+  const ctx: Ctx = { ui, desk, snapshot, refused: !!m.refusal, runbookOnly: !!m.runbookOnly, doctor: m.doctor, resumable: !!m.resumable };
   // The handler stays stable (Ink re-subscribes useInput on every new handler): it reads the latest context through a ref.
   const latest = useRef({ ctx, send: m.runbooks?.send, rerun: m.doctor?.rerun });
   latest.current = { ctx, send: m.runbooks?.send, rerun: m.doctor?.rerun };

@@ -14,7 +14,7 @@ import { startSandboxHealth, wireCockpit } from './wiring.ts';
 /** Resolves the target, passes it through the guard and starts the health service into the model. Returns how to release it all. */
 export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, first?: DeskIntent): Promise<() => Promise<void>> {
   const target = await resolveTarget(ctx.global, ctx.io.env);
-  model.set((m) => ({ ...m, origin: target.origin }));
+  model.set((m) => ({ ...m, origin: target.origin, resumable: !target.ephemeral }));
   const refuse = (e: GuardRefusal) => model.set((m) => ({ ...m, refusal: e.refusal }));
   try {
     const sandbox = await openSandbox(target.config, ctx.io.env);

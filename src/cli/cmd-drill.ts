@@ -3,7 +3,9 @@ import { drillRecord, listDrillRecords, type DrillRecord } from '../../engine/dr
 import { activeGameday, endGameday, listGamedays, startGameday } from '../../engine/drills/gameday.ts';
 import { renderReport, type ReportLang } from '../../engine/drills/report.ts';
 import fs from 'node:fs';
+import { resumeDrill } from '../../engine/drills/resume-drill.ts';
 import { DrillRefused, runDrill } from '../../engine/drills/run-drill.ts';
+import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
 import { buildTimeline, type Timeline } from '../../engine/drills/timeline.ts';
 import { readJournal } from '../../engine/runbook/journal.ts';
 import { GuardRefusal } from '../guard/refusal.ts';
@@ -176,4 +178,23 @@ export async function runReport(ctx: CommandContext): Promise<number> {
     ctx.io.stdout(`report written to ${ctx.values.out} (${picked.length} drill run(s))`);
   } else ctx.io.stdout(md);
   return EXIT.ok;
+}
+
+/** `resume DRILL_RUN --interrupt REASON`: the drill ends `interrupted`, its cleanup run, the record printed. */
+export async function runDrillInterrupt(ctx: CommandContext, file: string, reason: string): Promise<number> {
+  return withSandbox(ctx, async (sandbox) => {
+    const health = startSandboxHealth(sandbox, (e) => {
+      throw e;
+    });
+    try {
+      const started = readJournal(file).records.find((r) => r.type === 'drill-started');
+      const drill = findDrill(sandbox.config, started?.type === 'drill-started' ? started.drill : undefined);
+      await (await resumeDrill({ file, drill, load: loadRunbook, interrupt: reason }, drillDeps(sandbox, health.snapshots))).done;
+      const { records, problems } = readJournal(file);
+      ctx.io.stdout(summary(drillRecord(file, records, problems.map((p) => `${file}:${p.line}: ${p.message}`))!));
+      return EXIT.ok;
+    } finally {
+      await health.stop();
+    }
+  });
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { drillAwaitingOutcome } from '../../engine/drills/resume-drill.ts';
 import { listRuns } from '../../engine/runbook/journal.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
 import { stepCommands } from '../../engine/runbook/step-commands.ts';
@@ -55,19 +56,28 @@ export async function runRun(ctx: CommandContext): Promise<number> {
   return runCockpit(ctx, { first: { type: 'start', file: runbook.file, section: section.id, from, paranoid: !!ctx.values.paranoid } });
 }
 
-/** `resume [RUN]`: a run id, a journal file, or the newest interrupted run. */
+/** The journal `resume` continues: a journal file, a run id, or the newest run (or drill) without an outcome. */
+async function journalToResume(ctx: CommandContext, wanted: string | undefined): Promise<string> {
+  if (wanted && fs.existsSync(wanted)) return path.resolve(wanted);
+  const target = await resolveTarget(ctx.global, ctx.io.env);
+  const dir = runsDir(target.config);
+  await target.stop();
+  const runs = listRuns(dir);
+  const open = (r: (typeof runs)[number]) => !r.finished || drillAwaitingOutcome(r.file);
+  const run = wanted ? runs.find((r) => r.runId === wanted) : runs.find(open);
+  if (!run) throw new UsageError(wanted ? `no run ${wanted} in ${dir}` : `no interrupted run in ${dir}`);
+  if (!open(run)) throw new UsageError(`run ${run.runId} already finished (${run.finished!.status}); start a new one`);
+  return run.file;
+}
+
+/** `resume [RUN] [--interrupt REASON]`: continues a run or a drill; --interrupt ends a drill `interrupted` instead. */
 export async function runResume(ctx: CommandContext): Promise<number> {
-  const wanted = ctx.args[0];
-  let file: string | undefined;
-  if (wanted && fs.existsSync(wanted)) file = path.resolve(wanted);
-  else {
-    const target = await resolveTarget(ctx.global, ctx.io.env);
-    const runs = listRuns(runsDir(target.config));
-    await target.stop();
-    const run = wanted ? runs.find((r) => r.runId === wanted) : runs.find((r) => !r.finished);
-    if (!run) throw new UsageError(wanted ? `no run ${wanted} in ${runsDir(target.config)}` : `no interrupted run in ${runsDir(target.config)}`);
-    if (run.finished) throw new UsageError(`run ${run.runId} already finished (${run.finished.status}); start a new one`);
-    file = run.file;
+  const file = await journalToResume(ctx, ctx.args[0]);
+  const reason = ctx.values.interrupt;
+  if (typeof reason === 'string') {
+    if (!drillAwaitingOutcome(file)) throw new UsageError(`--interrupt ends a drill that has no outcome yet; ${file} is not one`);
+    const { runDrillInterrupt } = await import('./cmd-drill.ts');
+    return runDrillInterrupt(ctx, file, reason);
   }
   return runCockpit(ctx, { first: { type: 'resume', file } });
 }

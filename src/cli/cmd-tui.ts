@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { AppModel } from '../../screens/app-model.ts';
 import { startTui } from '../app/run-tui.tsx';
 import { createStore } from '../../engine/common/store.ts';
@@ -29,7 +30,12 @@ export async function runCockpit(ctx: CommandContext, opts: { first?: DeskIntent
     await release();
   }
   if (model.get().refusal) return EXIT.refused;
-  const run = model.get().runbooks?.state.get().run;
-  if (run && run.phase.kind !== 'finished') ctx.io.stderr(`run ${run.runId} interrupted at step ${run.steps[run.current]?.id ?? '?'}; \`lab-tui resume ${run.runId}\` continues it`);
+  const desk = model.get().runbooks?.state.get();
+  const run = desk?.run;
+  const resume = (runId: string) => `\`lab-tui${ctx.global.config ? ` --config ${ctx.global.config}` : ''} resume ${runId}\``;
+  // A resume line only where resuming can work: never for the embedded lab-sim, gone with the cockpit.
+  if (desk?.drill?.phase === 'left') ctx.io.stderr(`drill ${desk.drill.drill.id} left without an outcome, its fault still in; ${resume(path.basename(desk.drill.file, '.jsonl'))} takes it up`);
+  else if (run && run.phase.kind !== 'finished' && !desk?.drill?.outcome)
+    ctx.io.stderr(`run ${run.runId} interrupted at step ${run.steps[run.current]?.id ?? '?'}${model.get().resumable ? `; ${resume(run.runId)} continues it` : ': it ran on the embedded lab-sim, which is gone with the cockpit'}`);
   return run?.phase.kind === 'finished' && run.phase.status !== 'passed' ? EXIT.failed : EXIT.ok;
 }

@@ -35,7 +35,15 @@ export const COMMANDS: Command[] = [
     },
     load: async () => (await import('./cmd-run.ts')).runRun,
   }),
-  command({ path: ['resume'], group: 'runbooks', usage: 'resume [RUN_ID | JOURNAL]', summary: 'continue an interrupted run where it stopped (default: the newest interrupted run)', options: {}, descriptions: {}, load: async () => (await import('./cmd-run.ts')).runResume }),
+  command({
+    path: ['resume'],
+    group: 'runbooks',
+    usage: 'resume [RUN_ID | JOURNAL] [--interrupt REASON]',
+    summary: 'continue an interrupted run or drill where it stopped (default: the newest without an outcome); a drill goes on to its outcome and time to recover, the time lab-tui was down counted',
+    options: { interrupt: { type: 'string' } },
+    descriptions: { interrupt: 'end the drill `interrupted` with this reason instead of resuming it (its cleanup runs)' },
+    load: async () => (await import('./cmd-run.ts')).runResume,
+  }),
   command({
     path: ['runbook', 'check'],
     group: 'runbooks',

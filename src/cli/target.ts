@@ -16,6 +16,8 @@ export interface Target {
   config: LabConfig;
   /** Human description: the file, or the embedded lab-sim and its state dir. */
   origin: string;
+  /** The embedded lab-sim: gone once the command ends, so nothing left unfinished on it can be resumed. */
+  ephemeral?: boolean;
   stop(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function resolveTarget(g: GlobalOptions, env: Env): Promise<Target>
     const config = loadConfigFile(sim.configFile, env);
     // Its evidence outlives it (the next start shows earlier runs), in a folder no real sandbox shares.
     const evidenceDir = embeddedSimEvidenceDir(env);
-    return { config: { ...config, sandbox: { ...config.sandbox, evidenceDir } }, origin: `embedded lab-sim (${sim.stateDir})`, stop: () => sim.stop() };
+    return { config: { ...config, sandbox: { ...config.sandbox, evidenceDir } }, origin: `embedded lab-sim (${sim.stateDir})`, ephemeral: true, stop: () => sim.stop() };
   } catch (e) {
     await sim.stop();
     throw e;

@@ -7,13 +7,13 @@ import { after, before, describe, it } from 'node:test';
 import { manifestPath, PACKAGE_ROOT } from '../../engine/common/package-root.ts';
 import { listDrillRecords } from '../../engine/drills/drill-record.ts';
 import { loadDrill } from '../../engine/drills/load-drill.ts';
+import { resumeDrill } from '../../engine/drills/resume-drill.ts';
 import { runDrill, type DrillRun } from '../../engine/drills/run-drill.ts';
 import { readJournal } from '../../engine/runbook/journal.ts';
 import { loadRunbook } from '../../engine/runbook/parse-runbook.ts';
-import { resumeRun } from '../../engine/runbook/start-run.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { drillDeps } from '../../src/cli/wiring.ts';
-import { describeDrill } from '../helpers/drill-run.ts';
+import { describeDrill, drillWithSimClock } from '../helpers/drill-run.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -24,8 +24,8 @@ import { waitFor } from '../helpers/wait.ts';
  *     "aborted by the operator", cleans up (pi3 powered back on) and checks the steady state again;
  * (b) kill -9 of `lab-tui drill run … --autopilot` (a child process, against the lab-sim the test
  *     runs, whose manual clock only the test moves): every whole record of the journal is kept,
- *     the evidence lists the drill as still running (not lost, not dropped), and the engine resumes
- *     the walkthrough to its end.
+ *     the evidence lists the drill as still running (not lost, not dropped), and resuming the drill
+ *     takes it to its outcome and time to recover.
  * bin/lab-tui.js runs dist/ (`npm test` builds it first).
  */
 
@@ -114,7 +114,7 @@ describe('lab-tui drill run --autopilot killed with SIGKILL', () => {
     if (home) fs.rmSync(home, { recursive: true, force: true });
   });
 
-  it('keeps every whole record, lists the drill as running, and the walkthrough resumes to its end', async () => {
+  it('keeps every whole record, lists the drill as running, and the resumed drill ends with its outcome and time to recover', async () => {
     const runsDir = path.join(sim!.stateDir, 'evidence', 'runs');
     const cli = spawn(process.execPath, [path.join(PACKAGE_ROOT, 'bin', 'lab-tui.js'), '--config', sim!.files.config, 'drill', 'run', 'vault-seal', '--autopilot'], {
       env: { PATH: process.env.PATH ?? '', HOME: home! },
@@ -164,45 +164,12 @@ describe('lab-tui drill run --autopilot killed with SIGKILL', () => {
     assert.deepEqual({ drill: rec.drill, outcome: rec.outcome, journal: rec.journal, faultAt: !!rec.faultAt, finishedAt: rec.finishedAt }, { drill: 'vault-seal', outcome: 'running', journal: file, faultAt: true, finishedAt: undefined });
     assert.ok(listed.unreadable.every((u) => /torn last line/.test(u.problem)), JSON.stringify(listed.unreadable));
 
-    // The walkthrough resumes with the engine, where it stopped, and is walked to its end.
+    // `lab-tui resume` takes the drill up: its walkthrough where it stopped (on autopilot, as it
+    // was started), acceptance and the clock from the fault in the journal, to an outcome.
     h = await engineOn(sim!);
     await waitFor(() => h!.health.snapshots.get().sources.every((s) => s.status !== 'connecting'), { what: 'the health service has connected to every source', timeoutMs: 10_000 });
-    const resumed = await resumeRun({ file, load: loadRunbook, pollMs: 20 }, h.deps);
-    assert.deepEqual(resumed.problems, problems.map((p) => `${file}:${p.line}: ${p.message}`));
-    const { run } = resumed;
-    const answered = new Set<string>();
-    try {
-      await waitFor(
-        async () => {
-          const v = run.view.get();
-          switch (v.phase.kind) {
-            case 'finished':
-              return true;
-            case 'operator': {
-              // 1. [HUMAN] Confirm that Vault is sealed: it is (the fault), the operator says done.
-              const step = v.steps[v.current]!;
-              if (!answered.has(step.id)) {
-                answered.add(step.id);
-                run.send({ type: 'done' });
-              }
-              return false;
-            }
-            case 'failed':
-            case 'blocked':
-            case 'confirm':
-              throw new Error(`the resumed walkthrough stopped: ${JSON.stringify(v.phase)}`);
-            default:
-              await sim!.advance(5_000);
-              return false;
-          }
-        },
-        { what: 'the resumed walkthrough to finish', timeoutMs: 30_000 },
-      );
-    } finally {
-      if (run.view.get().phase.kind !== 'finished') await run.stop();
-    }
-    const final = await run.done;
-    assert.deepEqual(final.phase, { kind: 'finished', status: 'passed' }, JSON.stringify(final.steps.map((s) => `${s.id} ${s.status}`)));
+    const { v } = await drillWithSimClock(() => resumeDrill({ file, drill: loadDrill(manifestPath('drills/vault-seal.yaml')), load: loadRunbook, pollMs: 20 }, drillDeps(h!.sandbox, h!.health.snapshots)), sim!, { timeoutMs: 60_000 });
+    assert.equal(v.outcome, 'passed', v.reason);
 
     const after = readJournal(file);
     assert.deepEqual(after.problems, problems, 'the resumed journal adds no problem');
@@ -210,12 +177,16 @@ describe('lab-tui drill run --autopilot killed with SIGKILL', () => {
       after.records.map((r) => r.seq),
       after.records.map((_, i) => i + 1),
     );
-    const resumedAt = after.records.findIndex((r) => r.type === 'run-resumed');
-    assert.equal(resumedAt, records.length + after.records.slice(records.length).findIndex((r) => r.type === 'run-resumed'), 'the resume continues the same journal');
-    assert.ok(resumedAt >= records.length, `run-resumed after the records of the killed run: ${after.records.map((r) => r.type).join(',')}`);
-    assert.equal(after.records.at(-1)?.type, 'journal-sealed', 'the resumed run ends sealed');
-    const last = after.records.at(-2);
-    assert.ok(last?.type === 'run-finished' && last.status === 'passed', JSON.stringify(last));
+    const resumedAt = after.records.findIndex((r) => r.type === 'drill-resumed');
+    assert.ok(resumedAt >= records.length, `drill-resumed after the records of the killed run: ${after.records.map((r) => r.type).join(',')}`);
+    assert.ok(after.records.some((r) => r.type === 'run-resumed'), 'the walkthrough resumed with it');
+    assert.equal(after.records.at(-1)?.type, 'journal-sealed', 'the resumed drill ends sealed');
+    const finished = after.records.find((r) => r.type === 'drill-finished');
+    assert.ok(finished?.type === 'drill-finished' && finished.outcome === 'passed' && finished.timeToRecover, JSON.stringify(finished));
+    const ended = listDrillRecords(runsDir).records[0]!;
+    assert.equal(ended.outcome, 'passed');
+    assert.equal(ended.faultAt, fault!.at, 'the time to recover runs from the fault in the journal');
+    assert.equal(ended.timeToRecover!.totalMs, Date.parse(ended.acceptedAt!) - Date.parse(fault!.at));
     // A step that was running when lab-tui died is closed as interrupted before being run again.
     const startedBefore = records.filter((r) => r.type === 'step-started').map((r) => (r.type === 'step-started' ? r.step : ''));
     const finishedBefore = new Set(records.filter((r) => r.type === 'step-finished').map((r) => (r.type === 'step-finished' ? r.step : '')));
