@@ -11,7 +11,7 @@ export const GLOBAL_BINDINGS: readonly Binding[] = [
   { keys: ['?'], label: '?', description: 'help: every key of this screen', hint: 'help', run: (ctx) => ({ ui: { ...ctx.ui, help: !ctx.ui.help } }) },
   { keys: [':'], label: ':', description: 'go to a screen or view by name', hint: 'go to', run: (ctx) => ({ ui: { ...ctx.ui, cmdline: '', message: undefined } }) },
   ...SCREENS.map((s): Binding => ({ keys: [s.key], label: s.key, description: `${s.title} screen`, run: (ctx) => ({ ui: toScreen(ctx.ui, s.id) }) })),
-  { keys: ['q', 'ctrl+c'], label: 'q', description: 'quit (during a drill: asks whether to abort it or leave it for `lab-tui resume`)', hint: 'quit', run: (ctx) => quit(ctx) },
+  { keys: ['q', 'ctrl+c'], label: 'q', description: 'quit', hint: 'quit', run: (ctx) => quit(ctx) },
 ];
 
 /** While `?` is open: it closes on esc or `?` (global keys still work below it). */

@@ -1,3 +1,4 @@
+import type { DeskState } from '../../engine/cockpit/types.ts';
 import type { Binding, Ctx, Outcome } from '../keys/binding.ts';
 import type { UiState } from '../ui-state.ts';
 
@@ -10,7 +11,12 @@ function drillInFlight(ctx: Ctx): boolean {
 /** What q, Ctrl-C and `:q` do: quit at once, or first ask how to leave a drill in flight. */
 export function quit(ctx: Ctx, ui: UiState = ctx.ui): Outcome {
   if (!drillInFlight(ctx)) return { ui: { ...ui, quitting: true } };
-  return { ui: { ...ui, quitAsked: true, message: `drill ${ctx.desk!.drill!.drill.id} is running: abort it, or leave it for later?` } };
+  return { ui: { ...ui, quitAsked: true, message: undefined } };
+}
+
+/** The question the hint bar asks while the operator decides, its keys after it. */
+export function quitQuestion(ui: UiState, desk: DeskState | undefined): string | undefined {
+  return ui.quitAsked && desk?.drill ? `drill ${desk.drill.drill.id} is running: abort it, or leave it for later?` : undefined;
 }
 
 const answered = (ui: UiState): UiState => ({ ...ui, quitAsked: false, message: undefined });

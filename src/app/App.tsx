@@ -19,6 +19,7 @@ import { Walkthrough } from '../../screens/runbooks/Walkthrough.tsx';
 import { Header } from '../../screens/shell/Header.tsx';
 import { HelpOverlay } from '../../screens/shell/HelpOverlay.tsx';
 import { HintBar } from '../../screens/shell/HintBar.tsx';
+import { quitQuestion } from '../../screens/shell/quit.ts';
 import { PlaceholderScreen } from '../../screens/shell/PlaceholderScreen.tsx';
 import { RefusalBanner } from '../../screens/shell/RefusalBanner.tsx';
 import { ScreenTabs } from '../../screens/shell/ScreenTabs.tsx';
@@ -115,7 +116,7 @@ export function App({ model, onQuit, now = systemNow }: AppProps) {
           <PlaceholderScreen screen={screen} origin={m.origin} />
         )}
       </Box>
-      <HintBar bindings={bindings} cmdline={ui.cmdline} message={ui.message} prompt={ui.prompt} />
+      <HintBar bindings={bindings} cmdline={ui.cmdline} message={ui.message} prompt={ui.prompt} question={quitQuestion(ui, desk)} />
     </Box>
   );
 }

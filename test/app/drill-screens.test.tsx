@@ -21,10 +21,10 @@ function record(p: Partial<DrillRecord>): DrillRecord {
 const mounted: { unmount(): void }[] = [];
 afterEach(() => mounted.splice(0).forEach((r) => r.unmount()));
 
-function show(desk: DeskState, key: string, runbookOnly = false) {
+function show(desk: DeskState, key: string, runbookOnly = false, resumable = false) {
   const sent: DeskIntent[] = [];
   const state = createStore(desk);
-  const r = renderApp({ runbooks: { state, send: (i) => void sent.push(i) }, runbookOnly }, snapshotOf(healthyRaw()));
+  const r = renderApp({ runbooks: { state, send: (i) => void sent.push(i) }, runbookOnly, resumable }, snapshotOf(healthyRaw()));
   mounted.push(r);
   // ink-testing-library's terminal is 100 columns: widen it, as an operator's is.
   Object.defineProperty(r.stdout, 'columns', { value: 160, configurable: true });
@@ -142,6 +142,36 @@ describe('Drills and Evidence screens', () => {
     assert.deepEqual(r.sent, [{ type: 'verify', run: '/e/runs/d.jsonl' }]);
     r.state.set((d) => ({ ...d, verified: { run: '/e/runs/d.jsonl', runId: 'd', integrity: { status: 'invalid', line: 3, reason: 'the chain breaks here: line 2 was edited' } } }));
     await r.until(/journal d: INVALID at line 3: the chain breaks here: line 2 was edited/);
+  });
+
+  it('q during a drill asks how to leave it: a aborts and quits, esc stays; on the embedded lab-sim l says why it cannot leave it for later', async () => {
+    const inFlight = { drill: drills.find((d) => d.id === 'vault-seal')!, phase: 'recovering' as const, faultAt: '2026-11-23T10:00:00.000Z', acceptance: [], file: '/e/runs/d.jsonl' };
+    const r = show(pickerDesk({ drills, drill: inFlight }), '3');
+    await r.open();
+    const asked = await r.press('q');
+    assert.match(asked, /drill vault-seal is running: abort it, or leave it for later\?/);
+    assert.match(asked, /a abort and quit {2}· {2}esc stay/, 'leaving it for later is not offered: nothing could resume it');
+    assert.equal(r.quits(), 0);
+    const why = await r.press('l');
+    assert.match(why, /the embedded lab-sim is gone once the cockpit quits: nothing could resume the drill/);
+    assert.equal(r.quits(), 0);
+    await r.press('\x1b');
+    await r.until(/Drills: rehearse a failure/);
+    assert.doesNotMatch(r.frame(), /abort it, or leave it for later/);
+    await r.press('q');
+    r.send('a');
+    await waitFor(() => r.quits() === 1, { what: 'the cockpit quits' });
+    assert.deepEqual(r.sent, [], 'quitting aborts the drill: the cockpit stops it on the way out');
+  });
+
+  it('q during a drill on a sandbox that outlives the cockpit: l leaves the drill for lab-tui resume and quits', async () => {
+    const inFlight = { drill: drills.find((d) => d.id === 'vault-seal')!, phase: 'recovering' as const, faultAt: '2026-11-23T10:00:00.000Z', acceptance: [], file: '/e/runs/d.jsonl' };
+    const r = show(pickerDesk({ drills, drill: inFlight }), '3', false, true);
+    await r.open();
+    assert.match(await r.press('q'), /a abort and quit {2}· {2}l leave it, resume later {2}· {2}esc stay/);
+    r.send('l');
+    await waitFor(() => r.quits() === 1, { what: 'the cockpit quits' });
+    assert.deepEqual(r.sent, [{ type: 'leave-drill' }]);
   });
 
   it('Evidence: p on a run that followed its runbook says there is nothing to propose', async () => {
