@@ -17,9 +17,15 @@ const BIN = path.resolve('bin/lab-tui.js');
 describe('vault-seal drill with an improvised step, then its draft runbook PR on the embedded lab-sim, in a real terminal', () => {
   const term = new TmuxTerminal(170, 44);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-pr-'));
+  // The embedded lab-sim's temporary state directory is made there: the test reads its Gitea token.
+  const tmp = path.join(home, 'tmp');
 
   before(async () => {
-    term.start({ HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), PATH: process.env.PATH ?? '' });
+    // A temp directory as /tmp is: PostgreSQL's own user (lab-sim runs it as root here) must reach its data.
+    fs.chmodSync(home, 0o755);
+    fs.mkdirSync(tmp);
+    fs.chmodSync(tmp, 0o1777);
+    term.start({ HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), TMPDIR: tmp, PATH: process.env.PATH ?? '' });
     term.type(`node ${BIN}`);
     // The drill checks its steady state first: it starts once the header says every source is live.
     await term.waitForText(/● kubernetes live\s+● vault live\s+● postgres live\s+● gitea live\s+● stepca live/, 60_000);
@@ -60,8 +66,10 @@ describe('vault-seal drill with an improvised step, then its draft runbook PR on
     assert.equal(pulls.status, 200);
     assert.equal(pulls.body.length, 1);
     const pr = pulls.body[0];
-    // The run record is in the embedded lab-sim's state directory, beside the secrets it keeps.
-    const stateDir = /Run record: `(.+)\/evidence\/runs\/[^/`]+\.jsonl`/.exec(pr.body)?.[1] as string;
+    // The run record is in the embedded lab-sim's own evidence directory, kept between starts.
+    assert.match(pr.body, new RegExp(`Run record: \`${path.join(home, '.local', 'share', 'lab-tui', 'lab-sim', 'evidence', 'runs').replaceAll('.', '\\.')}/[^/\`]+\\.jsonl\``));
+    const [stateName] = fs.readdirSync(tmp).filter((n) => /^lab-sim-(?!postgres$|pg-)/.test(n));
+    const stateDir = path.join(tmp, stateName!);
     const token = fs.readFileSync(path.join(stateDir, 'gitea-token'), 'utf8').trim();
     assert.deepEqual([pr.number, pr.head.ref, pr.base.ref, pr.draft], [1, branch, 'main', true]);
     assert.match(pr.title, /^WIP: runbook: 1 change\(s\) from drill vault-seal on /);
