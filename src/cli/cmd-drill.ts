@@ -134,21 +134,21 @@ function asUsage<T>(fn: () => T): T {
 }
 
 export async function runGamedayStart(ctx: CommandContext): Promise<number> {
-  const dir = await evidenceDirToRead(ctx);
+  const dir = evidenceDirToRead(ctx);
   const g = asUsage(() => startGameday(dir, { name: ctx.values.name as string | undefined, runbookOnly: !!ctx.values['runbook-only'], now: new Date() }));
   ctx.io.stdout(ctx.values.json ? json(g) : `game-day ${g.id} started (${g.name}${g.runbookOnly ? ', runbook only' : ''}): drills run now belong to it`);
   return EXIT.ok;
 }
 
 export async function runGamedayEnd(ctx: CommandContext): Promise<number> {
-  const dir = await evidenceDirToRead(ctx);
+  const dir = evidenceDirToRead(ctx);
   const g = asUsage(() => endGameday(dir, new Date()));
   ctx.io.stdout(ctx.values.json ? json(g) : `game-day ${g.id} ended; lab-tui report --gameday ${g.id}`);
   return EXIT.ok;
 }
 
 export async function runGamedayList(ctx: CommandContext): Promise<number> {
-  const all = listGamedays(await evidenceDirToRead(ctx));
+  const all = listGamedays(evidenceDirToRead(ctx));
   ctx.io.stdout(ctx.values.json ? json(all) : formatTable(['GAME-DAY', 'NAME', 'STARTED', 'ENDED', 'MODE'], all.map((g) => [g.id, g.name, g.startedAt.slice(0, 16), g.endedAt?.slice(0, 16) ?? 'open', g.runbookOnly ? 'runbook only' : 'full'])));
   return EXIT.ok;
 }
@@ -157,7 +157,7 @@ export async function runGamedayList(ctx: CommandContext): Promise<number> {
 export async function runReport(ctx: CommandContext): Promise<number> {
   const lang = (ctx.values.lang ?? 'en') as ReportLang;
   if (lang !== 'en' && lang !== 'fr') throw new UsageError(`--lang expects en or fr, got "${String(ctx.values.lang)}"`);
-  const evidenceDir = await evidenceDirToRead(ctx);
+  const evidenceDir = evidenceDirToRead(ctx);
   const { records, unreadable } = listDrillRecords(path.join(evidenceDir, 'runs'));
   for (const u of unreadable) ctx.io.stderr(`lab-tui: skipped unreadable evidence ${u.file}: ${u.problem}`);
   const gameday = typeof ctx.values.gameday === 'string' ? ctx.values.gameday : undefined;

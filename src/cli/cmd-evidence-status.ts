@@ -60,7 +60,7 @@ export async function runEvidenceStatus(ctx: CommandContext): Promise<number> {
   const config = configFileIfAny(ctx.global, ctx.io.env);
   // The file is checked before the evidence is read: a typo fails fast, with nothing started.
   const file = ctx.values.update ? statusFileToUpdate(ctx, config) : undefined;
-  const { records, unreadable } = listDrillRecords(path.join(await evidenceDirToRead(ctx), 'runs'));
+  const { records, unreadable } = listDrillRecords(path.join(evidenceDirToRead(ctx), 'runs'));
   for (const u of unreadable) ctx.io.stderr(`lab-tui: skipped unreadable evidence ${u.file}: ${u.problem}`);
   const sectionNow = currentSectionDigest(config);
   const status = rehearsalStatus(records, drillCatalog(config), { now: new Date(), allowSimulated: !!ctx.values['allow-simulated'], currentSection: (r) => sectionNow(r.drill) });

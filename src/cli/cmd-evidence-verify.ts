@@ -22,7 +22,7 @@ function journals(runsDir: string): { runId: string; file: string }[] {
 
 /** `evidence verify [RUN_ID…] [--json]`: checks each journal's hash chain and seal; exit 1 when one is invalid. */
 export async function runEvidenceVerify(ctx: CommandContext): Promise<number> {
-  const runsDir = path.join(await evidenceDirToRead(ctx), 'runs');
+  const runsDir = path.join(evidenceDirToRead(ctx), 'runs');
   const all = journals(runsDir);
   const picked = ctx.args.length ? ctx.args.map((id) => all.find((j) => j.runId === id) ?? all.find((j) => j.runId.startsWith(id)) ?? id) : all;
   const missing = picked.filter((p): p is string => typeof p === 'string');

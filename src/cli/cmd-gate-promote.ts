@@ -51,7 +51,7 @@ export async function runGatePromote(ctx: CommandContext): Promise<number> {
   if (typeof ctx.values['evidence-branch'] === 'string' && typeof repo !== 'string') throw new UsageError('--evidence-branch goes with --evidence-repo');
   let runsDir: string;
   try {
-    runsDir = typeof repo === 'string' ? (await evidenceRepoRuns(ctx, repo)).runsDir : path.join(await evidenceDirToRead(ctx), 'runs');
+    runsDir = typeof repo === 'string' ? (await evidenceRepoRuns(ctx, repo)).runsDir : path.join(evidenceDirToRead(ctx), 'runs');
   } catch (e) {
     if (!(e instanceof EvidenceRepoUnreadable)) throw e;
     ctx.io.stderr(`lab-tui: ${e.message}`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { LabConfig } from '../config/types.ts';
 import type { CommandContext } from './commands.ts';
-import { resolveTarget } from './target.ts';
+import { configFileIfAny, embeddedSimEvidenceDir } from './target.ts';
 
 /** `--evidence-dir DIR` overrides the configured evidence directory on every evidence command. */
 export function evidenceDir(ctx: CommandContext, config: LabConfig): string {
@@ -9,9 +9,9 @@ export function evidenceDir(ctx: CommandContext, config: LabConfig): string {
 }
 
 /** The evidence directory a reading command uses: with --evidence-dir, no sandbox is resolved at all. */
-export async function evidenceDirToRead(ctx: CommandContext): Promise<string> {
+export function evidenceDirToRead(ctx: CommandContext): string {
   if (typeof ctx.values['evidence-dir'] === 'string') return path.resolve(ctx.values['evidence-dir']);
-  const target = await resolveTarget(ctx.global, ctx.io.env);
-  await target.stop();
-  return evidenceDir(ctx, target.config);
+  // Without a configuration the sandbox is the embedded lab-sim: its evidence is read without starting it.
+  const config = configFileIfAny(ctx.global, ctx.io.env);
+  return config ? evidenceDir(ctx, config) : embeddedSimEvidenceDir(ctx.io.env);
 }
