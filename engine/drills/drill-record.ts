@@ -1,5 +1,7 @@
-import { verifyJournalFile } from '../runbook/journal-chain.ts';
-import { listRuns, readJournal } from '../runbook/journal.ts';
+import { verifyJournalBytes, verifyJournalFile } from '../runbook/journal-chain.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseJournal } from '../runbook/journal.ts';
 import type { DrillOutcome, JournalIntegrity, JournalRecord, TimeToRecover } from '../runbook/run-types.ts';
 
 /** A drill run as the evidence trail, the reports and the promotion gate read it (from its journal). */
@@ -39,7 +41,8 @@ export interface DrillRecord {
   integrity: JournalIntegrity;
 }
 
-export function drillRecord(file: string, records: JournalRecord[], problems: string[] = []): DrillRecord | undefined {
+/** `integrity`: the journal's check, when the caller already has its bytes; else the file is read for it. */
+export function drillRecord(file: string, records: JournalRecord[], problems: string[] = [], integrity: JournalIntegrity = verifyJournalFile(file)): DrillRecord | undefined {
   const run = records.find((r) => r.type === 'run-started');
   const drill = records.find((r) => r.type === 'drill-started');
   if (run?.type !== 'run-started' || drill?.type !== 'drill-started') return undefined;
@@ -74,7 +77,7 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
     journal: file,
     ...(pr?.url ? { pr: pr.url } : {}),
     problems,
-    integrity: verifyJournalFile(file),
+    integrity,
   };
 }
 
@@ -82,14 +85,25 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
 export function listDrillRecords(runsDir: string): { records: DrillRecord[]; unreadable: { file: string; problem: string }[] } {
   const records: DrillRecord[] = [];
   const unreadable: { file: string; problem: string }[] = [];
-  for (const run of listRuns(runsDir)) {
+  let names: string[];
+  try {
+    names = fs.readdirSync(runsDir).filter((n) => n.endsWith('.jsonl'));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records, unreadable };
+    throw e;
+  }
+  for (const name of names) {
+    const file = path.join(runsDir, name);
     try {
-      const { records: rs, problems } = readJournal(run.file);
-      const rec = drillRecord(run.file, rs, problems.map((p) => `${run.file}:${p.line}: ${p.message}`));
+      // Read once: the records and the hash chain come from the same bytes.
+      const bytes = fs.readFileSync(file);
+      const { records: rs, problems } = parseJournal(bytes.toString('utf8'));
+      const rec = drillRecord(file, rs, problems.map((p) => `${file}:${p.line}: ${p.message}`), verifyJournalBytes(bytes));
       if (rec) records.push(rec);
-      for (const p of problems) unreadable.push({ file: run.file, problem: `line ${p.line}: ${p.message}` });
+      for (const p of problems) unreadable.push({ file, problem: `line ${p.line}: ${p.message}` });
     } catch (e) {
-      unreadable.push({ file: run.file, problem: (e as Error).message });
+      if ((e as NodeJS.ErrnoException).code === 'EISDIR' || (e as NodeJS.ErrnoException).code === 'ENOENT') continue; // not a journal, or removed meanwhile
+      unreadable.push({ file, problem: (e as Error).message });
     }
   }
   return { records: records.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1)), unreadable };

@@ -138,7 +138,7 @@ export function readJournal(file: string): { records: JournalRecord[]; problems:
 }
 
 /** A journal's text as readJournal reads it. */
-function parseJournal(text: string): { records: JournalRecord[]; problems: JournalProblem[] } {
+export function parseJournal(text: string): { records: JournalRecord[]; problems: JournalProblem[] } {
   const records: JournalRecord[] = [];
   const problems: JournalProblem[] = [];
   const lines = text.split('\n');

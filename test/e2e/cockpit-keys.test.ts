@@ -49,8 +49,11 @@ describe('cockpit keys in a real terminal', () => {
     term.keys('Enter');
     await term.waitForText(`+ ${paste}`);
 
-    // Quitting aborts the drill: its cleanup and the steady-state check run on lab-sim's clock.
+    // Quitting asks first: this sandbox outlives the cockpit, so the drill could be left for later.
     term.keys('q');
+    await term.waitForText(/drill vault-seal is running: abort it, or leave it for later\? a abort and quit {2}· {2}l leave it, resume later {2}· {2}esc stay/);
+    // Aborting it: its cleanup and the steady-state check run on lab-sim's clock.
+    term.keys('a');
     await waitFor(
       async () => {
         if (/^E2E\$\s*$/m.test(term.screen())) return true;
@@ -59,6 +62,7 @@ describe('cockpit keys in a real terminal', () => {
       },
       { what: 'lab-tui exits once the aborted drill is cleaned up', timeoutMs: 60_000 },
     );
+    assert.doesNotMatch(term.screen(), /lab-tui resume/, 'an aborted drill has its outcome: nothing to resume');
     const runs = path.join(sim.stateDir, 'evidence', 'runs');
     const file = await waitFor(() => fs.readdirSync(runs).find((f) => f.includes('vault-unseal')), { what: 'the drill journal' });
     const records = readJournal(path.join(runs, file)).records;

@@ -24,10 +24,13 @@ describe('two embedded cockpits, one after the other, in a real terminal', () =>
   fs.chmodSync(home, 0o755);
   fs.mkdirSync(tmp, { mode: 0o1777 });
   fs.chmodSync(tmp, 0o1777);
-  after(() => {
+  after(async () => {
     term.kill();
     // lab-sim may still be copying a spare PostgreSQL cluster into its template cache in the background.
-    fs.rmSync(home, { recursive: true, force: true, maxRetries: 20 });
+    const pool = path.join(tmp, 'lab-sim-postgres');
+    const copying = () => (fs.existsSync(pool) ? fs.readdirSync(pool).flatMap((v) => (fs.statSync(path.join(pool, v)).isDirectory() ? fs.readdirSync(path.join(pool, v)).filter((n) => n.startsWith('.copy-')) : [])) : []);
+    await waitFor(() => copying().length === 0, { what: `lab-sim's background copies into ${pool} to end`, timeoutMs: 60_000 });
+    fs.rmSync(home, { recursive: true, force: true, maxRetries: 5 });
   });
 
   /** What lab-sim left in the temp directory: its PostgreSQL template cache is all that may stay (shared, reused by the next start). */

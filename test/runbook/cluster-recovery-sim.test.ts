@@ -98,7 +98,7 @@ function assertGreen(final: RunView, file: string, h: EngineHarness): void {
   const { records, problems } = readJournal(file);
   assert.deepEqual(problems, []);
   assert.equal(records[0]?.type, 'run-started');
-  assert.equal(records.at(-1)?.type, 'run-finished');
+  assert.deepEqual(records.slice(-2).map((r) => r.type), ['run-finished', 'journal-sealed'], 'the run ends with its outcome, then the seal');
   for (const step of final.steps) {
     const mine = records.filter((r) => 'step' in r && r.step === step.id).map((r) => r.type);
     assert.ok(mine.includes('step-started') && mine.includes('step-finished'), `${step.id}: ${mine.join(',')}`);

@@ -84,7 +84,8 @@ describe('runbook engine: Postgres restore against a real PostgreSQL', () => {
     const { records, problems } = readJournal(file);
     assert.deepEqual(problems, []);
     assert.equal(records[0]?.type, 'run-started');
-    const last = records.at(-1);
+    const last = records.at(-2);
+    assert.equal(records.at(-1)?.type, 'journal-sealed', 'the outcome, then the seal');
     assert.ok(last?.type === 'run-finished' && last.status === 'passed', JSON.stringify(last));
     for (const step of final.steps) {
       const mine = records.filter((r) => 'step' in r && r.step === step.id).map((r) => r.type);
@@ -144,7 +145,8 @@ describe('runbook engine: Postgres restore against a real PostgreSQL', () => {
     assert.ok(finished?.type === 'step-finished' && finished.status === 'failed' && finished.reason?.includes(backups), JSON.stringify(finished));
     assert.ok(!records.some((r) => r.type === 'verified' && r.step === restore), 'a failed action is not verified');
     assert.ok(records.some((r) => r.type === 'requires-failed' && r.step === final.steps[3]!.id && r.probe === 'postgres.database'));
-    const last = records.at(-1);
+    const last = records.at(-2);
+    assert.equal(records.at(-1)?.type, 'journal-sealed', 'the outcome, then the seal');
     assert.ok(last?.type === 'run-finished' && last.status === 'failed', JSON.stringify(last));
     const text = fs.readFileSync(file, 'utf8');
     for (const secret of h!.sandbox.secretValues()) assert.ok(!text.includes(secret), 'no secret in the journal');
