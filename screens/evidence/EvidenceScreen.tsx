@@ -4,6 +4,7 @@ import { CHANGE_CLASSES } from '../../engine/drills/drill-types.ts';
 import { cycleStart } from '../../engine/drills/promotion-gate.ts';
 import { trend } from '../../engine/drills/report.ts';
 import type { DeskState } from '../../engine/cockpit/types.ts';
+import type { DrillRecord } from '../../engine/drills/drill-record.ts';
 import { describeIntegrity } from '../../engine/runbook/journal-chain.ts';
 import type { JournalIntegrity } from '../../engine/runbook/run-types.ts';
 import { selectedIndex } from '../list/list-model.ts';
@@ -13,6 +14,11 @@ import { evidenceRows, evidenceRuns } from './keys.ts';
 import { TimelineView } from './TimelineView.tsx';
 
 const OUTCOME_COLOR = { passed: 'green', 'passed-with-improvisation': 'yellow', failed: 'red', interrupted: 'magenta', running: 'cyan' } as const;
+
+/** A run without an outcome that this cockpit is not running waits for `lab-tui resume` (a crash, or left on purpose). */
+function outcomeOf(r: DrillRecord, desk: DeskState): string {
+  return r.outcome === 'running' && desk.drill?.file !== r.journal ? 'no outcome: lab-tui resume' : r.outcome;
+}
 
 /** A run's journal in one word: sealed, open (running or crashed), INVALID, or legacy (written before hashing). */
 function journalMark(i: JournalIntegrity): string {
@@ -47,7 +53,7 @@ export function EvidenceScreen({ desk, ui, now, width, height }: { desk: DeskSta
         const runsTrend = newest ? trend(desk.evidence.filter((x) => x.drill === r.drill).slice(0, 12).reverse()) : '';
         return (
           <Text key={r.journal} inverse={start + i === selected} color={OUTCOME_COLOR[r.outcome]}>
-            {line([newest ? r.drill : '', r.startedAt.slice(0, 16).replace('T', ' '), r.outcome, r.timeToRecover ? elapsed(r.timeToRecover.totalMs) : '', journalMark(r.integrity), `${r.sandbox}${r.simulated ? ' (sim)' : ''}`, `${runsTrend}${r.pr ? `  PR ${r.pr}` : ''}`])}
+            {line([newest ? r.drill : '', r.startedAt.slice(0, 16).replace('T', ' '), outcomeOf(r, desk), r.timeToRecover ? elapsed(r.timeToRecover.totalMs) : '', journalMark(r.integrity), `${r.sandbox}${r.simulated ? ' (sim)' : ''}`, `${runsTrend}${r.pr ? `  PR ${r.pr}` : ''}`])}
           </Text>
         );
       })}

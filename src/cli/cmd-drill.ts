@@ -60,9 +60,15 @@ export async function runDrillList(ctx: CommandContext): Promise<number> {
             const i = injection(d);
             return [d.id, d.origin, d.changeClass, `${d.fault.kind}${d.fault.target ? ` ${d.fault.target}` : ''}`, d.runbook.section, `${d.timeLimitMs / 60_000}m`, i.injectable ? i.method : `no: ${i.missing}`];
           }),
-        ),
+        ) + awaitingResume(ctx),
   );
   return EXIT.ok;
+}
+
+/** Drill runs without an outcome (a crash, or left on purpose), each with the line that ends it. */
+function awaitingResume(ctx: CommandContext): string {
+  const open = listDrillRecords(path.join(evidenceDirToRead(ctx), 'runs')).records.filter((r) => r.outcome === 'running');
+  return open.map((r) => `\nno outcome yet: ${r.drill} run ${r.runId} (${r.startedAt.slice(0, 16).replace('T', ' ')}); \`lab-tui resume ${r.runId}\` takes it up`).join('');
 }
 
 /**

@@ -134,7 +134,7 @@ describe('Drills and Evidence screens', () => {
     const f = await r.until(/Evidence: 4 drill run\(s\)/).then(() => r.frame());
     assert.match(f, /2026-11-22 10:00\s+passed\s+sealed\s+lab-sim \(sim\)/);
     assert.match(f, /2026-11-21 10:00\s+passed\s+INVALID\s+sandbox/);
-    assert.match(f, /2026-11-20 10:00\s+running\s+open\s+sandbox/);
+    assert.match(f, /2026-11-20 10:00\s+no outcome: lab-tui resume\s+open\s+sandbox/, 'a run without an outcome waits for a resume');
     assert.match(f, /2026-11-19 10:00\s+passed\s+legacy\s+sandbox/);
     assert.match(f, /v verify/);
     r.send('v');

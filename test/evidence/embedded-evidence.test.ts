@@ -41,4 +41,15 @@ describe("the embedded lab-sim's evidence", () => {
     const report = await runCli(['--sim', 'report'], env);
     assert.equal(report.code, 0, report.stderr);
   });
+
+  it('drill list names the drill runs that wait for a resume, with the line that takes each up', async () => {
+    const runId = '2026-12-01T11-00-00Z-vault-unseal';
+    const j = openJournal(path.join(kept, 'runs', `${runId}.jsonl`));
+    j.append(runStarted(runId));
+    j.append({ type: 'drill-started', drill: 'vault-seal', title: 'Vault seal', changeClass: 'vault', autopilot: false, simulated: true, timeLimitMs: 1_800_000, versions: {} });
+    j.close();
+    const r = await runCli(['--sim', 'drill', 'list'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^no outcome yet: vault-seal run ${runId} \\(\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\); \`lab-tui resume ${runId}\` takes it up$`, 'm'));
+  });
 });
