@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ProcessRunner } from '../adapters/process.ts';
 import { Redactor } from '../runbook/redact.ts';
-import { gitCaller, withoutCredentials } from './git-caller.ts';
+import { gitCaller, withoutCredentials } from '../pr/git-caller.ts';
 
 export interface FetchEvidenceOptions {
   git: ProcessRunner;
@@ -26,7 +26,7 @@ export class NoEvidenceBranch extends Error {}
 export async function fetchEvidence(o: FetchEvidenceOptions): Promise<{ runsDir: string; commit: string; dir: string }> {
   const shown = withoutCredentials(o.repo);
   const dir = path.join(o.cacheDir, createHash('sha256').update(`${shown}\n${o.branch}`).digest('hex').slice(0, 16));
-  const git = gitCaller({ runner: o.git, repo: path.join(dir, '.git'), redactor: new Redactor(), timeoutMs: o.timeoutMs });
+  const git = gitCaller({ runner: o.git, repoArgs: ['--git-dir', path.join(dir, '.git')], redactor: new Redactor(), timeoutMs: o.timeoutMs });
   if (!fs.existsSync(path.join(dir, '.git'))) {
     fs.mkdirSync(dir, { recursive: true });
     await git('init', ['init', '--quiet', dir], { noRepo: true });

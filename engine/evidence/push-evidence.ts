@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ProcessRunner } from '../adapters/process.ts';
 import { sha256 } from '../runbook/journal-chain.ts';
 import { Redactor } from '../runbook/redact.ts';
-import { gitCaller, type Git } from './git-caller.ts';
+import { gitCaller, type Git } from '../pr/git-caller.ts';
 import type { ShareableRun } from './select-evidence.ts';
 
 export interface PushEvidenceOptions {
@@ -51,7 +51,7 @@ export async function pushEvidence(o: PushEvidenceOptions): Promise<PushEvidence
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-tui-evidence-'));
   const repo = path.join(work, 'repo.git');
   const redactor = o.redactor ?? new Redactor();
-  const git = gitCaller({ runner: o.git, repo, redactor, timeoutMs: o.timeoutMs, signal: o.signal });
+  const git = gitCaller({ runner: o.git, repoArgs: ['--git-dir', repo], redactor, timeoutMs: o.timeoutMs, signal: o.signal });
   const remoteEnv = o.remoteEnv ?? {};
   try {
     await git('init', ['init', '--quiet', '--bare', repo], { noRepo: true });

@@ -4,18 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ProcessRunner } from '../adapters/process.ts';
 import { Redactor } from '../runbook/redact.ts';
-
-/** A git command that failed: which step, and git's own (redacted) words. */
-export class GitStepError extends Error {
-  constructor(
-    readonly step: string,
-    message: string,
-    readonly exitCode?: number,
-  ) {
-    super(message);
-    this.name = 'GitStepError';
-  }
-}
+import { gitCaller, GitStepError, type Git } from './git-caller.ts';
 
 export interface PushRunbookBranchOptions {
   git: ProcessRunner;
@@ -40,7 +29,6 @@ export interface PushRunbookBranchOptions {
   signal?: AbortSignal;
 }
 
-const DEFAULT_TIMEOUT_MS = 120_000;
 const SHA = /^[0-9a-f]{40,64}$/;
 
 /**
@@ -123,29 +111,8 @@ function repoPath(file: string): string {
   return norm;
 }
 
-type Git = (step: string, args: string[], opts?: { input?: string; env?: Record<string, string> }) => Promise<string>;
-
 function gitIn(o: PushRunbookBranchOptions): Git {
-  const redactor = o.redactor ?? new Redactor();
-  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return async (step, args, opts = {}) => {
-    const r = await o.git.run('git', ['-C', o.repoDir, ...args], {
-      input: opts.input,
-      timeoutMs,
-      signal: o.signal,
-      // No terminal to answer a credential prompt: fail at once instead of hanging until the timeout.
-      env: { GIT_TERMINAL_PROMPT: '0', ...opts.env },
-    });
-    if (!r.failed && r.exitCode === 0) return typeof r.stdout === 'string' ? r.stdout.trim() : '';
-    const stderr = typeof r.stderr === 'string' ? r.stderr.trim() : '';
-    const why = r.timedOut
-      ? `timed out after ${timeoutMs} ms`
-      : r.isCanceled
-        ? 'cancelled'
-        : stderr || (r.exitCode === undefined ? (r.originalMessage ?? 'could not start git') : `exit code ${r.exitCode}`);
-    const code = r.exitCode === undefined ? '' : ` (exit ${r.exitCode})`;
-    throw new GitStepError(step, `git ${step} failed${code}: ${redactor.redact(why)}`, r.exitCode);
-  };
+  return gitCaller({ runner: o.git, repoArgs: ['-C', o.repoDir], redactor: o.redactor ?? new Redactor(), timeoutMs: o.timeoutMs, signal: o.signal });
 }
 
 function parseLsRemote(out: string): Map<string, string> {

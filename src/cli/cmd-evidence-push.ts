@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { listDrillRecords } from '../../engine/drills/drill-record.ts';
-import { withoutCredentials } from '../../engine/evidence/git-caller.ts';
+import { withoutCredentials } from '../../engine/pr/git-caller.ts';
 import { pushEvidence, type PushEvidenceResult, type RunPush } from '../../engine/evidence/push-evidence.ts';
 import { selectShareable, type SkippedRun } from '../../engine/evidence/select-evidence.ts';
-import { GitStepError } from '../../engine/pr/git-branch.ts';
+import { GitStepError } from '../../engine/pr/git-caller.ts';
 import type { Sandbox } from '../guard/sandbox.ts';
 import type { CommandContext } from './commands.ts';
 import { evidenceDir } from './evidence-dir.ts';

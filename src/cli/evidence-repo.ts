@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fetchEvidence, NoEvidenceBranch } from '../../engine/evidence/fetch-evidence.ts';
-import { GitStepError } from '../../engine/pr/git-branch.ts';
+import { GitStepError } from '../../engine/pr/git-caller.ts';
 import { xdgCacheHome } from '../config/paths.ts';
 import { evidenceReaderGit } from '../guard/evidence-reader.ts';
 import type { CommandContext } from './commands.ts';

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { git, scratchDir } from '../helpers/git-client.ts';
 import { getJson } from '../helpers/lab-sim.ts';
+import { startVaultSealDrill } from '../helpers/cockpit-drill.ts';
 import { TmuxTerminal } from '../helpers/tmux.ts';
 
 const BIN = path.resolve('bin/lab-tui.js');
@@ -33,14 +34,7 @@ describe('vault-seal drill with an improvised step, then its draft runbook PR on
   after(() => term.kill());
 
   it('improvises, recovers, proposes: the PR address on screen, the PR in the sim\'s API, the branch on the remote, no secret in the body', async () => {
-    term.keys('3');
-    await term.waitForText(/Drills: rehearse a failure/);
-    term.keys('G');
-    await term.waitForText(/^ vault-seal: Vault seal/m);
-    term.keys('Enter');
-    await term.waitForText(/enter again to start/);
-    term.keys('Enter');
-    await term.waitForText(/DRILL vault-seal \(vault\) · fault/, 60_000);
+    await startVaultSealDrill(term);
     await term.waitForText(/waiting for you/);
     term.keys('i');
     await term.waitForText(/what did you do: /);

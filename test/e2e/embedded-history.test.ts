@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { startVaultSealDrill } from '../helpers/cockpit-drill.ts';
 import { TmuxTerminal } from '../helpers/tmux.ts';
 import { waitFor } from '../helpers/wait.ts';
 
@@ -49,14 +50,7 @@ describe('two embedded cockpits, one after the other, in a real terminal', () =>
   it('q during a drill asks; a aborts it (no resume line), and nothing of lab-sim is left in the temp directory', async () => {
     term.start({ HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), TMPDIR: tmp, PATH: process.env.PATH ?? '' });
     await start();
-    term.keys('3');
-    await term.waitForText(/Drills: rehearse a failure/);
-    term.keys('G');
-    await term.waitForText(/^ vault-seal: Vault seal/m);
-    term.keys('Enter');
-    await term.waitForText(/enter again to start/);
-    term.keys('Enter');
-    await term.waitForText(/DRILL vault-seal \(vault\) · fault/, 60_000);
+    await startVaultSealDrill(term);
     term.keys('q');
     const asked = await term.waitForText(/drill vault-seal is running: abort it, or leave it for later\? a abort and quit {2}· {2}esc stay/);
     assert.doesNotMatch(asked, /l leave it/, 'not offered: the embedded lab-sim is gone once the cockpit quits');

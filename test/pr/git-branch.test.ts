@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createProcessRunner } from '../../engine/adapters/process.ts';
-import { branchName, GitStepError, pushRunbookBranch } from '../../engine/pr/git-branch.ts';
+import { branchName, pushRunbookBranch } from '../../engine/pr/git-branch.ts';
+import { GitStepError } from '../../engine/pr/git-caller.ts';
 import { Redactor } from '../../engine/runbook/redact.ts';
 import { UNVETTED } from '../helpers/unvetted.ts';
 
