@@ -32,6 +32,8 @@ export async function bootCockpit(ctx: CommandContext, model: Store<AppModel>, f
       await doctorSettled();
       await cockpit.stop();
       await health.stop();
+      // A drill ran here: with autoPush its evidence is shared now, the terminal back to the shell.
+      if (target.config.sandbox.evidence.autoPush && cockpit.state.get().drill) await (await import('./cmd-evidence-push.ts')).autoPush(ctx, sandbox, target.config.sandbox.evidenceDir);
       await target.stop();
     };
   } catch (e) {

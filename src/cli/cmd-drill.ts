@@ -10,7 +10,6 @@ import { buildTimeline, type Timeline } from '../../engine/drills/timeline.ts';
 import { readJournal } from '../../engine/runbook/journal.ts';
 import { GuardRefusal } from '../guard/refusal.ts';
 import type { LabConfig } from '../config/types.ts';
-import type { Sandbox } from '../guard/sandbox.ts';
 import type { CommandContext } from './commands.ts';
 import { EXIT, UsageError } from './exit-codes.ts';
 import { json } from './io.ts';
@@ -102,7 +101,7 @@ export async function runDrillRun(ctx: CommandContext): Promise<number> {
       const { records, problems } = readJournal(v.file);
       const record = drillRecord(v.file, records, problems.map((p) => `${v.file}:${p.line}: ${p.message}`))!;
       ctx.io.stdout(ctx.values.json ? json(record) : summary(record));
-      if (sandbox.config.sandbox.evidence.autoPush) await autoPush(ctx, sandbox, path.dirname(runsDir));
+      if (sandbox.config.sandbox.evidence.autoPush) await (await import('./cmd-evidence-push.ts')).autoPush(ctx, sandbox, path.dirname(runsDir));
       return record.outcome === 'failed' ? EXIT.failed : EXIT.ok;
     } catch (e) {
       if (e instanceof DrillRefused) {
@@ -114,20 +113,6 @@ export async function runDrillRun(ctx: CommandContext): Promise<number> {
       await health.stop();
     }
   });
-}
-
-/**
- * `sandbox.evidence.autoPush`: the evidence is shared as soon as the drill ends. On stderr, so the
- * record on stdout stays parseable; a failed push is said and changes nothing of the drill's exit
- * code (the run is recorded locally; `lab-tui evidence push` publishes it later).
- */
-async function autoPush(ctx: CommandContext, sandbox: Sandbox, dir: string): Promise<void> {
-  const { pushSandboxEvidence, pushSummary } = await import('./cmd-evidence-push.ts');
-  try {
-    ctx.io.stderr(`lab-tui: evidence: ${pushSummary(await pushSandboxEvidence(sandbox, dir)).replace(/\n/g, '\nlab-tui: evidence: ')}`);
-  } catch (e) {
-    ctx.io.stderr(`lab-tui: evidence push (sandbox.evidence.autoPush) failed: ${(e as Error).message}; the run is recorded locally: lab-tui evidence push publishes it later`);
-  }
 }
 
 /** A game-day that is already open (or not open) is the operator's mistake, not a crash. */

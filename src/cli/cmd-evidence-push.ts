@@ -80,3 +80,17 @@ export async function runEvidencePush(ctx: CommandContext): Promise<number> {
     return report.refused.length ? EXIT.failed : EXIT.ok;
   });
 }
+
+/**
+ * `sandbox.evidence.autoPush`: the evidence is shared as soon as the drill ends (`drill run`), or the
+ * cockpit it ran in is closed. On stderr, so the
+ * record on stdout stays parseable; a failed push is said and changes nothing of the drill's exit
+ * code (the run is recorded locally; `lab-tui evidence push` publishes it later).
+ */
+export async function autoPush(ctx: CommandContext, sandbox: Sandbox, dir: string): Promise<void> {
+  try {
+    ctx.io.stderr(`lab-tui: evidence: ${pushSummary(await pushSandboxEvidence(sandbox, dir)).replace(/\n/g, '\nlab-tui: evidence: ')}`);
+  } catch (e) {
+    ctx.io.stderr(`lab-tui: evidence push (sandbox.evidence.autoPush) failed: ${(e as Error).message}; the run is recorded locally: lab-tui evidence push publishes it later`);
+  }
+}

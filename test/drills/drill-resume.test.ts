@@ -88,9 +88,17 @@ describe('a drill left without an outcome, then resumed', () => {
     assert.equal(sim.state().vault.sealed, false);
   });
 
-  it('a drill whose sandbox can no longer be observed ends interrupted, saying so', async () => {
+  it('a drill whose sandbox can no longer be observed (a power cut) ends interrupted, saying so', async () => {
     const { sim, h, file } = await leftDrill({ autopilot: false });
-    await sim.stop();
+    // The power goes while nobody watches: Vault's node is off, nothing answers for it any more.
+    await sim.fault('power-cut');
+    await waitFor(
+      async () => {
+        await sim.advance(5_000);
+        return h.health.snapshots.get().sources.find((s) => s.id === 'vault')?.status !== 'live';
+      },
+      { what: 'the health service sees Vault gone' },
+    );
     const v = await resumeDrill({ file, drill: vaultSeal, load: loadRunbook, pollMs: 20 }, drillDeps(h.sandbox, h.health.snapshots)).then((d) => d.done);
     assert.equal(v.outcome, 'interrupted');
     assert.match(v.reason ?? '', /^the sandbox can no longer be observed: vault\.unsealed: /, v.reason);

@@ -7,8 +7,17 @@ import { readJournal } from '../../engine/runbook/journal.ts';
 import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
 import { TmuxTerminal } from '../helpers/tmux.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { git, scratchDir } from '../helpers/git-client.ts';
+import { parse, stringify } from 'yaml';
 
 const BIN = path.resolve('bin/lab-tui.js');
+
+/** A bare mirror of a remote with every branch, as a CI job's checkout of it would have. */
+async function cloneOf(remote: string): Promise<string> {
+  const dir = path.join(scratchDir('e2e-keys-evidence-'), 'mirror.git');
+  await git(['clone', '--quiet', '--mirror', remote, dir]);
+  return dir;
+}
 
 /** Keys as a person types them: bursts in one terminal read, a paste into a prompt, on the Drills screen. */
 describe('cockpit keys in a real terminal', () => {
@@ -19,7 +28,12 @@ describe('cockpit keys in a real terminal', () => {
     sim = await startLabSim({ clock: 'manual', seed: 71 });
     await sim.advance(60_000);
     term.start({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-keys-')), PATH: process.env.PATH ?? '' });
-    term.type(`node ${BIN} --config ${sim.files.config}`);
+    // autoPush: the drill's evidence is shared with CI once the cockpit it ran in is closed.
+    const config = parse(fs.readFileSync(sim.files.config, 'utf8')) as { sandbox: Record<string, unknown> };
+    config.sandbox.evidence = { autoPush: true };
+    const withAutoPush = path.join(sim.stateDir, 'config-autopush.yaml');
+    fs.writeFileSync(withAutoPush, stringify(config));
+    term.type(`node ${BIN} --config ${withAutoPush}`);
     await term.waitForText(/● kubernetes live/);
   });
   after(async () => {
@@ -63,10 +77,13 @@ describe('cockpit keys in a real terminal', () => {
       { what: 'lab-tui exits once the aborted drill is cleaned up', timeoutMs: 60_000 },
     );
     assert.doesNotMatch(term.screen(), /lab-tui resume/, 'an aborted drill has its outcome: nothing to resume');
+    await term.waitForText(/lab-tui: evidence: pushed 1 run\(s\) to \S+\/arcodange\/runbooks\.git \(branch evidence\), one commit each/);
     const runs = path.join(sim.stateDir, 'evidence', 'runs');
     const file = await waitFor(() => fs.readdirSync(runs).find((f) => f.includes('vault-unseal')), { what: 'the drill journal' });
     const records = readJournal(path.join(runs, file)).records;
     assert.ok(records.some((r) => r.type === 'drill-started' && r.drill === 'vault-seal'), 'the drill aimed at is the one injected');
     assert.ok(records.some((r) => r.type === 'improvised' && r.text === paste), 'every pasted character reached the journal, in order');
+    const shared = await git(['show', `refs/heads/evidence:runs/${file}`], { cwd: await cloneOf(`${sim.urls.gitea}/arcodange/runbooks.git`) });
+    assert.equal(`${shared}\n`, fs.readFileSync(path.join(runs, file), 'utf8'), 'the journal on the evidence branch is the one on disk');
   });
 });
