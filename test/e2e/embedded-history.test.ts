@@ -31,7 +31,18 @@ describe('two embedded cockpits, one after the other, in a real terminal', () =>
     const pool = path.join(tmp, 'lab-sim-postgres');
     const copying = () => (fs.existsSync(pool) ? fs.readdirSync(pool).flatMap((v) => (fs.statSync(path.join(pool, v)).isDirectory() ? fs.readdirSync(path.join(pool, v)).filter((n) => n.startsWith('.copy-')) : [])) : []);
     await waitFor(() => copying().length === 0, { what: `lab-sim's background copies into ${pool} to end`, timeoutMs: 60_000 });
-    fs.rmSync(home, { recursive: true, force: true, maxRetries: 5 });
+    // The killed pane's shell may still be writing its history into HOME.
+    await waitFor(
+      () => {
+        try {
+          fs.rmSync(home, { recursive: true, force: true });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { what: `${home} removed`, timeoutMs: 30_000 },
+    );
   });
 
   /** What lab-sim left in the temp directory: its PostgreSQL template cache is all that may stay (shared, reused by the next start). */
