@@ -3,6 +3,7 @@ import { fetchEvidence, NoEvidenceBranch } from '../../engine/evidence/fetch-evi
 import { GitStepError } from '../../engine/pr/git-caller.ts';
 import { xdgCacheHome } from '../config/paths.ts';
 import { evidenceReaderGit } from '../guard/evidence-reader.ts';
+import { isLocalPath } from '../guard/normalize.ts';
 import type { CommandContext } from './commands.ts';
 import { configFileIfAny } from './target.ts';
 
@@ -11,8 +12,7 @@ export class EvidenceRepoUnreadable extends Error {}
 
 /** `--evidence-repo` as git reads it: a URL or scp form stays as given, a local path becomes absolute. */
 function repoArgument(repo: string): string {
-  const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(repo) || /^[^/]*:/.test(repo);
-  return url ? repo : path.resolve(repo);
+  return isLocalPath(repo) ? path.resolve(repo) : repo;
 }
 
 /**

@@ -38,6 +38,11 @@ export function normalizeZone(zone: string): string {
   return normalizeHost(zone);
 }
 
+/** A remote git reads as a path: no `scheme://`, and no `host:` before the first slash (scp form). */
+export function isLocalPath(remote: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) && !/^[^/]*:/.test(remote);
+}
+
 /** The host of a git remote in URL form or scp form (`git@host:owner/repo.git`). */
 export function gitRemoteHost(remote: string): string | undefined {
   const scp = /^[^/@:]+@([^:/]+):/.exec(remote);

@@ -15,7 +15,7 @@ import { createChildHome } from './child-home.ts';
 import { scanCommand, vetCommand, type ProdIdentity } from './command-scan.ts';
 import { connectPolicy } from './connect-policy.ts';
 import { verifyKubeMarker, verifyVaultMarker } from './markers.ts';
-import { gitRemoteHost, normalizeUrl } from './normalize.ts';
+import { gitRemoteHost, isLocalPath, normalizeUrl } from './normalize.ts';
 import { giteaForge, githubForge, type Forge } from '../../engine/pr/forge.ts';
 import { GuardRefusal, refuse, type Refusal } from './refusal.ts';
 import { identifySandbox, readRootToken, staticRefusals, type StaticIdentity } from './static-rules.ts';
@@ -96,11 +96,6 @@ function readKeyFileSecrets(file: string): string[] {
 function repoOf(remote: string): { owner: string; repo: string } | undefined {
   const m = /[/:]([^/:]+)\/([^/]+?)(?:\.git)?\/?$/.exec(remote);
   return m ? { owner: m[1]!, repo: m[2]! } : undefined;
-}
-
-/** A remote git reads as a path: no `scheme://`, and no `host:` before the first slash (scp form). */
-function isLocalPath(remote: string): boolean {
-  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) && !/^[^/]*:/.test(remote);
 }
 
 function sameOrigin(remote: string, giteaUrl: string): boolean {
