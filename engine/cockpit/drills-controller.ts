@@ -5,7 +5,6 @@ import { activeGameday } from '../drills/gameday.ts';
 import { cleanupMethod, injectionMethod } from '../drills/inject-fault.ts';
 import { resumeDrill } from '../drills/resume-drill.ts';
 import { runDrill, type DrillRun } from '../drills/run-drill.ts';
-import { readJournal } from '../runbook/journal.ts';
 import { loadRunbook } from '../runbook/parse-runbook.ts';
 import type { RunsController } from './runs-controller.ts';
 import type { DeskOptions, DeskState } from './types.ts';
@@ -57,9 +56,7 @@ export class DrillsController {
     if (!drills) return this.state.set((s) => ({ ...s, error: 'drills are not available here' }));
     if (this.runs.busy()) return this.state.set((s) => ({ ...s, error: 'a run is in progress: finish it first' }));
     try {
-      const started = readJournal(file).records.find((r) => r.type === 'drill-started');
-      if (started?.type !== 'drill-started') throw new Error(`${file}: not a drill's journal`);
-      this.follow(await resumeDrill({ file, drill: drills.find(started.drill).drill, load: loadRunbook, pollMs: this.opts.pollMs }, drills.deps));
+      this.follow(await resumeDrill({ file, findDrill: (id) => drills.find(id).drill, load: loadRunbook, pollMs: this.opts.pollMs }, drills.deps));
     } catch (e) {
       this.state.set((s) => ({ ...s, error: (e as Error).message }));
     }

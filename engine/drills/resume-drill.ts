@@ -14,8 +14,8 @@ import { closeDrill, superviseDrill } from './supervise-drill.ts';
 
 export interface ResumeDrillOptions {
   file: string;
-  /** The drill the journal names, as the catalogue has it now (its acceptance, limit and cleanup). */
-  drill: Drill;
+  /** The drill of that id as the catalogue has it now (its acceptance, limit and cleanup): the journal names the id. */
+  findDrill(id: string): Drill;
   /** Loads the runbook the run followed (its path is in the journal). */
   load(file: string): Runbook;
   pollMs?: number;
@@ -48,9 +48,10 @@ export function drillAwaitingOutcome(file: string): boolean {
 export async function resumeDrill(o: ResumeDrillOptions, deps: DrillDeps): Promise<DrillRun> {
   const { records } = readJournal(o.file);
   const started = records[0];
-  if (started?.type !== 'run-started' || !records.some((r) => r.type === 'drill-started')) throw new RunError(`${o.file}: not a drill's journal`);
+  const drillStarted = records.find((r) => r.type === 'drill-started');
+  if (started?.type !== 'run-started' || drillStarted?.type !== 'drill-started') throw new RunError(`${o.file}: not a drill's journal`);
   if (records.some((r) => r.type === 'drill-finished')) throw new RunError(`${o.file}: drill run ${started.runId} already has its outcome; start a new drill`);
-  const { drill } = o;
+  const drill = o.findDrill(drillStarted.drill);
   const pollMs = o.pollMs ?? 1000;
   const ctx = probeContext(deps);
   const now = o.now ?? (() => new Date());
@@ -58,8 +59,9 @@ export async function resumeDrill(o: ResumeDrillOptions, deps: DrillDeps): Promi
   const last = records.at(-1)!;
   journal.append({ type: 'drill-resumed', gapMs: Math.max(0, now().getTime() - Date.parse(last.at)) });
   const fault = records.find((r) => r.type === 'fault-injected');
-  const find = (t: 'symptom-detected' | 'acceptance-met') => records.find((r) => r.type === t)?.at;
-  const view = createStore<DrillView>({ drill, phase: 'recovering', faultAt: fault?.at ?? last.at, ...(find('symptom-detected') ? { detectedAt: find('symptom-detected') } : {}), ...(find('acceptance-met') ? { acceptedAt: find('acceptance-met') } : {}), acceptance: [], file: o.file });
+  const detectedAt = records.find((r) => r.type === 'symptom-detected')?.at;
+  const acceptedAt = records.find((r) => r.type === 'acceptance-met')?.at;
+  const view = createStore<DrillView>({ drill, phase: 'recovering', faultAt: fault?.at ?? last.at, ...(detectedAt ? { detectedAt } : {}), ...(acceptedAt ? { acceptedAt } : {}), acceptance: [], file: o.file });
   const runbook = o.load(started.runbook);
   const section = findSection(runbook, started.section);
 
@@ -80,7 +82,7 @@ export async function resumeDrill(o: ResumeDrillOptions, deps: DrillDeps): Promi
 
   const walkthroughOver = records.some((r) => r.type === 'run-finished');
   const run = walkthroughOver ? walkthroughAsItEnded(replay(records)!) : (await resumeRun({ file: o.file, load: () => runbook, pollMs, journal, now }, deps.engine)).run;
-  const stopPilot = records.some((r) => r.type === 'drill-started' && r.autopilot) ? autopilot(run, section, pollMs) : () => {};
+  const stopPilot = drillStarted.autopilot ? autopilot(run, section, pollMs) : () => {};
   const recordHealth = healthRecorder(deps.engine.snapshot, journal);
   return superviseDrill({ drill, section, file: o.file, journal, run, walkthroughOver, view, ctx, pollMs, clock: o.clock ?? Date.now, recordHealth, stopPilot, stopPhases: async () => {} }, deps);
 }

@@ -2,7 +2,7 @@ import type { Store } from '../common/store.ts';
 import type { ProbeContext } from '../runbook/evaluate-probe.ts';
 import { readJournal, type Journal } from '../runbook/journal.ts';
 import type { RunbookRun } from '../runbook/runner.ts';
-import type { DrillOutcome } from '../runbook/run-types.ts';
+import type { DrillOutcome, JournalRecord } from '../runbook/run-types.ts';
 import type { Section } from '../runbook/types.ts';
 import type { DrillDeps } from './drill-deps.ts';
 import { check } from './drill-probes.ts';
@@ -133,7 +133,7 @@ export function superviseDrill(s: Supervised, deps: DrillDeps): DrillRun {
  * again, and the seal.
  */
 export async function closeDrill(
-  o: { journal: Journal; drill: Drill; outcome: DrillOutcome; reason: string; records: ReturnType<typeof readJournal>['records']; failedSteps: string[]; skippedSteps: string[]; improvised: string[]; ctx: ProbeContext },
+  o: { journal: Journal; drill: Drill; outcome: DrillOutcome; reason: string; records: JournalRecord[]; failedSteps: string[]; skippedSteps: string[]; improvised: string[]; ctx: ProbeContext },
   deps: DrillDeps,
 ): Promise<void> {
   const { journal, drill } = o;

@@ -178,9 +178,7 @@ export async function runDrillInterrupt(ctx: CommandContext, file: string, reaso
       throw e;
     });
     try {
-      const started = readJournal(file).records.find((r) => r.type === 'drill-started');
-      const drill = findDrill(sandbox.config, started?.type === 'drill-started' ? started.drill : undefined);
-      await (await resumeDrill({ file, drill, load: loadRunbook, interrupt: reason }, drillDeps(sandbox, health.snapshots))).done;
+      await (await resumeDrill({ file, findDrill: (id) => findDrill(sandbox.config, id), load: loadRunbook, interrupt: reason }, drillDeps(sandbox, health.snapshots))).done;
       const { records, problems } = readJournal(file);
       ctx.io.stdout(summary(drillRecord(file, records, problems.map((p) => `${file}:${p.line}: ${p.message}`))!));
       return EXIT.ok;

@@ -168,7 +168,7 @@ describe('lab-tui drill run --autopilot killed with SIGKILL', () => {
     // was started), acceptance and the clock from the fault in the journal, to an outcome.
     h = await engineOn(sim!);
     await waitFor(() => h!.health.snapshots.get().sources.every((s) => s.status !== 'connecting'), { what: 'the health service has connected to every source', timeoutMs: 10_000 });
-    const { v } = await drillWithSimClock(() => resumeDrill({ file, drill: loadDrill(manifestPath('drills/vault-seal.yaml')), load: loadRunbook, pollMs: 20 }, drillDeps(h!.sandbox, h!.health.snapshots)), sim!, { timeoutMs: 60_000 });
+    const { v } = await drillWithSimClock(() => resumeDrill({ file, findDrill: (id) => loadDrill(manifestPath(`drills/${id}.yaml`)), load: loadRunbook, pollMs: 20 }, drillDeps(h!.sandbox, h!.health.snapshots)), sim!, { timeoutMs: 60_000 });
     assert.equal(v.outcome, 'passed', v.reason);
 
     const after = readJournal(file);

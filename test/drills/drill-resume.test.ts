@@ -63,7 +63,7 @@ describe('a drill left without an outcome, then resumed', () => {
     assert.equal(sim.state().vault.sealed, true, 'the fault stays: Vault is still sealed');
     assert.equal(recordOf(file).record.outcome, 'running');
 
-    const v = await resumeDrill({ file, drill: vaultSeal, load: loadRunbook, pollMs: 20, interrupt: 'the game-day was called off' }, drillDeps(h.sandbox, h.health.snapshots)).then((d) => d.done);
+    const v = await resumeDrill({ file, findDrill: () => vaultSeal, load: loadRunbook, pollMs: 20, interrupt: 'the game-day was called off' }, drillDeps(h.sandbox, h.health.snapshots)).then((d) => d.done);
     assert.deepEqual([v.outcome, v.reason], ['interrupted', 'the game-day was called off']);
     const { record, records } = recordOf(file);
     assert.deepEqual([record.outcome, record.reason, record.timeToRecover], ['interrupted', 'the game-day was called off', undefined]);
@@ -75,7 +75,7 @@ describe('a drill left without an outcome, then resumed', () => {
   it('resumed, it runs to its outcome and time to recover, the time nobody watched counted in the total, the journal sealed', async () => {
     const { sim, h, file } = await leftDrill();
     const before = readJournal(file).records;
-    const { v } = await drillWithSimClock(() => resumeDrill({ file, drill: vaultSeal, load: loadRunbook, pollMs: 20, now: () => new Date(Date.now() + DOWN_MS) }, drillDeps(h.sandbox, h.health.snapshots)), sim, { timeoutMs: 60_000 });
+    const { v } = await drillWithSimClock(() => resumeDrill({ file, findDrill: () => vaultSeal, load: loadRunbook, pollMs: 20, now: () => new Date(Date.now() + DOWN_MS) }, drillDeps(h.sandbox, h.health.snapshots)), sim, { timeoutMs: 60_000 });
     assert.equal(v.outcome, 'passed', v.reason);
     const { record, records } = recordOf(file);
     const resumed = records.find((r) => r.type === 'drill-resumed');
@@ -99,7 +99,7 @@ describe('a drill left without an outcome, then resumed', () => {
       },
       { what: 'the health service sees Vault gone' },
     );
-    const v = await resumeDrill({ file, drill: vaultSeal, load: loadRunbook, pollMs: 20 }, drillDeps(h.sandbox, h.health.snapshots)).then((d) => d.done);
+    const v = await resumeDrill({ file, findDrill: () => vaultSeal, load: loadRunbook, pollMs: 20 }, drillDeps(h.sandbox, h.health.snapshots)).then((d) => d.done);
     assert.equal(v.outcome, 'interrupted');
     assert.match(v.reason ?? '', /^the sandbox can no longer be observed: vault\.unsealed: /, v.reason);
     assert.equal(recordOf(file).record.outcome, 'interrupted');
