@@ -77,12 +77,14 @@ export function runbookFor(config: LabConfig | undefined, drill: Drill): { drill
 
 /**
  * The digest of the section each drill follows now, read from the configured runbooks: what the
- * promotion gate compares with the one a run followed. Read once per drill.
+ * promotion gate compares with the one a run followed. The catalogue is read once, each runbook
+ * section once per drill.
  */
 export function currentSectionDigest(config: LabConfig | undefined): (drillId: string) => { digest: string } | { problem: string } {
   const seen = new Map<string, { digest: string } | { problem: string }>();
+  let catalogue: Drill[] | undefined;
   const read = (drillId: string) => {
-    const drill = drillCatalog(config).find((d) => d.id === drillId);
+    const drill = (catalogue ??= drillCatalog(config)).find((d) => d.id === drillId);
     if (!drill) return { problem: `drill ${drillId} is no longer in the catalogue` };
     try {
       const { runbook } = runbookFor(config, drill);

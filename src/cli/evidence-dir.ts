@@ -13,5 +13,5 @@ export function evidenceDirToRead(ctx: CommandContext): string {
   if (typeof ctx.values['evidence-dir'] === 'string') return path.resolve(ctx.values['evidence-dir']);
   // Without a configuration the sandbox is the embedded lab-sim: its evidence is read without starting it.
   const config = configFileIfAny(ctx.global, ctx.io.env);
-  return config ? evidenceDir(ctx, config) : embeddedSimEvidenceDir(ctx.io.env);
+  return config ? config.sandbox.evidenceDir : embeddedSimEvidenceDir(ctx.io.env);
 }
