@@ -5,11 +5,16 @@ import type { Server, Socket } from 'node:net';
  * machine losing power: while down, connections are refused and every open socket is cut.
  * Subclasses only say what server to run and how a cut looks to their clients.
  */
+/** How long a listener coming back up waits for a client socket to let go of its port. */
+const REBIND_MS = 10_000;
+
 export abstract class SwitchableListener {
   private wantedUp = false;
   private transitions: Promise<void> = Promise.resolve();
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** The port was ours once: coming back, it is taken back (see listen). */
+  private held = false;
 
   constructor(protected port = 0) {}
 
@@ -44,7 +49,25 @@ export abstract class SwitchableListener {
     socket.destroy();
   }
 
-  private listen(): Promise<void> {
+  /**
+   * Taking a remembered port back can find it held by a client socket of some other process: while
+   * the port was down, the kernel may have given it to an outgoing connection as its local port.
+   * Such sockets are short-lived, so the port is tried again until it is free, for a bounded time.
+   */
+  private async listen(): Promise<void> {
+    const deadline = Date.now() + REBIND_MS;
+    for (;;) {
+      try {
+        return await this.listenOnce();
+      } catch (err) {
+        const retry = this.held && (err as NodeJS.ErrnoException).code === 'EADDRINUSE' && Date.now() < deadline && this.wantedUp;
+        if (!retry) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }
+
+  private listenOnce(): Promise<void> {
     if (this.server) return Promise.resolve();
     const server = this.createServer();
     server.on('connection', (socket: Socket) => {
@@ -60,6 +83,7 @@ export abstract class SwitchableListener {
       server.listen(this.port, '127.0.0.1', () => {
         const address = server.address();
         if (address && typeof address === 'object') this.port = address.port;
+        this.held = true;
         resolve();
       });
     });
