@@ -65,7 +65,7 @@ export function pushSummary(r: EvidencePushReport): string {
   ].join('\n');
 }
 
-/** `evidence push [--json] [--evidence-dir DIR]`: 0 when every shareable run is on the branch, 1 when one was refused or git failed. */
+/** `evidence push [--json] [--evidence-dir DIR]`: 0 when every shareable run is on the branch, 1 when one was refused or git failed (with --json: `error`, git's redacted words). */
 export async function runEvidencePush(ctx: CommandContext): Promise<number> {
   return withSandbox(ctx, async (sandbox) => {
     let report: EvidencePushReport;
@@ -74,6 +74,8 @@ export async function runEvidencePush(ctx: CommandContext): Promise<number> {
     } catch (e) {
       if (!(e instanceof EvidencePushFailed)) throw e;
       ctx.io.stderr(`lab-tui: ${e.message}`);
+      // A script reading --json gets an answer it can parse either way.
+      if (ctx.values.json) ctx.io.stdout(json({ schema: 'lab-tui/evidence-push@1', error: e.message }));
       return EXIT.failed;
     }
     ctx.io.stdout(ctx.values.json ? json({ schema: 'lab-tui/evidence-push@1', ...report }) : pushSummary(report));

@@ -270,6 +270,18 @@ describe('lab-tui evidence push: finished, verified drill runs shared through gi
     assert.deepEqual(await prod.counts(), { http: 0, tcp: 0, requests: [] }, 'nothing reached prod');
   });
 
+  it('a push git cannot make exits 1, says why on stderr, and with --json still prints JSON naming the failure', async () => {
+    const missing = path.join(work, 'nowhere.git');
+    const config = configWith('push-broken', (c) => (c.sandbox.evidence = { remote: missing }));
+    for (const args of [[], ['--json']]) {
+      const r = await runCli(['--config', config, 'evidence', 'push', ...args], env());
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stderr, new RegExp(`^lab-tui: evidence push to ${missing} \\(branch evidence\\) failed: git ls-remote failed \\(exit 128\\)`, 'm'));
+      if (!args.length) assert.equal(r.stdout, '', 'nothing on stdout without --json');
+      else assert.match((JSON.parse(r.stdout) as { error: string }).error, /^evidence push to .* failed: git ls-remote failed/);
+    }
+  });
+
   it('a failed autoPush is said on stderr and leaves the drill\'s exit code and record as they are', async () => {
     const missing = path.join(work, 'no-such-repository.git');
     const r = await withClock(['--config', configWith('auto-push-broken', (c) => (c.sandbox.evidence = { remote: missing, autoPush: true })), 'drill', 'run', 'vault-seal', '--autopilot', '--json']);
