@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { TmuxControl } from './tmux-control.ts';
 import { waitFor } from './wait.ts';
 
 /**
@@ -8,6 +9,8 @@ import { waitFor } from './wait.ts';
 export class TmuxTerminal {
   readonly socket = `lab-tui-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   readonly session = 'e2e';
+  /** Reads the screen while waiting: a capture-pane through one control-mode client, not a process each poll. */
+  private control?: TmuxControl;
 
   constructor(
     readonly cols = 120,
@@ -23,6 +26,7 @@ export class TmuxTerminal {
     // tmux runs a multi-argument command directly (no shell), so values go in unquoted.
     const exports = Object.entries(env).map(([k, v]) => `${k}=${v}`);
     this.tmux('new-session', '-d', '-s', this.session, '-x', String(this.cols), '-y', String(this.rows), '-c', cwd, 'env', ...exports, 'PS1=E2E$ ', 'TERM=xterm-256color', 'bash', '--norc', '--noprofile');
+    this.control = new TmuxControl(['-L', this.socket, '-f', '/dev/null'], this.session);
   }
 
   /** Types a line and presses Enter. */
@@ -63,8 +67,8 @@ export class TmuxTerminal {
     const test = (s: string) => (typeof pattern === 'string' ? s.includes(pattern) : pattern.test(s));
     let last = '';
     try {
-      return await waitFor(() => {
-        last = this.screen();
+      return await waitFor(async () => {
+        last = (await this.control?.capture()) ?? this.screen();
         return test(last) ? last : undefined;
       }, { timeoutMs, what: `screen text ${pattern}` });
     } catch (e) {
@@ -73,6 +77,7 @@ export class TmuxTerminal {
   }
 
   kill(): void {
+    this.control?.close();
     try {
       this.tmux('kill-server');
     } catch {
