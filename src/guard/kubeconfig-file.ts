@@ -24,11 +24,26 @@ function named<T>(list: unknown, field: string): { name: string; value: T }[] {
     .map((e) => ({ name: e.name as string, value: (e[field] ?? {}) as T }));
 }
 
+/**
+ * The last parse of each file, by its text: the guard re-reads the kubeconfig before every request
+ * (recheck), and parsing YAML is what that costs; the same bytes need not be parsed again.
+ */
+const parsed = new Map<string, { text: string; doc: Record<string, unknown> }>();
+
+function parseOnce(file: string): Record<string, unknown> {
+  const text = fs.readFileSync(file, 'utf8');
+  const last = parsed.get(file);
+  if (last?.text === text) return last.doc;
+  const doc = (parse(text) ?? {}) as Record<string, unknown>;
+  parsed.set(file, { text, doc });
+  return doc;
+}
+
 /** Reads a kubeconfig file without client-node, so the guard sees exactly what is written there. */
 export function readKubeconfig(file: string): KubeconfigFile {
   let doc: Record<string, unknown>;
   try {
-    doc = (parse(fs.readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+    doc = parseOnce(file);
   } catch (e) {
     return refuse(`kubeconfig ${file}`, 'kubeconfig.unreadable', (e as Error).message.split('\n')[0] ?? 'unreadable', 'point sandbox.kubernetes.kubeconfig at the sandbox kubeconfig');
   }

@@ -225,7 +225,9 @@ export class KubeStore {
     const ns = def.namespaced ? namespace : undefined;
     const current = c.get(ns, name);
     if (!current) return undefined;
-    const draft = structuredClone(current.obj) as T;
+    // A copy of the object as stored on the wire: parsing its JSON is cheaper than a structured
+    // clone, and controllers call this for every object on every settle pass.
+    const draft = JSON.parse(current.json) as T;
     mutate(draft);
     return this.replaceEntry(def, current, draft);
   }
@@ -260,10 +262,14 @@ export class KubeStore {
 
   private replaceEntry<T extends KubeObject>(def: ResourceDef, current: StoredEntry, draft: T): T {
     draft.metadata.resourceVersion = current.obj.metadata.resourceVersion;
+    draft.metadata.generation = current.obj.metadata.generation;
+    if (draft.metadata.generation === undefined) delete draft.metadata.generation;
+    // Most writes change nothing (level-triggered controllers rewrite their status every pass):
+    // one serialisation answers that before the spec is compared for the generation.
+    if (JSON.stringify(draft) === current.json) return current.obj as T;
     if (def.hasStatus && JSON.stringify(draft.spec) !== JSON.stringify(current.obj.spec)) {
       draft.metadata.generation = (current.obj.metadata.generation ?? 1) + 1;
     }
-    if (JSON.stringify(draft) === current.json) return current.obj as T;
     return this.commit(def, 'MODIFIED', draft, current) as T;
   }
 
