@@ -1,15 +1,21 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { parse } from 'yaml';
 import { startLabSim, type LabSim, type LabSimOptions } from '../../engine/sim/index.ts';
 
 const execFileAsync = promisify(execFile);
 
+/** State directories lab-sim made for this test process: removed when it exits, whatever the test did with them. */
+const madeStateDirs: string[] = [];
+process.once('exit', () => madeStateDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** A manual-clock lab-sim with a fixed seed: the default for deterministic tests. */
-export function startTestSim(opts: LabSimOptions = {}): Promise<LabSim> {
-  return startLabSim({ clock: 'manual', seed: 7, ...opts });
+export async function startTestSim(opts: LabSimOptions = {}): Promise<LabSim> {
+  const sim = await startLabSim({ clock: 'manual', seed: 7, ...opts });
+  if (!opts.stateDir) madeStateDirs.push(sim.stateDir);
+  return sim;
 }
 
 function kubectlArgs(sim: LabSim, args: string[]): string[] {
