@@ -1,7 +1,7 @@
 import { verifyJournalBytes, verifyJournalFile } from '../runbook/journal-chain.ts';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseJournal } from '../runbook/journal.ts';
+import { parseJournal, type JournalProblem } from '../runbook/journal.ts';
 import type { DrillOutcome, JournalIntegrity, JournalRecord, TimeToRecover } from '../runbook/run-types.ts';
 
 /** A drill run as the evidence trail, the reports and the promotion gate read it (from its journal). */
@@ -81,6 +81,16 @@ export function drillRecord(file: string, records: JournalRecord[], problems: st
   };
 }
 
+/**
+ * One journal as a drill record, its file read once: the records and the hash chain come from the
+ * same bytes. `record` is undefined when the journal is not a drill's.
+ */
+export function readDrillRecord(file: string): { record?: DrillRecord; records: JournalRecord[]; problems: JournalProblem[] } {
+  const bytes = fs.readFileSync(file);
+  const { records, problems } = parseJournal(bytes.toString('utf8'));
+  return { record: drillRecord(file, records, problems.map((p) => `${file}:${p.line}: ${p.message}`), verifyJournalBytes(bytes)), records, problems };
+}
+
 /** Every drill run in the evidence directory, newest first; unreadable journals are reported, not dropped. */
 export function listDrillRecords(runsDir: string): { records: DrillRecord[]; unreadable: { file: string; problem: string }[] } {
   const records: DrillRecord[] = [];
@@ -95,11 +105,8 @@ export function listDrillRecords(runsDir: string): { records: DrillRecord[]; unr
   for (const name of names) {
     const file = path.join(runsDir, name);
     try {
-      // Read once: the records and the hash chain come from the same bytes.
-      const bytes = fs.readFileSync(file);
-      const { records: rs, problems } = parseJournal(bytes.toString('utf8'));
-      const rec = drillRecord(file, rs, problems.map((p) => `${file}:${p.line}: ${p.message}`), verifyJournalBytes(bytes));
-      if (rec) records.push(rec);
+      const { record, problems } = readDrillRecord(file);
+      if (record) records.push(record);
       for (const p of problems) unreadable.push({ file, problem: `line ${p.line}: ${p.message}` });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EISDIR' || (e as NodeJS.ErrnoException).code === 'ENOENT') continue; // not a journal, or removed meanwhile

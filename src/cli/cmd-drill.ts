@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { drillRecord, listDrillRecords, type DrillRecord } from '../../engine/drills/drill-record.ts';
+import { listDrillRecords, readDrillRecord, type DrillRecord } from '../../engine/drills/drill-record.ts';
 import { activeGameday, endGameday, listGamedays, startGameday } from '../../engine/drills/gameday.ts';
 import { renderReport, type ReportLang } from '../../engine/drills/report.ts';
 import fs from 'node:fs';
@@ -98,8 +98,7 @@ export async function runDrillRun(ctx: CommandContext): Promise<number> {
       process.once('SIGINT', onSignal);
       const v = await d.done.finally(() => process.off('SIGINT', onSignal));
       if (refusal) throw refusal;
-      const { records, problems } = readJournal(v.file);
-      const record = drillRecord(v.file, records, problems.map((p) => `${v.file}:${p.line}: ${p.message}`))!;
+      const record = readDrillRecord(v.file).record!;
       ctx.io.stdout(ctx.values.json ? json(record) : summary(record));
       if (sandbox.config.sandbox.evidence.autoPush) await (await import('./cmd-evidence-push.ts')).autoPush(ctx, sandbox, path.dirname(runsDir));
       return record.outcome === 'failed' ? EXIT.failed : EXIT.ok;
@@ -179,8 +178,7 @@ export async function runDrillInterrupt(ctx: CommandContext, file: string, reaso
     });
     try {
       await (await resumeDrill({ file, findDrill: (id) => findDrill(sandbox.config, id), load: loadRunbook, interrupt: reason }, drillDeps(sandbox, health.snapshots))).done;
-      const { records, problems } = readJournal(file);
-      ctx.io.stdout(summary(drillRecord(file, records, problems.map((p) => `${file}:${p.line}: ${p.message}`))!));
+      ctx.io.stdout(summary(readDrillRecord(file).record!));
       return EXIT.ok;
     } finally {
       await health.stop();

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { drillRecord, type DrillRecord } from '../../engine/drills/drill-record.ts';
+import { readDrillRecord, type DrillRecord } from '../../engine/drills/drill-record.ts';
 import type { DrillRun, DrillView } from '../../engine/drills/run-drill.ts';
-import { readJournal } from '../../engine/runbook/journal.ts';
 import type { JournalRecord } from '../../engine/runbook/run-types.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { waitFor } from './wait.ts';
@@ -76,8 +75,7 @@ export async function drillWithSimClock(start: () => Promise<DrillRun>, sim: Lab
 
 /** The drill record as the evidence trail reads it, from the journal alone. */
 export function recordOf(file: string): { record: DrillRecord; records: JournalRecord[] } {
-  const { records, problems } = readJournal(file);
-  const record = drillRecord(file, records, problems.map((p) => `${file}:${p.line}: ${p.message}`));
+  const { record, records } = readDrillRecord(file);
   assert.ok(record, `${file} is a drill journal`);
   return { record, records };
 }
