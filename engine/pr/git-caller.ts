@@ -18,7 +18,6 @@ export class GitStepError extends Error {
   }
 }
 
-
 /** Credentials a URL may carry (`https://user:token@host`), hidden wherever a remote is shown. */
 export function withoutCredentials(remote: string): string {
   return remote.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');

@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse, stringify } from 'yaml';
-import { runDrill, type DrillRun } from '../../engine/drills/run-drill.ts';
-import type { Intent } from '../../engine/runbook/runner.ts';
+import { runDrill } from '../../engine/drills/run-drill.ts';
+import { autopilot } from '../../engine/drills/drill-autopilot.ts';
 import type { LabSim } from '../../engine/sim/index.ts';
 import { drillCatalog, runbookFor } from '../../src/cli/drill-catalog.ts';
 import type { LabConfig } from '../../src/config/types.ts';
 import { drillDeps } from '../../src/cli/wiring.ts';
 import { runCli } from '../helpers/cli.ts';
+import { configWith } from '../helpers/gate-config.ts';
 import { drillWithSimClock, recordOf } from '../helpers/drill-run.ts';
 import { startTestSim } from '../helpers/lab-sim.ts';
 import { engineOn, type EngineHarness } from '../helpers/runbook-run.ts';
@@ -20,7 +20,7 @@ import { waitFor } from '../helpers/wait.ts';
  * The gate's positive path end to end: a sandbox the guard cannot identify as lab-sim (lab-sim's
  * configuration minus its control API, so every fault goes through the real mechanisms), a drill
  * walked by its operator (not on autopilot: the test answers each [HUMAN] step as the cockpit's
- * keys do), then `gate promote` from the CLI counts it; once the runbook section's text changes
+ * keys would), then `gate promote` from the CLI counts it; once the runbook section's text changes
  * in the configured runbooks, the same run no longer counts and the gate says why.
  */
 
@@ -29,24 +29,6 @@ interface GateJson {
   countedSimulated?: boolean;
   reliedOn: { runId: string; sandbox: string; sectionDigest: string; outcome: string }[];
   ignored: { runId: string; reason: string }[];
-}
-
-/** What the operator presses at each prompt: done (or assist, where the step has an action), confirm, continue. */
-function operate(d: DrillRun): () => void {
-  let answered = '';
-  const { run, section } = d;
-  const answer = () => {
-    const v = run.view.get();
-    const key = `${v.current}:${v.phase.kind}:${v.steps[v.current]?.startedAt ?? ''}`;
-    const intent: Intent | undefined =
-      v.phase.kind === 'operator' ? (section.steps[v.current]?.lab?.action ? { type: 'assist' } : { type: 'done' }) : v.phase.kind === 'confirm' ? { type: 'confirm' } : undefined;
-    if (!intent || key === answered) return;
-    answered = key;
-    run.send(intent);
-  };
-  const unsubscribe = run.view.subscribe(answer);
-  answer();
-  return unsubscribe;
 }
 
 describe('a real-looking sandbox run, walked by its operator, opens the gate until its section changes', () => {
@@ -63,10 +45,8 @@ describe('a real-looking sandbox run, walked by its operator, opens the gate unt
     h = await engineOn(sim, withoutControlApi);
     config = h.sandbox.config;
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-gate-real-'));
-    const doc = parse(fs.readFileSync(sim.files.config, 'utf8')) as { sandbox: Record<string, unknown> };
-    delete doc.sandbox.simulator;
-    configFile = path.join(path.dirname(sim.files.config), 'real-looking.yaml');
-    fs.writeFileSync(configFile, stringify(doc));
+    configFile = configWith(sim.files.config, work, { simulator: undefined });
+    assert.doesNotMatch(fs.readFileSync(configFile, 'utf8'), /simulator/, 'no control API in the configuration the gate reads');
     await waitFor(() => h.health.snapshots.get().sources.every((s) => s.status !== 'connecting'), { what: 'the health service has connected to every source', timeoutMs: 10_000 });
   });
   after(async () => {
@@ -81,7 +61,9 @@ describe('a real-looking sandbox run, walked by its operator, opens the gate unt
     let stopOperating = () => {};
     const start = async () => {
       const d = await runDrill({ ...runbookFor(config, drill), runsDir: path.join(work, 'runs'), sandbox: h.sandbox.identity.name, autopilot: false, pollMs: 20 }, drillDeps(h.sandbox, h.health.snapshots));
-      stopOperating = operate(d);
+      // The operator's answers at the keys (done, assist where the step has an action, confirm), as
+      // the autopilot gives them; the drill itself was started without autopilot, as on a real sandbox.
+      stopOperating = autopilot(d.run, d.section, 20);
       return d;
     };
     const { v } = await drillWithSimClock(start, sim, { timeoutMs: 60_000 });

@@ -7,8 +7,8 @@ import { readJournal } from '../../engine/runbook/journal.ts';
 import { startLabSim, type LabSim } from '../../engine/sim/index.ts';
 import { TmuxTerminal } from '../helpers/tmux.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { configWith } from '../helpers/gate-config.ts';
 import { git, scratchDir } from '../helpers/git-client.ts';
-import { parse, stringify } from 'yaml';
 
 const BIN = path.resolve('bin/lab-tui.js');
 
@@ -29,10 +29,7 @@ describe('cockpit keys in a real terminal', () => {
     await sim.advance(60_000);
     term.start({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-keys-')), PATH: process.env.PATH ?? '' });
     // autoPush: the drill's evidence is shared with CI once the cockpit it ran in is closed.
-    const config = parse(fs.readFileSync(sim.files.config, 'utf8')) as { sandbox: Record<string, unknown> };
-    config.sandbox.evidence = { autoPush: true };
-    const withAutoPush = path.join(sim.stateDir, 'config-autopush.yaml');
-    fs.writeFileSync(withAutoPush, stringify(config));
+    const withAutoPush = configWith(sim.files.config, scratchDir('e2e-keys-config-'), { evidence: { autoPush: true } });
     term.type(`node ${BIN} --config ${withAutoPush}`);
     await term.waitForText(/● kubernetes live/);
   });
