@@ -1,7 +1,6 @@
 import { verifyJournalBytes, verifyJournalFile } from '../runbook/journal-chain.ts';
 import fs from 'node:fs';
-import path from 'node:path';
-import { parseJournal, type JournalProblem } from '../runbook/journal.ts';
+import { journalFiles, parseJournal, type JournalProblem } from '../runbook/journal.ts';
 import type { DrillOutcome, JournalIntegrity, JournalRecord, TimeToRecover } from '../runbook/run-types.ts';
 
 /** A drill run as the evidence trail, the reports and the promotion gate read it (from its journal). */
@@ -95,15 +94,7 @@ export function readDrillRecord(file: string): { record?: DrillRecord; records: 
 export function listDrillRecords(runsDir: string): { records: DrillRecord[]; unreadable: { file: string; problem: string }[] } {
   const records: DrillRecord[] = [];
   const unreadable: { file: string; problem: string }[] = [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(runsDir).filter((n) => n.endsWith('.jsonl'));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { records, unreadable };
-    throw e;
-  }
-  for (const name of names) {
-    const file = path.join(runsDir, name);
+  for (const file of journalFiles(runsDir)) {
     try {
       const { record, problems } = readDrillRecord(file);
       if (record) records.push(record);

@@ -165,8 +165,8 @@ export function parseJournal(text: string): { records: JournalRecord[]; problems
   return { records, problems };
 }
 
-/** Runs in a directory of journals, most recently written first; a missing directory has none. */
-export function listRuns(dir: string): RunSummary[] {
+/** The journal files (`*.jsonl`) of a directory, by name; a missing directory has none. */
+export function journalFiles(dir: string): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -174,9 +174,16 @@ export function listRuns(dir: string): RunSummary[] {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
+  return names
+    .filter((n) => n.endsWith('.jsonl'))
+    .sort()
+    .map((n) => path.join(dir, n));
+}
+
+/** Runs in a directory of journals, most recently written first; a missing directory has none. */
+export function listRuns(dir: string): RunSummary[] {
   const runs: RunSummary[] = [];
-  for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
-    const file = path.join(dir, name);
+  for (const file of journalFiles(dir)) {
     let stat: fs.Stats;
     let journal: ReturnType<typeof readJournal>;
     try {

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { describeIntegrity, verifyJournalFile } from '../../engine/runbook/journal-chain.ts';
+import { journalFiles } from '../../engine/runbook/journal.ts';
 import type { JournalIntegrity } from '../../engine/runbook/run-types.ts';
 import type { CommandContext } from './commands.ts';
 import { evidenceDirToRead } from './evidence-dir.ts';
@@ -13,11 +13,7 @@ import { formatTable } from './table.ts';
  * whose first record was removed must still be checked, so the records are not needed to list it.
  */
 function journals(runsDir: string): { runId: string; file: string }[] {
-  const names = fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : [];
-  return names
-    .filter((n) => n.endsWith('.jsonl'))
-    .sort()
-    .map((n) => ({ runId: n.slice(0, -'.jsonl'.length), file: path.join(runsDir, n) }));
+  return journalFiles(runsDir).map((file) => ({ runId: path.basename(file, '.jsonl'), file }));
 }
 
 /** `evidence verify [RUN_ID…] [--json]`: checks each journal's hash chain and seal; exit 1 when one is invalid. */
